@@ -1,0 +1,141 @@
+/**
+ * Typed errors. Every message says what was wrong and what to do, and none ever carries a token:
+ * URLs never hold credentials (the token only travels in a header) and server bodies are quoted
+ * by their `detail`, never by request headers.
+ */
+
+export type ErrorCode =
+  | 'bad-input'
+  | 'conflict'
+  | 'auth'
+  | 'not-found'
+  | 'validation'
+  | 'throttled'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'aborted'
+  | 'bad-response';
+
+/** Base class: `code` for programs, `message` for people. */
+export class AlyxQcError extends Error {
+  constructor(readonly code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AlyxQcError';
+  }
+}
+
+/** The caller's input was invalid; nothing was sent to Alyx. */
+export class InputError extends AlyxQcError {
+  constructor(message: string) {
+    super('bad-input', message);
+    this.name = 'InputError';
+  }
+}
+
+/** The server's state does not allow the write (several sign-off notes, ambiguous UUID…); nothing was written. */
+export class ConflictError extends AlyxQcError {
+  constructor(message: string, readonly noteIds: readonly string[] = []) {
+    super('conflict', message);
+    this.name = 'ConflictError';
+  }
+}
+
+/** What an HTTP error knows about the request that failed. */
+export interface HttpErrorInfo {
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  /** The server's `detail`, or a short excerpt of its body. */
+  readonly detail: string;
+}
+
+/** Alyx answered with an error status. */
+export class AlyxHttpError extends AlyxQcError {
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly detail: string;
+  constructor(code: ErrorCode, info: HttpErrorInfo, advice: string) {
+    super(code, `${info.method} ${info.url} failed with ${info.status}${info.detail ? `: ${info.detail}` : ''}. ${advice}`);
+    this.name = 'AlyxHttpError';
+    this.method = info.method;
+    this.url = info.url;
+    this.status = info.status;
+    this.detail = info.detail;
+  }
+}
+
+export class AlyxAuthError extends AlyxHttpError {
+  constructor(info: HttpErrorInfo, advice = 'Log in again (check the username and password) or pass a fresh token.') {
+    super('auth', info, advice);
+    this.name = 'AlyxAuthError';
+  }
+}
+
+export class AlyxNotFoundError extends AlyxHttpError {
+  constructor(info: HttpErrorInfo) {
+    super('not-found', info, 'Check the UUID and the Alyx base URL.');
+    this.name = 'AlyxNotFoundError';
+  }
+}
+
+/** 400 with Alyx's per-field messages in `fieldErrors`. */
+export class AlyxValidationError extends AlyxHttpError {
+  constructor(info: HttpErrorInfo, readonly fieldErrors: Readonly<Record<string, readonly string[]>>) {
+    super('validation', info, 'Alyx rejected the values sent; correct the fields named above.');
+    this.name = 'AlyxValidationError';
+  }
+}
+
+export class AlyxThrottledError extends AlyxHttpError {
+  constructor(info: HttpErrorInfo, readonly retryAfterSeconds: number | undefined) {
+    super('throttled', info, 'Alyx is limiting requests; wait a minute and try again.');
+    this.name = 'AlyxThrottledError';
+  }
+}
+
+export class AlyxServerError extends AlyxHttpError {
+  constructor(info: HttpErrorInfo) {
+    super('server', info, 'Alyx had an internal problem; try again later, and tell its administrator if it persists.');
+    this.name = 'AlyxServerError';
+  }
+}
+
+/** The server answered something that is not the JSON Alyx answers (a login page, a proxy's HTML). */
+export class AlyxBadResponseError extends AlyxHttpError {
+  constructor(info: HttpErrorInfo) {
+    super('bad-response', info, 'This does not look like an Alyx REST API: check the base URL (it should be the API root, e.g. https://alyx.internationalbrainlab.org).');
+    this.name = 'AlyxBadResponseError';
+  }
+}
+
+/** No response at all: the server is down, unreachable, or (in a browser) blocked by CORS. */
+export class AlyxNetworkError extends AlyxQcError {
+  constructor(readonly method: string, readonly url: string, reason: string, options?: { cause?: unknown }) {
+    super('network', `${method} ${url} got no response (${reason}). ${networkAdvice()}`, options);
+    this.name = 'AlyxNetworkError';
+  }
+}
+
+function networkAdvice(): string {
+  // A page on another origin sees a CORS refusal only as a bare network failure.
+  const inBrowser = typeof globalThis.document !== 'undefined';
+  return inBrowser
+    ? 'Check that Alyx is reachable; from a web page, the Alyx server must also allow this page\'s origin (CORS, see the README) or be reached through a same-origin proxy.'
+    : 'Check the network and that the Alyx base URL is right, then try again.';
+}
+
+export class AlyxTimeoutError extends AlyxQcError {
+  constructor(readonly method: string, readonly url: string, readonly timeoutMs: number) {
+    super('timeout', `${method} ${url} timed out after ${timeoutMs} ms. Alyx may be slow or unreachable; try again, or raise the timeout.`);
+    this.name = 'AlyxTimeoutError';
+  }
+}
+
+export class AlyxAbortError extends AlyxQcError {
+  constructor(readonly method: string, readonly url: string) {
+    super('aborted', `${method} ${url} was cancelled before it finished. Nothing more will be sent; check Alyx before trying again.`);
+    this.name = 'AlyxAbortError';
+  }
+}

@@ -1,0 +1,81 @@
+/** Looking up note kinds and turning a reviewer's choice (numbers or texts) into reasons. */
+import { InputError } from './errors.ts';
+import { NOTE_KINDS, OTHER, SIGN_OFF_KIND_ALIASES, type NoteKind, type NoteKindId, type SignOffKind } from './note-kinds.ts';
+import { clip } from './validation.ts';
+
+/** What a reviewer chose: reasons from the kind's list, and the free text for "Other". */
+export interface ReasonChoice {
+  readonly reasons: readonly string[];
+  /** Free text; `null` (or empty) when there is none, which the note stores as `[]`. */
+  readonly other: string | null;
+}
+
+/** A kind by id (`critical-session`, `signoff-task`) or short sign-off name (`task`, `raw-ephys`). */
+export function getNoteKind(name: string): NoteKind {
+  const id = (SIGN_OFF_KIND_ALIASES[name] ?? name) as NoteKindId;
+  const kind = Object.hasOwn(NOTE_KINDS, id) ? NOTE_KINDS[id] : undefined;
+  if (!kind) {
+    const valid = [...Object.keys(NOTE_KINDS), ...Object.keys(SIGN_OFF_KIND_ALIASES)].join(', ');
+    throw new InputError(`Unknown note kind "${clip(String(name))}". Use one of: ${valid}.`);
+  }
+  return kind;
+}
+
+/** A sign-off kind by id or short name; critical kinds are refused. */
+export function getSignOffKind(name: string): SignOffKind {
+  const kind = getNoteKind(name);
+  if (kind.family !== 'signoff') {
+    throw new InputError(`"${name}" is not a sign-off kind. Use one of: ${Object.keys(SIGN_OFF_KIND_ALIASES).join(', ')}.`);
+  }
+  return kind;
+}
+
+function describeChoices(reasons: readonly string[]): string {
+  return reasons.map((reason, index) => `${index}) ${reason}`).join('; ');
+}
+
+/**
+ * Reasons from ibllib's number form, e.g. `'1,3'`: 0-based indices into the kind's list, in the
+ * order typed (as `upload_note(nums=...)` does). Spaces around numbers are allowed.
+ */
+export function reasonsFromNumbers(kind: NoteKind, nums: string, allowed: readonly string[] = kind.reasons): string[] {
+  const last = allowed.length - 1;
+  const parts = nums.split(',').map((part) => part.trim());
+  if (nums.trim() === '' || parts.some((part) => !/^\d+$/.test(part))) {
+    throw new InputError(`"${clip(nums)}" is not a list of reason numbers. Enter numbers between 0 and ${last} separated by commas, e.g. "1,3". Choices: ${describeChoices(allowed)}.`);
+  }
+  return parts.map((part) => {
+    const index = Number(part);
+    const reason = allowed[index];
+    if (reason === undefined) {
+      throw new InputError(`Reason number ${part} is out of range: choose between 0 and ${last}. Choices: ${describeChoices(allowed)}.`);
+    }
+    return reason;
+  });
+}
+
+/** Reasons given by their text; each must be one of the kind's reasons (exact spelling). */
+export function reasonsFromTexts(kind: NoteKind, texts: readonly string[], allowed: readonly string[] = kind.reasons): string[] {
+  for (const text of texts) {
+    if (typeof text !== 'string' || !allowed.includes(text)) {
+      throw new InputError(`"${clip(String(text))}" is not a reason of ${kind.label}. Choose from: ${allowed.map((reason) => `"${reason}"`).join(', ')}.`);
+    }
+  }
+  return [...texts];
+}
+
+/**
+ * Checks a complete choice for a kind: every reason belongs to it, and "Other" comes with text
+ * (a note that says "Other" and nothing else tells the next reviewer nothing).
+ */
+export function validateChoice(kind: NoteKind, choice: ReasonChoice, allowed: readonly string[] = kind.reasons): ReasonChoice {
+  const reasons = reasonsFromTexts(kind, choice.reasons, allowed);
+  const other = choice.other ?? null;
+  if (other !== null && typeof other !== 'string') {
+    throw new InputError('The "Other" text must be a string (or null for none).');
+  }
+  if (reasons.includes(OTHER) && (other === null || other.trim() === '')) {
+    throw new InputError('"Other" is selected but its text is empty. Explain the other reason in a few words, or unselect "Other".');
+  }
+  return { reasons, other: other === '' ? null : other };
+}

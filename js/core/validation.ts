@@ -1,0 +1,50 @@
+/** Checks on user input that must pass before anything is sent to Alyx. */
+import { InputError } from './errors.ts';
+
+const UUID_ANY_VERSION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const SIGN_OFF_KEY = /^_[A-Za-z0-9_]+$/;
+
+/** Longest note text we write: Alyx has no limit, but a megabyte of "reasons" is a mistake. */
+export const MAX_NOTE_TEXT_LENGTH = 65_536;
+
+/** Returns the UUID lower-cased; throws unless it is a version-4 UUID, as Alyx ids are. */
+export function assertUuid4(value: unknown, what = 'UUID'): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InputError(`The ${what} is missing. Pass the session's eid or the insertion's pid, e.g. "2ffd3ed5-477e-4153-9af7-7fdad3c6946b".`);
+  }
+  const trimmed = value.trim();
+  if (!UUID_ANY_VERSION.test(trimmed)) {
+    throw new InputError(`"${clip(trimmed)}" is not a UUID. Pass the ${what} as 36 characters like "2ffd3ed5-477e-4153-9af7-7fdad3c6946b".`);
+  }
+  if (!UUID_V4.test(trimmed)) {
+    throw new InputError(`"${trimmed}" is a version-${trimmed.charAt(14)} UUID, but Alyx ids are version 4. Check that you copied the ${what} from Alyx.`);
+  }
+  return trimmed.toLowerCase();
+}
+
+/**
+ * Sign-off keys go into a note title and into a `django=` filter, whose parser splits on commas
+ * and evaluates bracketed values: only `_` followed by letters, digits and underscores may pass.
+ */
+export function assertSignOffKey(value: unknown): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new InputError('The sign-off key is empty. Pass the key from the session\'s sign_off_checklist, e.g. "_ephysChoiceWorld_00".');
+  }
+  if (!SIGN_OFF_KEY.test(value)) {
+    throw new InputError(`"${clip(value)}" is not a sign-off key: it must start with "_" and hold only letters, digits and underscores, e.g. "_ephysChoiceWorld_00" or "_neuropixel_raw_probe00".`);
+  }
+  return value;
+}
+
+/** Refuses note text too long to be a reason; nothing is written. */
+export function assertNoteTextLength(text: string): void {
+  if (text.length > MAX_NOTE_TEXT_LENGTH) {
+    throw new InputError(`The note would be ${text.length} characters long, over the limit of ${MAX_NOTE_TEXT_LENGTH}. Shorten the "Other" text; attach long material to the session instead.`);
+  }
+}
+
+/** Shortens a value quoted in an error message. */
+export function clip(value: string, max = 60): string {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
+}
