@@ -1,0 +1,54 @@
+/**
+ * The pluggable HTTP layer. The client only ever calls a `Transport`: the default one uses
+ * cross-fetch; the Jupyter widget's relays each request through the kernel (a stock Alyx sends no
+ * CORS headers, and the token must stay in Python).
+ */
+import crossFetch from 'cross-fetch';
+import type { HttpMethod } from './workflow-types.ts';
+
+export interface AlyxRequest {
+  readonly method: HttpMethod;
+  /** Absolute URL: the client's base URL plus the endpoint path and query. */
+  readonly url: string;
+  /** Header names in lower case. Includes `authorization` only when the client holds a token. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** JSON text, for POST/PUT/PATCH. */
+  readonly body?: string;
+  /** Aborts the request (the client's timeout and the caller's signal, combined). */
+  readonly signal?: AbortSignal;
+}
+
+export interface AlyxResponse {
+  readonly status: number;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * Performs one request. Resolves with any HTTP status; rejects only when no response arrived
+ * (network failure, CORS refusal, abort), with an error whose `name` is `AbortError` on abort.
+ */
+export type Transport = (request: AlyxRequest) => Promise<AlyxResponse>;
+
+type FetchFunction = (input: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<{
+  status: number;
+  headers: { forEach(callback: (value: string, key: string) => void): void };
+  text(): Promise<string>;
+}>;
+
+/** A transport over `fetch` (the platform's when there is one, cross-fetch otherwise). */
+export function fetchTransport(fetchImpl?: FetchFunction): Transport {
+  const doFetch: FetchFunction = fetchImpl ?? (globalThis.fetch as unknown as FetchFunction | undefined) ?? (crossFetch as unknown as FetchFunction);
+  return async (request) => {
+    const init: Parameters<FetchFunction>[1] = { method: request.method, headers: { ...request.headers } };
+    if (request.body !== undefined) init.body = request.body;
+    if (request.signal) init.signal = request.signal;
+    const response = await doFetch(request.url, init);
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, key) => {
+      headers[key.toLowerCase()] = value;
+    });
+    return { status: response.status, headers, body: await response.text() };
+  };
+}
