@@ -1,0 +1,37 @@
+/** Which Alyx model a UUID belongs to: the two look-ups ibllib makes, sent together. */
+import type { AlyxClient } from './client.ts';
+import { ConflictError, InputError } from './errors.ts';
+import { assertUuid4 } from './validation.ts';
+
+export interface NoteTarget {
+  readonly uuid: string;
+  /** `session`, `probeinsertion`, or the explicit model given (e.g. `subject`). */
+  readonly contentType: string;
+}
+
+const MODEL_NAME = /^[a-z][a-z0-9_]*$/;
+
+/** Looks the UUID up as a session and as an insertion at once; exactly one must match. */
+export async function resolveNoteTarget(
+  client: AlyxClient,
+  uuid: string,
+  options: { contentType?: string; signal?: AbortSignal } = {},
+): Promise<NoteTarget> {
+  const id = assertUuid4(uuid);
+  if (options.contentType !== undefined) {
+    if (!MODEL_NAME.test(options.contentType)) {
+      throw new InputError(`"${options.contentType}" is not an Alyx model name. Use a lower-case model such as "session", "probeinsertion" or "subject".`);
+    }
+    return { uuid: id, contentType: options.contentType };
+  }
+  const [sessions, insertions] = await Promise.all([
+    client.list('sessions', { django: `pk,${id}`, signal: options.signal }),
+    client.list('insertions', { django: `pk,${id}`, signal: options.signal }),
+  ]);
+  if (sessions.length === 1 && insertions.length === 0) return { uuid: id, contentType: 'session' };
+  if (insertions.length === 1 && sessions.length === 0) return { uuid: id, contentType: 'probeinsertion' };
+  throw new ConflictError(
+    `${id} matches ${sessions.length} session(s) and ${insertions.length} insertion(s) on ${client.baseUrl}; exactly one was expected. ` +
+      'Check the UUID and the Alyx URL; for another model (e.g. a subject) pass the content type explicitly.',
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * Marking a session or insertion as CRITICAL. Unlike ibllib, an overwrite creates the new note
+ * first and deletes the old ones after, so a failure in between never loses the reviewer's verdict.
+ */
+import type { AlyxNote } from './alyx-types.ts';
+import type { AlyxClient } from './client.ts';
+import { resolveNoteTarget, type NoteTarget } from './content-type.ts';
+import { InputError } from './errors.ts';
+import { NOTE_KINDS, type CriticalKind, type NoteKind } from './note-kinds.ts';
+import { criticalNoteText } from './note-text.ts';
+import { createNoteOnce, noteBody } from './notes-api.ts';
+import { reasonsFromNumbers, validateChoice, type ReasonChoice } from './reasons.ts';
+import type { CriticalContext, CriticalResult, PlannedRequest } from './workflow-types.ts';
+
+export interface CriticalNoteOptions {
+  /** A session eid or an insertion pid (version-4 UUID). */
+  readonly uuid: string;
+  /** The reasons, by text; or give `nums` (ibllib's `'1,3'`, 0-based). */
+  readonly reasons?: readonly string[];
+  readonly nums?: string;
+  /** Free text for "Other"; kept exactly as given. */
+  readonly other?: string | null;
+  /** Replace existing notes of the same title. Without it, existing notes stop the write and are returned. */
+  readonly overwrite?: boolean;
+  /** With `overwrite`: the note ids the reviewer saw and confirmed; a note beyond them asks again. */
+  readonly confirmedNoteIds?: readonly string[];
+  /** Explicit model when the UUID is neither a session nor an insertion's (e.g. `subject`). */
+  readonly contentType?: string;
+  /** Return the requests and text without sending a write. */
+  readonly dryRun?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+function kindFor(contentType: string): CriticalKind {
+  return (contentType === 'probeinsertion' ? NOTE_KINDS['critical-insertion'] : NOTE_KINDS['critical-session']) as CriticalKind;
+}
+
+function hasTitle(note: AlyxNote, title: string): boolean {
+  // Alyx's `text__icontains`: case-insensitive containment.
+  return note.text.toLowerCase().includes(title.toLowerCase());
+}
+
+/** The reviewer's choice from either form, validated against the kind. */
+export function choiceFor(kind: NoteKind, options: { reasons?: readonly string[]; nums?: string; other?: string | null }, allowed?: readonly string[]): ReasonChoice {
+  if (options.reasons !== undefined && options.nums !== undefined) {
+    throw new InputError('Give the reasons either by text (reasons) or by number (nums), not both.');
+  }
+  const reasons = options.nums !== undefined ? reasonsFromNumbers(kind, options.nums, allowed) : options.reasons ?? [];
+  return validateChoice(kind, { reasons, other: options.other ?? null }, allowed);
+}
+
+/**
+ * The target and its existing critical notes, read in one round trip: the two content-type
+ * look-ups and the object's notes go out together; the notes are filtered by title here.
+ */
+export async function loadCriticalContext(client: AlyxClient, uuid: string, options: { contentType?: string; signal?: AbortSignal } = {}): Promise<CriticalContext> {
+  const [target, notes] = await Promise.all([
+    resolveNoteTarget(client, uuid, options),
+    client.list<AlyxNote>('notes', { django: `object_id,${uuid.trim().toLowerCase()}`, signal: options.signal }),
+  ]);
+  return contextFor(client, target, notes);
+}
+
+function contextFor(client: AlyxClient, target: NoteTarget, notes: readonly AlyxNote[]): CriticalContext {
+  const kind = kindFor(target.contentType);
+  return {
+    uuid: target.uuid,
+    kind: kind.id,
+    contentType: target.contentType,
+    user: client.user,
+    existingNotes: notes.filter((note) => hasTitle(note, kind.title)),
+  };
+}
+
+/** Writes a critical note; see {@link CriticalNoteOptions}. Returns what was written, or why not. */
+export async function writeCriticalNote(client: AlyxClient, options: CriticalNoteOptions): Promise<CriticalResult> {
+  return writeCriticalNoteIn(client, await loadCriticalContext(client, options.uuid, options), options);
+}
+
+/** The alignment GUI path: an insertion, GUI reasons only, always overwrite (ibllib's `main_gui`). */
+export async function writeCriticalNoteFromGui(client: AlyxClient, options: { pid: string; reasons: readonly string[]; dryRun?: boolean; signal?: AbortSignal }): Promise<CriticalResult> {
+  const kind = NOTE_KINDS['critical-insertion'] as CriticalKind;
+  // Validate before any request, so bad input sends nothing.
+  choiceFor(kind, { reasons: options.reasons }, kind.guiReasons);
+  if (options.reasons.includes('Other')) {
+    throw new InputError('The alignment GUI path has no free text, so "Other" cannot be chosen there; use writeCriticalNote with other text instead.');
+  }
+  const context = await loadCriticalContext(client, options.pid, { signal: options.signal });
+  if (context.contentType !== 'probeinsertion') {
+    throw new InputError(`${context.uuid} is a ${context.contentType}, but the alignment GUI path is for probe insertions: pass the insertion's pid.`);
+  }
+  return writeCriticalNoteIn(client, context, { uuid: options.pid, reasons: options.reasons, overwrite: true, dryRun: options.dryRun, signal: options.signal }, kind.guiReasons);
+}
+
+async function writeCriticalNoteIn(client: AlyxClient, context: CriticalContext, options: CriticalNoteOptions, allowed?: readonly string[]): Promise<CriticalResult> {
+  const kind = NOTE_KINDS[context.kind] as CriticalKind;
+  const text = criticalNoteText(kind, choiceFor(kind, options, allowed));
+  const existing = context.existingNotes;
+  const unconfirmed = options.confirmedNoteIds ? existing.filter((note) => !options.confirmedNoteIds?.includes(note.id)) : [];
+  if (existing.length > 0 && (!options.overwrite || unconfirmed.length > 0)) {
+    return { status: 'needs-confirmation', existingNotes: existing, text };
+  }
+  const body = noteBody(client, { contentType: context.contentType, objectId: context.uuid, text });
+  if (options.dryRun) {
+    const requests: PlannedRequest[] = [
+      { method: 'POST', path: '/notes', body },
+      ...existing.map((note): PlannedRequest => ({ method: 'DELETE', path: `/notes/${note.id}` })),
+    ];
+    return { status: 'dry-run', text, requests };
+  }
+  const knownIds = new Set(existing.map((note) => note.id));
+  const note = await createNoteOnce(client, { contentType: context.contentType, objectId: context.uuid, text }, { knownIds, signal: options.signal });
+  // Ours exists now, so the old notes can go; at the same time, look for a rival written meanwhile.
+  const [after] = await Promise.all([
+    client.list<AlyxNote>('notes', { django: `object_id,${context.uuid}`, signal: options.signal }),
+    ...existing.map((old) => client.request('DELETE', `/notes/${old.id}`, { signal: options.signal })),
+  ]);
+  const winner = firstNewNote(after.filter((candidate) => hasTitle(candidate, kind.title) && !knownIds.has(candidate.id)), note);
+  if (winner.id !== note.id) {
+    // Two reviewers wrote at once: the earlier note stands, ours is withdrawn, and we say so.
+    await client.request('DELETE', `/notes/${note.id}`, { signal: options.signal });
+    return { status: 'superseded', note: winner, text: winner.text };
+  }
+  return { status: 'written', note, text, deletedNoteIds: existing.map((old) => old.id) };
+}
+
+/** The earliest-created of the new notes (ties broken by id), so rivals agree on one winner. */
+function firstNewNote(candidates: readonly AlyxNote[], ours: AlyxNote): AlyxNote {
+  return [ours, ...candidates].reduce((best, candidate) => {
+    const order = candidate.date_time.localeCompare(best.date_time) || candidate.id.localeCompare(best.id);
+    return order < 0 ? candidate : best;
+  });
+}

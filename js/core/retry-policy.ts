@@ -1,0 +1,46 @@
+/** When and how long to wait before sending a request again. */
+
+export interface RetryPolicy {
+  /** Further attempts after a network error, a timeout or a 5xx (idempotent requests only). */
+  readonly retries: number;
+  /** Further attempts after a 429; each waits for `Retry-After`. */
+  readonly throttleRetries: number;
+  /** First backoff; doubles with each attempt, with jitter, up to `maxDelayMs`. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Longest `Retry-After` we are willing to wait; a longer one fails with a throttled error. */
+  readonly maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  retries: 3,
+  throttleRetries: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 4_000,
+  maxRetryAfterMs: 120_000,
+};
+
+/** Exponential backoff with "full jitter" (so parallel clients do not retry in lockstep). */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
