@@ -22,6 +22,8 @@ import type { HttpMethod } from './workflow-types.ts';
 export type AlyxCredentials =
   | { readonly username: string; readonly password: string }
   | { readonly username: string; readonly token: string }
+  /** A cached token, with the password to log in again when it has gone stale. */
+  | { readonly username: string; readonly token: string; readonly password: string }
   /** The transport adds credentials (the Jupyter kernel relay); `username` is who they belong to. */
   | { readonly username: string; readonly transportAuthenticates: true };
 
@@ -122,12 +124,12 @@ export class AlyxClient {
   }
 
   /**
-   * A client for `baseUrl`. With a password it logs in at once (`POST /auth-token`) and keeps the
-   * password in memory to log in again if the token goes stale; with a token it trusts it.
+   * A client for `baseUrl`. With a token it trusts it; with a password only, it logs in at once
+   * (`POST /auth-token`). A password is kept in memory to log in again when the token goes stale.
    */
   static async login(baseUrl: string, credentials: AlyxCredentials, options: AlyxClientOptions = {}): Promise<AlyxClient> {
     const client = new AlyxClient(baseUrl, credentials, options);
-    if (client.#password !== null) await client.authenticate();
+    if (client.#token === null && client.#password !== null) await client.authenticate();
     else if (client.#token === null && !client.#transportAuthenticates) {
       throw new InputError('No way to authenticate: pass a password or a token.');
     }

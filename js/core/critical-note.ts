@@ -10,6 +10,7 @@ import { NOTE_KINDS, type CriticalKind, type NoteKind } from './note-kinds.ts';
 import { criticalNoteText } from './note-text.ts';
 import { createNoteOnce, noteBody } from './notes-api.ts';
 import { reasonsFromNumbers, validateChoice, type ReasonChoice } from './reasons.ts';
+import { assertUuid4 } from './validation.ts';
 import type { CriticalContext, CriticalResult, PlannedRequest } from './workflow-types.ts';
 
 export interface CriticalNoteOptions {
@@ -54,9 +55,10 @@ export function choiceFor(kind: NoteKind, options: { reasons?: readonly string[]
  * look-ups and the object's notes go out together; the notes are filtered by title here.
  */
 export async function loadCriticalContext(client: AlyxClient, uuid: string, options: { contentType?: string; signal?: AbortSignal } = {}): Promise<CriticalContext> {
+  const id = assertUuid4(uuid);
   const [target, notes] = await Promise.all([
-    resolveNoteTarget(client, uuid, options),
-    client.list<AlyxNote>('notes', { django: `object_id,${uuid.trim().toLowerCase()}`, signal: options.signal }),
+    resolveNoteTarget(client, id, options),
+    client.list<AlyxNote>('notes', { django: `object_id,${id}`, signal: options.signal }),
   ]);
   return contextFor(client, target, notes);
 }

@@ -1,0 +1,116 @@
+/** The Alyx client against the real development Alyx. */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { inspect } from 'node:util';
+import { AlyxFixture, PASSWORD } from '../../tests/support/alyx-fixture.ts';
+import type { AlyxNote } from './alyx-types.ts';
+import { AlyxClient } from './client.ts';
+import { AlyxAuthError, AlyxNetworkError, AlyxNotFoundError, InputError } from './errors.ts';
+
+let alyx: AlyxFixture;
+before(async () => {
+  alyx = await AlyxFixture.start();
+});
+after(() => alyx.stop());
+
+describe('authentication', () => {
+  test('logs in with a password and reads', async () => {
+    const client = await alyx.login();
+    assert.equal(client.user, 'test_user');
+    const sessions = await client.list('sessions');
+    assert.ok(sessions.length > 0);
+  });
+
+  test('a wrong password is an auth error that says what to do, without the password', async () => {
+    await assert.rejects(AlyxClient.login(alyx.baseUrl, { username: 'test_user', password: 'wrong-password-123' }), (error: Error) => {
+      assert.ok(error instanceof AlyxAuthError);
+      assert.match(error.message, /username or password is wrong/);
+      assert.ok(!error.message.includes('wrong-password-123'));
+      return true;
+    });
+  });
+
+  test('a stale token with a password logs in again once and goes on', async () => {
+    const client = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', token: 'a'.repeat(40), password: PASSWORD });
+    const sessions = await client.list('sessions');
+    assert.ok(sessions.length > 0);
+  });
+
+  test('a stale token without credentials is an auth error asking to log in again', async () => {
+    const client = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', token: 'b'.repeat(40) });
+    await assert.rejects(client.list('sessions'), (error: Error) => {
+      assert.ok(error instanceof AlyxAuthError);
+      assert.match(error.message, /Invalid token\..*log in again/);
+      assert.ok(!error.message.includes('b'.repeat(40)));
+      return true;
+    });
+  });
+
+  test('the token never shows when the client is logged or serialised', async () => {
+    const client = await alyx.login();
+    const token = await (await fetch(`${alyx.baseUrl}/auth-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'test_user', password: PASSWORD }),
+    })).json() as { token: string };
+    assert.ok(!JSON.stringify(client).includes(token.token));
+    assert.ok(!inspect(client, { showHidden: true, depth: 5 }).includes(token.token));
+  });
+});
+
+describe('REST', () => {
+  test('read of a missing record is a not-found error', async () => {
+    const client = await alyx.login();
+    await assert.rejects(client.rest('sessions', 'read', { id: '0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69' }), AlyxNotFoundError);
+  });
+
+  test('create, partial update, update and delete a note', async () => {
+    const client = await alyx.login();
+    const eid = await alyx.newSession();
+    const created = await client.rest<AlyxNote>('notes', 'create', { data: { user: 'test_user', content_type: 'session', object_id: eid, text: 'a' } });
+    assert.equal((await client.rest<AlyxNote>('notes', 'partial_update', { id: created.id, data: { text: 'b' } })).text, 'b');
+    assert.equal((await client.rest<AlyxNote>('notes', 'update', { id: created.id, data: { user: 'test_user', content_type: 'session', object_id: eid, text: 'c' } })).text, 'c');
+    assert.equal((await client.rest<AlyxNote>('notes', 'read', { id: created.id })).text, 'c');
+    await client.rest('notes', 'delete', { id: created.id });
+    assert.equal((await alyx.notesOf(eid)).length, 0);
+  });
+
+  test('lists follow pagination to the end (more than 250 notes)', async () => {
+    const client = await alyx.login();
+    const eid = await alyx.newSession();
+    const inspector = await alyx.inspector();
+    for (let start = 0; start < 260; start += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, i) =>
+        inspector.request('POST', '/notes', { body: { content_type: 'session', object_id: eid, text: `note ${start + i}` } })));
+    }
+    const notes = await client.rest<AlyxNote[]>('notes', 'list', { django: `object_id,${eid}` });
+    assert.equal(notes.length, 260);
+    assert.equal(new Set(notes.map((note) => note.id)).size, 260);
+  });
+
+  test('a base URL that is not http(s) is refused before any request', async () => {
+    await assert.rejects(AlyxClient.login('ftp://alyx.example.org', { username: 'a', password: 'b' }), (error: Error) =>
+      error instanceof InputError && /must start with http:\/\/ or https:\/\//.test(error.message));
+  });
+
+  test('a server that is not there is a network error after bounded retries', async () => {
+    const client = await AlyxClient.login('http://127.0.0.1:9', { username: 'test_user', token: 'x' }, { retry: { baseDelayMs: 10 } });
+    await assert.rejects(client.list('sessions'), AlyxNetworkError);
+    assert.equal(client.requestCount, 4);
+  });
+});
+
+describe('throttling', () => {
+  let throttled: AlyxFixture;
+  before(async () => {
+    throttled = await AlyxFixture.start({ throttle: '5/second' });
+  });
+  after(() => throttled.stop());
+
+  test('429 answers are retried after Retry-After and every request succeeds', async () => {
+    const client = await throttled.login();
+    const results = await Promise.all(Array.from({ length: 12 }, () => client.list('subjects')));
+    assert.equal(results.length, 12);
+    assert.ok(client.requestCount > 12, `expected 429s to be retried, sent ${client.requestCount}`);
+  });
+});
