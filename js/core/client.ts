@@ -232,7 +232,7 @@ export class AlyxClient {
         response = await this.#once(method, url, body, options.signal, isLogin);
       } catch (error) {
         if (error instanceof AlyxAbortError || !idempotent || failures >= this.#retry.retries) throw error;
-        await sleep(backoffDelay(this.#retry, failures++), options.signal);
+        await pause(backoffDelay(this.#retry, failures++), options.signal, method, url);
         continue;
       }
       if (response.status >= 200 && response.status < 300) {
@@ -253,12 +253,12 @@ export class AlyxClient {
         const waitMs = (retryAfterSeconds(response) ?? backoffDelay(this.#retry, throttles) / 1000) * 1000;
         if (waitMs <= this.#retry.maxRetryAfterMs) {
           throttles++;
-          await sleep(waitMs, options.signal);
+          await pause(waitMs, options.signal, method, url);
           continue;
         }
       }
       if (error.code === 'server' && error.status >= 500 && idempotent && failures < this.#retry.retries) {
-        await sleep(backoffDelay(this.#retry, failures++), options.signal);
+        await pause(backoffDelay(this.#retry, failures++), options.signal, method, url);
         continue;
       }
       throw error;
@@ -284,6 +284,15 @@ export class AlyxClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** Waits before a retry; a caller's abort during the wait is reported like an abort in flight. */
+async function pause(ms: number, signal: AbortSignal | undefined, method: string, url: string): Promise<void> {
+  try {
+    await sleep(ms, signal);
+  } catch {
+    throw new AlyxAbortError(method, url);
   }
 }
 
