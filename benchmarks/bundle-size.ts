@@ -1,0 +1,87 @@
+/**
+ * Measure 1: bundle size. The widget ES module the Python package ships (Lit included) and the
+ * core alone, minified as the real builds minify, then gzipped (level 9) and brotli'd (quality 11).
+ *
+ * Both are built into memory with Vite's API (nothing in `python/` or `dist/` is touched): the
+ * widget with the project's own `vite.config.ts` in `widget` mode, the core as a single entry with
+ * the library build's settings (`cross-fetch` and `node:*` external, as in the published package).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { build, type Rolldown } from 'vite';
+
+export const BUDGET = { widgetGzip: 16 * 1024, coreGzip: 8 * 1024 } as const;
+
+export interface BundleFigure {
+  readonly name: string;
+  readonly minified: number;
+  readonly gzip: number;
+  readonly brotli: number;
+  readonly budgetGzip: number;
+  readonly withinBudget: boolean;
+}
+
+export interface BundleSizeResult {
+  readonly figures: BundleFigure[];
+  /** Bundles that could not be built, and why. */
+  readonly missing: { name: string; why: string }[];
+}
+
+type BuildOutput = Rolldown.RolldownOutput | Rolldown.RolldownOutput[] | Rolldown.RolldownWatcher;
+
+/** Every JS chunk of a build, concatenated (one chunk each here: dynamic imports are inlined). */
+function jsOf(output: BuildOutput): string {
+  const outputs = Array.isArray(output) ? output : 'output' in output ? [output] : [];
+  if (outputs.length === 0) throw new Error('Vite returned a watcher, not a build output');
+  return outputs
+    .flatMap((o) => o.output)
+    .filter((item): item is Rolldown.OutputChunk => item.type === 'chunk')
+    .map((chunk) => chunk.code)
+    .join('\n');
+}
+
+function figure(name: string, code: string, budgetGzip: number): BundleFigure {
+  const bytes = Buffer.from(code, 'utf8');
+  const gzip = gzipSync(bytes, { level: 9 }).length;
+  const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
+  return { name, minified: bytes.length, gzip, brotli, budgetGzip, withinBudget: gzip <= budgetGzip };
+}
+
+export async function measureBundleSize(repo: string): Promise<BundleSizeResult> {
+  const figures: BundleFigure[] = [];
+  const missing: { name: string; why: string }[] = [];
+
+  const widgetEntry = path.join(repo, 'js/widget/index.ts');
+  if (existsSync(widgetEntry)) {
+    try {
+      const output = await build({
+        root: repo,
+        configFile: path.join(repo, 'vite.config.ts'),
+        mode: 'widget',
+        logLevel: 'error',
+        build: { write: false, emptyOutDir: false },
+      });
+      figures.push(figure('widget (widget.js, Lit included)', jsOf(output), BUDGET.widgetGzip));
+    } catch (error) {
+      missing.push({ name: 'widget', why: `vite build --mode widget failed: ${(error as Error).message.split('\n')[0]}` });
+    }
+  } else {
+    missing.push({ name: 'widget', why: 'js/widget/index.ts does not exist' });
+  }
+
+  const output = await build({
+    root: repo,
+    configFile: false,
+    logLevel: 'error',
+    build: {
+      write: false,
+      target: 'es2022',
+      minify: true,
+      lib: { entry: path.join(repo, 'js/core/index.ts'), formats: ['es'], fileName: () => 'core.js' },
+      rollupOptions: { external: ['cross-fetch', /^node:/] },
+    },
+  });
+  figures.push(figure('core (dist/core/index.js)', jsOf(output), BUDGET.coreGzip));
+  return { figures, missing };
+}
