@@ -1,0 +1,283 @@
+/**
+ * Issue #7, faults: every workflow × every request position in it × every fault, injected once by
+ * the fault proxy in front of the real development Alyx. The client retries by itself; if the
+ * workflow still fails, the reviewer presses Retry (the workflow runs again, at most twice). Then
+ * the server's final state is read directly (not through the proxy) and must be exactly what was
+ * intended: one note with the exact text, no duplicates, the old critical note kept until its
+ * replacement existed, the checklist key set and every other JSON key intact.
+ *
+ * Prints the matrix (workflow and position × fault) and the pass count at the end.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { startFaultProxy, type Fault, type FaultRule, type ProxyLogEntry } from '../../dev/fault-proxy/proxy.ts';
+import type { AlyxNote } from '../../js/core/alyx-types.ts';
+import { AlyxClient } from '../../js/core/client.ts';
+import { writeCriticalNote } from '../../js/core/critical-note.ts';
+import { NOTE_KINDS, type CriticalKind } from '../../js/core/note-kinds.ts';
+import { criticalNoteText, signOffNoteText } from '../../js/core/note-text.ts';
+import { signOff } from '../../js/core/sign-off.ts';
+import { AlyxFixture, defaultSessionJson, PASSWORD } from '../support/alyx-fixture.ts';
+
+const FAULTS: readonly Fault[] = ['drop-before', 'drop-after', 'delay', 500, 502, 503, 429];
+/** Client timeout below the proxy's delay, so a 'delay' fault is a timeout after the server acted. */
+const CLIENT_TIMEOUT_MS = 1_000;
+const DELAY_MS = 1_500;
+/** How many times the reviewer presses Retry after a workflow fails. */
+const RETRY_PRESSES = 2;
+const PARALLEL_CASES = 3;
+const TODAY = new Date(2024, 0, 15, 12);
+const KEY = '_ephysChoiceWorld_00';
+
+const SESSION_KIND = NOTE_KINDS['critical-session'] as CriticalKind;
+const INSERTION_KIND = NOTE_KINDS['critical-insertion'] as CriticalKind;
+
+interface Position {
+  readonly label: string;
+  readonly match: FaultRule['match'];
+}
+
+interface CaseContext {
+  /** The object the workflow writes on (eid or pid). */
+  readonly uuid: string;
+  /** The session whose JSON must end as `expectedJson`. */
+  readonly eid: string;
+  readonly oldNoteIds: readonly string[];
+}
+
+interface Workflow {
+  readonly name: string;
+  readonly positions: readonly Position[];
+  setup(): Promise<CaseContext>;
+  /** One press of Submit (or Retry); returns the result's status. */
+  run(client: AlyxClient, context: CaseContext): Promise<string>;
+  /** The notes that must be on the object at the end, in order, by text and author. */
+  expectedNotes(context: CaseContext): readonly { text: string; user: string }[];
+  expectedJson(): unknown;
+}
+
+let alyx: AlyxFixture;
+let token: string;
+
+const sessionList: Position = { label: 'GET /sessions?django=pk', match: { method: 'GET', pathPrefix: '/sessions?' } };
+const insertionList: Position = { label: 'GET /insertions?django=pk', match: { method: 'GET', pathPrefix: '/insertions?' } };
+const notesByObject = (nth: number): Position => ({ label: `GET /notes?object_id #${nth}`, match: { method: 'GET', pathPrefix: '/notes?django=object_id,', nth } });
+const notesByTitle: Position = { label: 'GET /notes?text__icontains', match: { method: 'GET', pathPrefix: '/notes?django=text__icontains,' } };
+const postNote: Position = { label: 'POST /notes', match: { method: 'POST', pathPrefix: '/notes' } };
+const patchNote: Position = { label: 'PATCH /notes/<id>', match: { method: 'PATCH', pathPrefix: '/notes/' } };
+const deleteNote: Position = { label: 'DELETE /notes/<old>', match: { method: 'DELETE', pathPrefix: '/notes/' } };
+const readSession = (nth: number): Position => ({ label: `GET /sessions/<eid> #${nth}`, match: { method: 'GET', pathPrefix: '/sessions/', nth } });
+const patchSession: Position = { label: 'PATCH /sessions/<eid>', match: { method: 'PATCH', pathPrefix: '/sessions/' } };
+
+const CRITICAL_CHOICE = { reasons: ['synching impossible', 'Other'], other: 'rig <b>crashed</b> twice' };
+const SIGN_OFF_CHOICE = { reasons: ['wheel data corrupt', 'Other'], other: 'photodiode flat' };
+
+function checklistJson(key: string): unknown {
+  const json = defaultSessionJson();
+  (json['sign_off_checklist'] as Record<string, unknown>)[key] = { date: '2024-01-15', user: 'test_user' };
+  return json;
+}
+
+const WORKFLOWS: readonly Workflow[] = [
+  {
+    name: 'critical new',
+    positions: [sessionList, insertionList, notesByObject(1), postNote, notesByObject(2)],
+    setup: async () => {
+      const eid = await alyx.newSession();
+      return { uuid: eid, eid, oldNoteIds: [] };
+    },
+    run: async (client, { uuid }) => (await writeCriticalNote(client, { uuid, ...CRITICAL_CHOICE })).status,
+    expectedNotes: () => [{ text: criticalNoteText(SESSION_KIND, CRITICAL_CHOICE), user: 'test_user' }],
+    expectedJson: () => defaultSessionJson(),
+  },
+  {
+    name: 'critical overwrite',
+    positions: [sessionList, insertionList, notesByObject(1), postNote, notesByObject(2), deleteNote],
+    setup: async () => {
+      const eid = await alyx.newSession();
+      const pid = await alyx.newInsertion(eid);
+      const reviewer2 = await alyx.login('reviewer2');
+      const old = await writeCriticalNote(reviewer2, { uuid: pid, reasons: ['Drift'] });
+      assert.equal(old.status, 'written');
+      return { uuid: pid, eid, oldNoteIds: old.status === 'written' ? [old.note.id] : [] };
+    },
+    run: async (client, { uuid }) => (await writeCriticalNote(client, { uuid, reasons: ['Histological images missing'], overwrite: true })).status,
+    expectedNotes: () => [{ text: criticalNoteText(INSERTION_KIND, { reasons: ['Histological images missing'], other: null }), user: 'test_user' }],
+    expectedJson: () => defaultSessionJson(),
+  },
+  {
+    name: 'sign-off new',
+    positions: [readSession(1), notesByTitle, postNote, patchSession, readSession(2)],
+    setup: async () => {
+      const eid = await alyx.newSession();
+      return { uuid: eid, eid, oldNoteIds: [] };
+    },
+    run: async (client, { eid }) => (await signOff(client, { eid, signOffKey: KEY, kind: 'task', ...SIGN_OFF_CHOICE, now: TODAY })).status,
+    expectedNotes: () => [{ text: signOffNoteText(KEY, '2024-01-15_test_user', SIGN_OFF_CHOICE), user: 'test_user' }],
+    expectedJson: () => checklistJson(KEY),
+  },
+  {
+    name: 'sign-off merge',
+    positions: [readSession(1), notesByTitle, patchNote, patchSession, readSession(2)],
+    setup: async () => {
+      const eid = await alyx.newSession();
+      const reviewer2 = await alyx.login('reviewer2');
+      // reviewer2's earlier sign-off, then the checklist put back as the test expects it.
+      await signOff(reviewer2, { eid, signOffKey: KEY, kind: 'task', reasons: [], now: new Date(2024, 0, 14, 12) });
+      await (await alyx.inspector()).request('PATCH', `/sessions/${eid}`, { body: { json: defaultSessionJson() } });
+      return { uuid: eid, eid, oldNoteIds: (await alyx.notesOf(eid)).map((note) => note.id) };
+    },
+    run: async (client, { eid }) => (await signOff(client, { eid, signOffKey: KEY, kind: 'task', ...SIGN_OFF_CHOICE, now: TODAY })).status,
+    expectedNotes: () => [{
+      text: `{"title": "=== SIGN-OFF NOTE FOR ${KEY} ===", "2024-01-14_reviewer2": {"reasons_selected": [], "reason_for_other": []}, "2024-01-15_test_user": {"reasons_selected": ["wheel data corrupt", "Other"], "reason_for_other": "photodiode flat"}}`,
+      // The merge PATCHes ibllib's whole note body, `user` included: the last reviewer is the author.
+      user: 'test_user',
+    }],
+    expectedJson: () => checklistJson(KEY),
+  },
+  {
+    name: 'sign-off checklist',
+    positions: [readSession(1), patchSession, readSession(2)],
+    setup: async () => {
+      const eid = await alyx.newSession();
+      return { uuid: eid, eid, oldNoteIds: [] };
+    },
+    run: async (client, { eid }) => (await signOff(client, { eid, signOffKey: '_camera_left', kind: 'video', withNote: false, now: TODAY })).status,
+    expectedNotes: () => [],
+    expectedJson: () => checklistJson('_camera_left'),
+  },
+];
+
+interface Outcome {
+  readonly passed: boolean;
+  /** Retry presses the reviewer needed (0: the client's own retries sufficed). */
+  readonly presses: number;
+  readonly why?: string;
+}
+const outcomes = new Map<string, Outcome>();
+const cellKey = (workflow: string, position: string, fault: Fault): string => `${workflow}|${position}|${String(fault)}`;
+
+/** The overwrite's promise: no DELETE of an old note reached the server before a new note existed. */
+function assertCreatedBeforeDeleted(log: readonly ProxyLogEntry[], oldNoteIds: readonly string[]): void {
+  const created = log.filter((entry) => entry.method === 'POST' && entry.path.startsWith('/notes') && entry.status === 201 && entry.upstreamEnd !== undefined);
+  const firstCreated = Math.min(...created.map((entry) => entry.upstreamEnd ?? Infinity));
+  for (const entry of log) {
+    if (entry.method !== 'DELETE' || entry.upstreamStart === undefined) continue;
+    if (!oldNoteIds.some((id) => entry.path.startsWith(`/notes/${id}`))) continue;
+    assert.ok(entry.upstreamStart > firstCreated, `DELETE ${entry.path} reached Alyx before any new note existed`);
+  }
+}
+
+/** A write whose answer was lost is looked for before it is sent again. */
+function assertNoBlindRePost(log: readonly ProxyLogEntry[]): void {
+  const posts = log.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.method === 'POST' && entry.path.startsWith('/notes'));
+  for (let i = 1; i < posts.length; i++) {
+    const previous = posts[i - 1] as (typeof posts)[number];
+    const current = posts[i] as (typeof posts)[number];
+    // A 429 says the server did not act, so sending it again at once is right.
+    if (previous.entry.fault === undefined || previous.entry.fault === 429) continue;
+    const looked = log.slice(previous.index + 1, current.index).some((entry) => entry.method === 'GET' && entry.path.startsWith('/notes?'));
+    assert.ok(looked, `POST /notes was sent again after a ${String(previous.entry.fault)} without listing the notes first`);
+  }
+}
+
+async function runCase(workflow: Workflow, position: Position, fault: Fault): Promise<Outcome> {
+  const context = await workflow.setup();
+  const proxy = await startFaultProxy({ target: alyx.baseUrl });
+  try {
+    const client = await AlyxClient.login(proxy.baseUrl, { username: 'test_user', token, password: PASSWORD }, { timeoutMs: CLIENT_TIMEOUT_MS, retry: { baseDelayMs: 20 } });
+    const rule: FaultRule = { match: position.match, fault, ...(fault === 'delay' ? { delayMs: DELAY_MS } : {}) };
+    proxy.inject(rule);
+    let presses = 0;
+    let status = '';
+    let lastError: unknown;
+    for (;;) {
+      try {
+        status = await workflow.run(client, context);
+        break;
+      } catch (error) {
+        lastError = error;
+        if (presses >= RETRY_PRESSES) throw new Error(`still failing after ${presses} Retry presses: ${(error as Error).message}`, { cause: error });
+        presses++;
+      }
+    }
+    assert.ok(proxy.log.some((entry) => entry.fault !== undefined), `the fault was never injected (no request matched ${position.label})`);
+    // A Retry after the note was written finds it and offers to overwrite it: the UI shows it as there.
+    assert.ok(status === 'written' || (presses > 0 && status === 'needs-confirmation'), `ended with status ${status} (${String(lastError)})`);
+
+    const notes = await alyx.notesOf(context.uuid);
+    assert.deepEqual(
+      notes.map((note: AlyxNote) => ({ text: note.text, user: note.user })),
+      workflow.expectedNotes(context),
+      `notes on the object after ${presses} Retry presses`,
+    );
+    assert.deepEqual(await alyx.sessionJson(context.eid), workflow.expectedJson(), 'session json');
+    assertNoBlindRePost(proxy.log);
+    if (workflow.name === 'critical overwrite') assertCreatedBeforeDeleted(proxy.log, context.oldNoteIds);
+    return { passed: true, presses };
+  } finally {
+    await proxy.stop();
+  }
+}
+
+before(async () => {
+  alyx = await AlyxFixture.start();
+  const response = await fetch(`${alyx.baseUrl}/auth-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ username: 'test_user', password: PASSWORD }),
+  });
+  token = ((await response.json()) as { token: string }).token;
+});
+
+after(async () => {
+  await alyx.stop();
+  const report = matrixReport();
+  // test-results/ is git-ignored; docs/robustness.md quotes the latest run.
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync('test-results/fault-matrix.md', `${report}\n`);
+  process.stderr.write(`${report}\n`);
+});
+
+describe('fault matrix', { concurrency: PARALLEL_CASES }, () => {
+  for (const workflow of WORKFLOWS) {
+    for (const position of workflow.positions) {
+      for (const fault of FAULTS) {
+        test(`${workflow.name} · ${position.label} · ${String(fault)}`, async () => {
+          const key = cellKey(workflow.name, position.label, fault);
+          try {
+            outcomes.set(key, await runCase(workflow, position, fault));
+          } catch (error) {
+            outcomes.set(key, { passed: false, presses: -1, why: (error as Error).message });
+            throw error;
+          }
+        });
+      }
+    }
+  }
+});
+
+/** The matrix as Markdown: ✓ passed without the reviewer, ✓R passed after R Retry presses, ✗ failed. */
+export function matrixReport(): string {
+  const lines = [`| workflow | request position | ${FAULTS.map(String).join(' | ')} |`, `|---|---|${FAULTS.map(() => '---').join('|')}|`];
+  let passed = 0;
+  let total = 0;
+  for (const workflow of WORKFLOWS) {
+    for (const position of workflow.positions) {
+      const cells = FAULTS.map((fault) => {
+        const outcome = outcomes.get(cellKey(workflow.name, position.label, fault));
+        if (!outcome) return '–';
+        total++;
+        if (!outcome.passed) return '✗';
+        passed++;
+        return outcome.presses > 0 ? `✓${outcome.presses}` : '✓';
+      });
+      lines.push(`| ${workflow.name} | \`${position.label}\` | ${cells.join(' | ')} |`);
+    }
+  }
+  const positions = WORKFLOWS.reduce((sum, workflow) => sum + workflow.positions.length, 0);
+  lines.push('', `${WORKFLOWS.length} workflows, ${positions} request positions × ${FAULTS.length} faults = ${positions * FAULTS.length} cases; ${passed}/${total} passed.`);
+  const failures = [...outcomes].filter(([, outcome]) => !outcome.passed).map(([key, outcome]) => `- ${key}: ${outcome.why}`);
+  return ['', '## Fault matrix', '', ...lines, ...(failures.length ? ['', 'Failures:', ...failures] : [])].join('\n');
+}
