@@ -118,7 +118,7 @@ export async function measureRoundTrips(options: { runs?: number; log?: (line: s
       if (workflow === 'sign-off-no-verify' && ibllibSignOff) {
         ibllib = ibllibSignOff;
       } else {
-        const ibllibWorkflow: IbllibWorkflow = workflow === 'sign-off-verify' ? 'sign-off' : workflow;
+        const ibllibWorkflow: IbllibWorkflow = workflow === 'critical-new' || workflow === 'critical-overwrite' ? workflow : 'sign-off';
         const theirs = await prepare(fixture, direct, workflow, runs + 1);
         try {
           const result = await runIbllib(ibllibWorkflow, { baseUrl: proxy.baseUrl, username: USER, password: PASSWORD, uuids: theirs, signOffKey: SIGN_OFF_KEY });
