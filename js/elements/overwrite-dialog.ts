@@ -1,0 +1,144 @@
+import { css, html, LitElement, type PropertyValues, type PropertyDeclarations } from 'lit';
+import type { AlyxNote } from '../core/alyx-types.ts';
+import { ColorSchemeController } from './color-scheme.ts';
+import { defineElement } from './define.ts';
+import { renderNote, renderNoteText } from './note-view.ts';
+import { stopKeyPropagation } from './stop-key-propagation.ts';
+import { theme } from './theme.ts';
+
+/**
+ * Asks before existing notes are replaced: how many there are, who wrote them, when and why,
+ * next to what will be written. A modal `<dialog>`: focus moves to Cancel when it opens (Enter
+ * there cancels; Enter confirms only on the confirm button), Escape cancels, and focus returns
+ * to where it was when it closes.
+ *
+ * @fires alyx-qc-confirm - The reviewer confirmed; `open` is already false.
+ * @fires alyx-qc-cancel - The reviewer cancelled (button or Escape); `open` is already false.
+ */
+export class OverwriteDialog extends LitElement {
+  static override properties: PropertyDeclarations = {
+    open: { type: Boolean, reflect: true },
+    notes: { attribute: false },
+    text: { attribute: false },
+    user: { type: String },
+    what: { type: String },
+  };
+
+  static override styles = [
+    theme,
+    css`
+      dialog {
+        max-width: min(760px, calc(100vw - 32px));
+        padding: 12px 16px;
+        background: var(--aq-bg);
+        border: 1px solid var(--aq-line2);
+        border-radius: 4px;
+        box-shadow: var(--jp-elevation-z8, 0 6px 24px rgb(0 0 0 / 0.35));
+      }
+      dialog::backdrop {
+        background: var(--jp-dialog-background, rgb(0 0 0 / 0.4));
+      }
+      h2 {
+        margin: 0 0 4px;
+        font-size: 1.15em;
+      }
+      h3 {
+        margin: 0 0 2px;
+        font-size: 1em;
+      }
+      .columns {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
+        gap: 8px 16px;
+        margin: 10px 0;
+      }
+      .actions {
+        display: flex;
+        justify-content: flex-end;
+        gap: 8px;
+      }
+    `,
+  ];
+
+  /** Shows the dialog (modal) when true. */
+  declare open: boolean;
+  /** The notes that would be replaced. */
+  declare notes: readonly AlyxNote[];
+  /** The exact text that will be written. */
+  declare text: string;
+  /** Who writes the new note (shown above it). */
+  declare user: string;
+  /** What the notes are about, e.g. "this insertion as critical". */
+  declare what: string;
+
+  readonly #scheme = new ColorSchemeController(this);
+
+  constructor() {
+    super();
+    this.open = false;
+    this.notes = [];
+    this.text = '';
+    this.user = '';
+    this.what = 'this object as critical';
+    stopKeyPropagation(this);
+  }
+
+  protected override render(): unknown {
+    const count = this.notes.length;
+    const plural = count === 1 ? '' : 's';
+    const authors = [...new Set(this.notes.map((note) => note.user))].join(', ');
+    return html`<dialog class="root ${this.#scheme.scheme}" aria-labelledby="title" aria-describedby="summary" @close=${this.#onClose}>
+      <h2 id="title">Replace ${count} existing note${plural}?</h2>
+      <p id="summary">
+        ${authors || 'Someone'} already marked ${this.what}. Confirming writes your note, then deletes the
+        ${count === 1 ? 'note' : `${count} notes`} below.
+      </p>
+      <div class="columns">
+        <section aria-labelledby="existing">
+          <h3 id="existing">Existing note${plural} (${count})</h3>
+          ${this.notes.map(renderNote)}
+        </section>
+        <section aria-labelledby="new">
+          <h3 id="new">Will be written${this.user ? html` by <strong>${this.user}</strong>` : ''}</h3>
+          <div class="note">${renderNoteText(this.text)}</div>
+          <pre>${this.text}</pre>
+        </section>
+      </div>
+      <div class="actions">
+        <button autofocus @click=${() => this.#finish('cancel')}>Cancel</button>
+        <button class="danger" @click=${() => this.#finish('confirm')}>Replace ${count === 1 ? 'note' : `${count} notes`}</button>
+      </div>
+    </dialog>`;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('open')) return;
+    const dialog = this.#dialog();
+    if (this.open && !dialog.open && this.isConnected) dialog.showModal();
+    if (!this.open && dialog.open) dialog.close();
+  }
+
+  #dialog(): HTMLDialogElement {
+    return this.renderRoot.querySelector('dialog')!;
+  }
+
+  #finish(outcome: 'confirm' | 'cancel'): void {
+    // `open` goes false first, so the `close` event that follows is not taken for Escape.
+    this.open = false;
+    this.#dialog().close();
+    this.dispatchEvent(new Event(`alyx-qc-${outcome}`, { bubbles: true }));
+  }
+
+  /** Escape (or the browser closing the dialog) while it was meant to be open: a cancel. */
+  #onClose(): void {
+    if (this.open) this.#finish('cancel');
+  }
+}
+
+defineElement('alyx-qc-overwrite-dialog', OverwriteDialog);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'alyx-qc-overwrite-dialog': OverwriteDialog;
+  }
+}

@@ -1,0 +1,12 @@
+const KEY_EVENTS = ['keydown', 'keypress', 'keyup'] as const;
+
+/**
+ * Keeps key presses inside `host` from reaching the page. JupyterLab and Notebook 7 read
+ * keydown events on the document to run command-mode shortcuts ("a", "b", "d d", "Shift+Enter"),
+ * so typing "Other" text in a widget would otherwise insert or delete cells. Stopping
+ * propagation does not cancel default actions: Tab, Enter on a button and Escape on a dialog
+ * still work.
+ */
+export function stopKeyPropagation(host: HTMLElement): void {
+  for (const type of KEY_EVENTS) host.addEventListener(type, (event) => event.stopPropagation());
+}
