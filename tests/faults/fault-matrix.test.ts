@@ -182,12 +182,12 @@ function assertNoBlindRePost(log: readonly ProxyLogEntry[]): void {
   }
 }
 
-async function runCase(workflow: Workflow, position: Position, fault: Fault): Promise<Outcome> {
+async function runCase(workflow: Workflow, position: Position, fault: Fault, times = 1): Promise<Outcome> {
   const context = await workflow.setup();
   const proxy = await startFaultProxy({ target: alyx.baseUrl });
   try {
     const client = await AlyxClient.login(proxy.baseUrl, { username: 'test_user', token, password: PASSWORD }, { timeoutMs: CLIENT_TIMEOUT_MS, retry: { baseDelayMs: 20 } });
-    const rule: FaultRule = { match: position.match, fault, ...(fault === 'delay' ? { delayMs: DELAY_MS } : {}) };
+    const rule: FaultRule = { match: position.match, fault, times, ...(fault === 'delay' ? { delayMs: DELAY_MS } : {}) };
     proxy.inject(rule);
     let presses = 0;
     let status = '';
@@ -258,6 +258,52 @@ describe('fault matrix', { concurrency: PARALLEL_CASES }, () => {
   }
 });
 
+/**
+ * Beyond the client's own retries: a write that fails 5 times in a row makes the workflow fail, and
+ * the reviewer presses Retry; the end state must still be exactly the intended one.
+ */
+const PERSISTENT_FAULTS: readonly Fault[] = ['drop-before', 'drop-after', 503];
+const PERSISTENT_TIMES = 5;
+const persistent = new Map<string, Outcome>();
+const isWrite = (position: Position): boolean => position.match.method !== 'GET';
+
+describe(`persistent faults (${PERSISTENT_TIMES} in a row) on every write`, { concurrency: PARALLEL_CASES }, () => {
+  for (const workflow of WORKFLOWS) {
+    for (const position of workflow.positions.filter(isWrite)) {
+      for (const fault of PERSISTENT_FAULTS) {
+        test(`${workflow.name} · ${position.label} · ${String(fault)} ×${PERSISTENT_TIMES}`, async () => {
+          const key = cellKey(workflow.name, position.label, fault);
+          try {
+            persistent.set(key, await runCase(workflow, position, fault, PERSISTENT_TIMES));
+          } catch (error) {
+            persistent.set(key, { passed: false, presses: -1, why: (error as Error).message });
+            throw error;
+          }
+        });
+      }
+    }
+  }
+});
+
+function persistentReport(): string[] {
+  const lines = [`| workflow | write | ${PERSISTENT_FAULTS.map((fault) => `${String(fault)} ×${PERSISTENT_TIMES}`).join(' | ')} |`, `|---|---|${PERSISTENT_FAULTS.map(() => '---').join('|')}|`];
+  let passed = 0;
+  for (const workflow of WORKFLOWS) {
+    for (const position of workflow.positions.filter(isWrite)) {
+      const cells = PERSISTENT_FAULTS.map((fault) => {
+        const outcome = persistent.get(cellKey(workflow.name, position.label, fault));
+        if (!outcome) return '–';
+        if (!outcome.passed) return '✗';
+        passed++;
+        return outcome.presses > 0 ? `✓${outcome.presses}` : '✓';
+      });
+      lines.push(`| ${workflow.name} | \`${position.label}\` | ${cells.join(' | ')} |`);
+    }
+  }
+  const failures = [...persistent].filter(([, outcome]) => !outcome.passed).map(([key, outcome]) => `- ${key}: ${outcome.why}`);
+  return ['', '## Persistent faults on writes (the reviewer presses Retry)', '', ...lines, '', `${passed}/${persistent.size} passed.`, ...(failures.length ? ['', 'Failures:', ...failures] : [])];
+}
+
 /** The matrix as Markdown: ✓ passed without the reviewer, ✓R passed after R Retry presses, ✗ failed. */
 export function matrixReport(): string {
   const lines = [`| workflow | request position | ${FAULTS.map(String).join(' | ')} |`, `|---|---|${FAULTS.map(() => '---').join('|')}|`];
@@ -279,5 +325,5 @@ export function matrixReport(): string {
   const positions = WORKFLOWS.reduce((sum, workflow) => sum + workflow.positions.length, 0);
   lines.push('', `${WORKFLOWS.length} workflows, ${positions} request positions × ${FAULTS.length} faults = ${positions * FAULTS.length} cases; ${passed}/${total} passed.`);
   const failures = [...outcomes].filter(([, outcome]) => !outcome.passed).map(([key, outcome]) => `- ${key}: ${outcome.why}`);
-  return ['', '## Fault matrix', '', ...lines, ...(failures.length ? ['', 'Failures:', ...failures] : [])].join('\n');
+  return ['', '## Fault matrix', '', '✓ the client recovered by itself; ✓N after N Retry presses; ✗ failed.', '', ...lines, ...(failures.length ? ['', 'Failures:', ...failures] : []), ...persistentReport()].join('\n');
 }
