@@ -1,0 +1,111 @@
+/**
+ * Issue #7, concurrency, against the real development Alyx. Each reviewer's client goes through its
+ * own fault proxy (no faults, only the log), which counts how many times each one wrote the
+ * checklist: a second PATCH means the read-back found a lost update and repaired it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startFaultProxy, type FaultProxy } from '../../dev/fault-proxy/proxy.ts';
+import { AlyxClient } from '../../js/core/client.ts';
+import { writeCriticalNote } from '../../js/core/critical-note.ts';
+import { NOTE_KINDS, type CriticalKind } from '../../js/core/note-kinds.ts';
+import { criticalNoteText } from '../../js/core/note-text.ts';
+import { signOff } from '../../js/core/sign-off.ts';
+import type { CriticalResult } from '../../js/core/workflow-types.ts';
+import { AlyxFixture, defaultSessionJson, PASSWORD } from '../support/alyx-fixture.ts';
+
+const SIGN_OFF_TRIALS = 50;
+const CRITICAL_TRIALS = 20;
+const TODAY = new Date(2024, 0, 15, 12);
+const SESSION_KIND = NOTE_KINDS['critical-session'] as CriticalKind;
+
+let alyx: AlyxFixture;
+const proxies: FaultProxy[] = [];
+let alice: AlyxClient;
+let bob: AlyxClient;
+let aliceProxy: FaultProxy;
+let bobProxy: FaultProxy;
+
+before(async () => {
+  alyx = await AlyxFixture.start();
+  aliceProxy = await startFaultProxy({ target: alyx.baseUrl });
+  bobProxy = await startFaultProxy({ target: alyx.baseUrl });
+  proxies.push(aliceProxy, bobProxy);
+  alice = await AlyxClient.login(aliceProxy.baseUrl, { username: 'test_user', password: PASSWORD });
+  bob = await AlyxClient.login(bobProxy.baseUrl, { username: 'reviewer2', password: PASSWORD });
+});
+after(async () => {
+  await Promise.all(proxies.map((proxy) => proxy.stop()));
+  await alyx.stop();
+});
+
+const checklistPatches = (proxy: FaultProxy): number => proxy.log.filter((entry) => entry.method === 'PATCH' && entry.path.startsWith('/sessions/')).length;
+
+describe('concurrency', () => {
+  test(`two reviewers sign off different keys of one session at the same moment, ${SIGN_OFF_TRIALS} times: both keys every time`, async () => {
+    let lostUpdates = 0;
+    const failures: string[] = [];
+    for (let trial = 0; trial < SIGN_OFF_TRIALS; trial++) {
+      const eid = await alyx.newSession();
+      aliceProxy.clear();
+      bobProxy.clear();
+      const results = await Promise.allSettled([
+        signOff(alice, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: ['wheel data corrupt'], now: TODAY }),
+        signOff(bob, { eid, signOffKey: '_passiveChoiceWorld_00', kind: 'passive', reasons: [], now: TODAY }),
+      ]);
+      const repaired = Math.max(0, checklistPatches(aliceProxy) - 1) + Math.max(0, checklistPatches(bobProxy) - 1);
+      lostUpdates += repaired;
+      const expected = defaultSessionJson();
+      const checklist = expected['sign_off_checklist'] as Record<string, unknown>;
+      checklist['_ephysChoiceWorld_00'] = { date: '2024-01-15', user: 'test_user' };
+      checklist['_passiveChoiceWorld_00'] = { date: '2024-01-15', user: 'reviewer2' };
+      const rejected = results.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason));
+      const json = await alyx.sessionJson(eid);
+      const notes = await alyx.notesOf(eid);
+      try {
+        assert.deepEqual(rejected, []);
+        assert.deepEqual(json, expected);
+        assert.equal(notes.length, 2);
+      } catch (error) {
+        failures.push(`trial ${trial}: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+    process.stderr.write(`\n## Concurrency\n\nsign-off of two keys at once: ${SIGN_OFF_TRIALS} trials, ${lostUpdates} lost updates detected by the read-back and repaired, ${failures.length} final failures.\n`);
+    assert.deepEqual(failures, []);
+  });
+
+  test(`two reviewers write the same critical note at once, ${CRITICAL_TRIALS} times: one note, and "written" only for the note that stays`, async () => {
+    const outcomes = new Map<string, number>();
+    const failures: string[] = [];
+    for (let trial = 0; trial < CRITICAL_TRIALS; trial++) {
+      const eid = await alyx.newSession();
+      // Half the trials start exactly together; the others stagger the second reviewer by up to
+      // 40 ms, so that one may land while the other is between its POST and its re-list.
+      const stagger = trial % 2 === 0 ? 0 : (trial % 5) * 10;
+      const [a, b] = await Promise.all([
+        writeCriticalNote(alice, { uuid: eid, reasons: ['dud or mock session'] }),
+        sleep(stagger).then(() => writeCriticalNote(bob, { uuid: eid, reasons: ['dud or mock session'] })),
+      ]);
+      const label = `${a.status}/${b.status}`;
+      outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
+      const notes = await alyx.notesOf(eid);
+      try {
+        assert.equal(notes.length, 1, `${notes.length} notes at the end (${label})`);
+        const kept = notes[0]?.id;
+        assert.equal(notes[0]?.text, criticalNoteText(SESSION_KIND, { reasons: ['dud or mock session'], other: null }));
+        const written = [a, b].filter((result): result is Extract<CriticalResult, { status: 'written' }> => result.status === 'written');
+        assert.equal(written.length, 1, `${written.length} reviewers were told "written" (${label})`);
+        assert.equal(written[0]?.note.id, kept, 'the reviewer told "written" has the note that stayed');
+        for (const other of [a, b]) {
+          if (other.status === 'superseded') assert.equal(other.note.id, kept, 'superseded names the note that stayed');
+          else assert.ok(other.status === 'written' || other.status === 'needs-confirmation', `unexpected ${other.status}`);
+        }
+      } catch (error) {
+        failures.push(`trial ${trial}: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+    process.stderr.write(`same critical note at once: ${CRITICAL_TRIALS} trials, outcomes ${JSON.stringify(Object.fromEntries(outcomes))}, ${failures.length} final failures.\n`);
+    assert.deepEqual(failures, []);
+  });
+});
