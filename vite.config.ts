@@ -1,29 +1,36 @@
 /**
- * Two builds, picked with `--mode`:
+ * Three builds, picked with `--mode`:
  * - `widget`: the anywidget front end as ONE self-contained ES module (Lit included, no imports
  *   left, nothing from a CDN) written into the Python package, which ships it in the wheel.
- * - `lib` (default): the npm package's entry points in `dist/`: the core (Node and browsers, no
- *   DOM), the elements, the Observable helpers as a browser-ready module with Lit bundled, and
- *   the command line (Node only).
+ * - `lib` (default): the npm package's entry points in `dist/` for bundlers and Node: the core
+ *   (no DOM), the elements and the command line. Dependencies (`lit`, `cross-fetch`) stay
+ *   imports, so an app bundles one copy of each.
+ * - `observable`: `dist/observable/index.js`, the module notebooks load by URL (Observable,
+ *   jsDelivr, a local file): ONE self-contained browser ES module, Lit and the core inlined, no
+ *   import left in it. It is a build of its own because entries of one Rollup build share chunks,
+ *   and a module loaded by URL must not import sibling files.
  */
-import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type UserConfig } from 'vite';
 
-export default defineConfig(({ mode }) => {
-  if (mode === 'widget') {
-    return {
-      build: {
-        outDir: 'python/alyx_qc/static',
-        emptyOutDir: true,
-        target: 'es2022',
-        minify: true,
-        lib: { entry: 'js/widget/index.ts', formats: ['es'], fileName: () => 'widget.js' },
-        rollupOptions: { output: { inlineDynamicImports: true } },
-      },
-    };
-  }
+function widgetBuild(): UserConfig {
+  return {
+    build: {
+      outDir: 'python/alyx_qc/static',
+      emptyOutDir: true,
+      target: 'es2022',
+      minify: true,
+      lib: { entry: 'js/widget/index.ts', formats: ['es'], fileName: () => 'widget.js' },
+      rollupOptions: { output: { inlineDynamicImports: true } },
+    },
+  };
+}
+
+function libBuild(): UserConfig {
   return {
     build: {
       outDir: 'dist',
+      // `dist/observable/` and `dist/types/` come from the other steps of `npm run build`.
       emptyOutDir: false,
       target: 'es2022',
       minify: true,
@@ -32,15 +39,40 @@ export default defineConfig(({ mode }) => {
         entry: {
           'core/index': 'js/core/index.ts',
           'elements/index': 'js/elements/index.ts',
-          'observable/index': 'js/observable/index.ts',
           'cli/main': 'js/cli/main.ts',
         },
         formats: ['es'],
       },
       rollupOptions: {
-        // cross-fetch is only the Node fallback: browsers and Node 18+ have fetch.
-        external: ['cross-fetch', /^node:/],
+        // cross-fetch is only the Node fallback (browsers and Node 18+ have fetch); lit is a
+        // dependency the app's bundler dedupes.
+        external: ['cross-fetch', 'lit', /^lit\//, /^@lit\//, /^node:/],
       },
     },
   };
+}
+
+function observableBuild(): UserConfig {
+  return {
+    resolve: {
+      // Browsers have fetch: the core's Node fallback must not pull a Node polyfill (or a bare
+      // import) into a module meant for notebooks.
+      alias: { 'cross-fetch': fileURLToPath(new URL('js/observable/platform-fetch.ts', import.meta.url)) },
+    },
+    build: {
+      outDir: 'dist/observable',
+      emptyOutDir: true,
+      target: 'es2022',
+      minify: true,
+      sourcemap: true,
+      lib: { entry: 'js/observable/index.ts', formats: ['es'], fileName: () => 'index.js' },
+      rollupOptions: { output: { inlineDynamicImports: true } },
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  if (mode === 'widget') return widgetBuild();
+  if (mode === 'observable') return observableBuild();
+  return libBuild();
 });
