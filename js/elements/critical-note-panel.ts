@@ -96,34 +96,38 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalSubmissi
     if (result.status === 'needs-confirmation') this.confirming = result.existingNotes;
   }
 
+  /**
+   * The status line for each state, and the note that now stands under it. One template for
+   * every state, so the button is never re-created (it keeps keyboard focus through a write).
+   */
   #renderActions(): TemplateResult {
-    const label = 'Mark as critical';
     const state = this.submission.state;
-    switch (state.status) {
-      case 'idle':
-        return this.renderActions(label, 'danger', this.notice);
-      case 'pending':
-        return this.renderActions(label, 'danger', 'Writing the note to Alyx\u2026');
-      case 'failed':
-        return this.renderActions(label, 'danger', `Not written: ${state.message}`, () => this.#send(state.submission.overwrite));
-      case 'complete': {
-        const { result } = state;
-        if (result.status === 'written') {
-          const deleted = result.deletedNoteIds.length;
-          const older = deleted ? `, ${deleted} older note${deleted === 1 ? '' : 's'} deleted` : '';
-          return html`${this.renderActions(label, 'danger', `Marked as critical: note ${result.note.id} written${older}.`)}
-            ${renderNote(result.note)}`;
-        }
-        if (result.status === 'superseded') {
-          return html`${this.renderActions(label, 'danger', 'Not written: another reviewer\u2019s critical note landed first, so yours was withdrawn.')}
-            ${renderNote(result.note)}`;
-        }
-        if (result.status === 'dry-run') {
-          return this.renderActions(label, 'danger', `Dry run, nothing written: it would send ${result.requests.length} requests.`);
-        }
-        return this.renderActions(label, 'danger', 'Nothing written yet: another critical note appeared meanwhile. Confirm to replace it.');
+    let message = '';
+    let after: unknown = nothing;
+    let retry: (() => void) | undefined;
+    if (state.status === 'idle') message = this.notice;
+    if (state.status === 'pending') message = 'Writing the note to Alyx\u2026';
+    if (state.status === 'failed') {
+      message = `Not written: ${state.message}`;
+      retry = () => this.#send(state.submission.overwrite);
+    }
+    if (state.status === 'complete') {
+      const { result } = state;
+      if (result.status === 'written') {
+        const deleted = result.deletedNoteIds.length;
+        const older = deleted ? `, ${deleted} older note${deleted === 1 ? '' : 's'} deleted` : '';
+        message = `Marked as critical: note ${result.note.id} written${older}.`;
+        after = renderNote(result.note);
+      } else if (result.status === 'superseded') {
+        message = 'Not written: another reviewer\u2019s critical note landed first, so yours was withdrawn.';
+        after = renderNote(result.note);
+      } else if (result.status === 'dry-run') {
+        message = `Dry run, nothing written: it would send ${result.requests.length} requests.`;
+      } else {
+        message = 'Nothing written yet: another critical note appeared meanwhile. Confirm to replace it.';
       }
     }
+    return html`${this.renderActions('Mark as critical', 'danger', message, retry)}${after}`;
   }
 
   protected override onSubmit(): void {
@@ -140,6 +144,7 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalSubmissi
   #onConfirm(): void {
     this.confirming = null;
     this.submission.reset();
+    this.focusSubmit();
     this.#send(true);
   }
 
@@ -147,6 +152,7 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalSubmissi
     this.confirming = null;
     this.submission.reset();
     this.notice = 'Cancelled: nothing was written.';
+    this.focusSubmit();
   }
 }
 

@@ -60,6 +60,11 @@ export abstract class QcPanel<C, S, R extends { readonly status: string }> exten
     return this.renderRoot.querySelector('alyx-qc-reason-checklist')?.reportValidity() ?? false;
   }
 
+  /** Puts focus back on the submit button (after the overwrite dialog closes). */
+  protected focusSubmit(): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.actions > button')?.focus());
+  }
+
   protected run(submission: S): void {
     this.notice = '';
     void this.submission.run(this.submit, submission);

@@ -114,28 +114,34 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffSubmission, Sig
     return html`${note}<p class="muted">Entry in the session\u2019s <code>sign_off_checklist</code>:</p><pre>${checklist}</pre>`;
   }
 
+  /**
+   * The status line for each state, and what was written under it. One template for every
+   * state, so the button is never re-created (it keeps keyboard focus through a write).
+   */
   #renderActions(): TemplateResult {
     const state = this.submission.state;
-    switch (state.status) {
-      case 'idle':
-        return this.renderActions('Sign off', 'primary', this.notice);
-      case 'pending':
-        return this.renderActions('Sign off', 'primary', 'Signing off in Alyx\u2026');
-      case 'failed':
-        return this.renderActions('Sign off', 'primary', `Sign-off failed: ${state.message}`, () => this.onSubmit());
-      case 'complete': {
-        const { result } = state;
-        const { user, date } = result.checklistEntry;
-        if (result.status === 'dry-run') {
-          return html`${this.renderActions('Sign off', 'primary', `Dry run, nothing written: would sign off as ${user} on ${date}.`)}
-            ${result.text === null ? nothing : html`<pre>${result.text}</pre>`}`;
-        }
+    let message = '';
+    let after: unknown = nothing;
+    let retry: (() => void) | undefined;
+    if (state.status === 'idle') message = this.notice;
+    if (state.status === 'pending') message = 'Signing off in Alyx\u2026';
+    if (state.status === 'failed') {
+      message = `Sign-off failed: ${state.message}`;
+      retry = () => this.onSubmit();
+    }
+    if (state.status === 'complete') {
+      const { result } = state;
+      const { user, date } = result.checklistEntry;
+      if (result.status === 'dry-run') {
+        message = `Dry run, nothing written: would sign off as ${user} on ${date}.`;
+        if (result.text !== null) after = html`<pre>${result.text}</pre>`;
+      } else {
         const day = result.replacedSameDay ? ', replacing today\u2019s entry' : '';
-        const note = result.note ? ` Note ${result.note.id} written:` : ' No note written.';
-        return html`${this.renderActions('Sign off', 'primary', `Signed off as ${user} on ${date}${day}.${note}`)}
-          ${result.note ? renderNote(result.note) : nothing}`;
+        message = `Signed off as ${user} on ${date}${day}.${result.note ? ` Note ${result.note.id} written:` : ' No note written.'}`;
+        if (result.note) after = renderNote(result.note);
       }
     }
+    return html`${this.renderActions('Sign off', 'primary', message, retry)}${after}`;
   }
 
   #onWithNote(event: Event): void {

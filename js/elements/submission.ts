@@ -50,7 +50,7 @@ export class SubmissionController<S, R extends { readonly status: string }> impl
     const controller = new AbortController();
     try {
       if (typeof submit !== 'function') {
-        throw new TypeError('[alyx-qc] This panel has no submit function: set its `submit` property to the workflow to call.');
+        throw new TypeError('This panel has no submit function: set its `submit` property to the workflow to call.');
       }
       const result = await submit(submission, controller.signal);
       this.#set({ status: 'complete', submission, result });
