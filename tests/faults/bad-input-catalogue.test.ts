@@ -1,0 +1,167 @@
+/**
+ * Issue #7, hostile and bad input: one table, each row an input and the error it must give. Every
+ * message must name the problem and the fix, and nothing may be written on the server (its notes
+ * and session JSON are compared before and after each row). Rows run against the real development
+ * Alyx, some through the fault proxy (a server answering HTML).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startFaultProxy, type FaultProxy } from '../../dev/fault-proxy/proxy.ts';
+import { AlyxClient } from '../../js/core/client.ts';
+import { writeCriticalNote, writeCriticalNoteFromGui } from '../../js/core/critical-note.ts';
+import { signOff } from '../../js/core/sign-off.ts';
+import { AlyxFixture, PASSWORD } from '../support/alyx-fixture.ts';
+
+/** A catalogue row: what was given, where, and the error it must produce. */
+interface Row {
+  readonly surface: 'API' | 'CLI' | 'Python' | 'elements';
+  readonly input: string;
+  readonly run: () => Promise<unknown>;
+  /** Names the problem. */
+  readonly problem: RegExp;
+  /** Says what to do. */
+  readonly fix: RegExp;
+}
+
+let alyx: AlyxFixture;
+let client: AlyxClient;
+let proxy: FaultProxy;
+/** A session and an insertion with an existing critical note and a sign-off note. */
+let eid: string;
+let pid: string;
+/** Sessions whose state is hostile: `json` a list, a checklist a string, a non-JSON sign-off note. */
+let listJsonEid: string;
+let stringChecklistEid: string;
+let plainNoteEid: string;
+const watched: string[] = [];
+
+const v4 = '2ffd3ed5-477e-4153-9af7-7fdad3c6946b';
+const task = (extra: Record<string, unknown>): Promise<unknown> => signOff(client, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', ...extra } as Parameters<typeof signOff>[1]);
+
+const ROWS: readonly Row[] = [
+  { surface: 'API', input: 'eid "not-a-uuid"', run: () => task({ eid: 'not-a-uuid', reasons: [] }), problem: /"not-a-uuid" is not a UUID/, fix: /Pass the session eid as 36 characters/ },
+  { surface: 'API', input: 'uuid missing (empty string)', run: () => writeCriticalNote(client, { uuid: '', reasons: [] }), problem: /UUID is missing/, fix: /Pass the session's eid or the insertion's pid/ },
+  { surface: 'API', input: 'version-1 UUID', run: () => writeCriticalNote(client, { uuid: 'a8098c1a-f86e-11da-bd1a-00112444be1e', reasons: [] }), problem: /version-1 UUID/, fix: /Alyx ids are version 4.*copied/ },
+  { surface: 'API', input: 'UUID with a trailing character', run: () => writeCriticalNote(client, { uuid: `${v4}x`, reasons: [] }), problem: /is not a UUID/, fix: /36 characters/ },
+  { surface: 'API', input: 'UUID with a django filter injected (`,pk,…`)', run: () => writeCriticalNote(client, { uuid: `${v4},text__icontains,x`, reasons: [] }), problem: /is not a UUID/, fix: /36 characters/ },
+  { surface: 'API', input: 'unknown kind "histology"', run: () => task({ kind: 'histology', reasons: [] }), problem: /Unknown note kind "histology"/, fix: /Use one of: .*task/ },
+  { surface: 'API', input: 'critical kind given to signOff', run: () => task({ kind: 'critical-session', reasons: [] }), problem: /"critical-session" is not a sign-off kind/, fix: /Use one of: task/ },
+  { surface: 'API', input: 'kind "__proto__"', run: () => task({ kind: '__proto__', reasons: [] }), problem: /Unknown note kind "__proto__"/, fix: /Use one of/ },
+  { surface: 'API', input: 'sign-off key without the leading "_"', run: () => task({ signOffKey: 'ephysChoiceWorld_00', reasons: [] }), problem: /"ephysChoiceWorld_00" is not a sign-off key/, fix: /must start with "_"/ },
+  { surface: 'API', input: 'sign-off key with a comma and brackets (filter injection)', run: () => task({ signOffKey: '_x,object_id,(1)', reasons: [] }), problem: /is not a sign-off key/, fix: /only letters, digits and underscores/ },
+  { surface: 'API', input: 'empty sign-off key', run: () => task({ signOffKey: '', reasons: [] }), problem: /sign-off key is empty/, fix: /Pass the key from the session's sign_off_checklist/ },
+  { surface: 'API', input: 'reason number out of range (nums "1,9" for task)', run: () => task({ nums: '1,9' }), problem: /Reason number 9 is out of range/, fix: /choose between 0 and 4/ },
+  { surface: 'API', input: 'negative reason number (nums "-1")', run: () => task({ nums: '-1' }), problem: /"-1" is not a list of reason numbers/, fix: /Enter numbers between 0 and 4/ },
+  { surface: 'API', input: 'non-numeric reasons (nums "a,b")', run: () => task({ nums: 'a,b' }), problem: /"a,b" is not a list of reason numbers/, fix: /separated by commas, e\.g\. "1,3"/ },
+  { surface: 'API', input: 'decimal reason number (nums "1.5")', run: () => task({ nums: '1.5' }), problem: /not a list of reason numbers/, fix: /Enter numbers between 0 and 4/ },
+  { surface: 'API', input: 'reason of another kind ("Drift" for task)', run: () => task({ reasons: ['Drift'] }), problem: /"Drift" is not a reason of Task sign-off/, fix: /Choose from: "raw trial data does not exist"/ },
+  { surface: 'API', input: 'reason with wrong apostrophe (passive, U+0027 for U+2019)', run: () => task({ kind: 'passive', reasons: ["RFmap file doesn't exist"] }), problem: /is not a reason of Passive/i, fix: /Choose from/ },
+  { surface: 'API', input: 'reasons and nums both given', run: () => task({ reasons: ['Other'], nums: '1' }), problem: /either by text \(reasons\) or by number \(nums\), not both/, fix: /Give the reasons either/ },
+  { surface: 'API', input: 'Other chosen, no text', run: () => writeCriticalNote(client, { uuid: pid, reasons: ['Other'], overwrite: true }), problem: /"Other" is selected but its text is empty/, fix: /Explain the other reason.*or unselect "Other"/ },
+  { surface: 'API', input: 'Other chosen, whitespace only', run: () => task({ reasons: ['Other'], other: '   \n\t' }), problem: /"Other" is selected but its text is empty/, fix: /Explain the other reason/ },
+  { surface: 'API', input: 'Other text not a string (42)', run: () => task({ reasons: ['Other'], other: 42 }), problem: /"Other" text must be a string/, fix: /or null for none/ },
+  { surface: 'API', input: '1 MB of Other text', run: () => task({ reasons: ['Other'], other: 'x'.repeat(1_000_000) }), problem: /over the limit of 65536/, fix: /Shorten the "Other" text/ },
+  { surface: 'API', input: '1 MB of Other text on a critical overwrite', run: () => writeCriticalNote(client, { uuid: pid, reasons: ['Other'], other: '\u00e9'.repeat(1_000_000), overwrite: true }), problem: /over the limit/, fix: /Shorten the "Other" text/ },
+  { surface: 'API', input: 'alignment GUI path with "Other"', run: () => writeCriticalNoteFromGui(client, { pid, reasons: ['Other'] }), problem: /"Other" is not a reason|"Other" cannot be chosen there|text is empty/, fix: /Choose from|use writeCriticalNote|Explain/ },
+  { surface: 'API', input: 'alignment GUI path with a non-GUI reason', run: () => writeCriticalNoteFromGui(client, { pid, reasons: ['Histological images missing'] }), problem: /"Histological images missing" is not a reason/, fix: /Choose from: "Noise and artifact"/ },
+  { surface: 'API', input: 'content type not a model name ("session; drop")', run: () => writeCriticalNote(client, { uuid: v4, contentType: 'session; drop', reasons: ['Other'], other: 'x' }), problem: /"session; drop" is not an Alyx model name/, fix: /Use a lower-case model such as "session"/ },
+  { surface: 'API', input: 'UUID that is neither a session nor an insertion', run: () => writeCriticalNote(client, { uuid: v4, reasons: ['Other'], other: 'x' }), problem: /matches 0 session\(s\) and 0 insertion\(s\)/, fix: /pass the content type explicitly/ },
+  { surface: 'API', input: 'base URL "ftp://alyx.example.org"', run: () => AlyxClient.login('ftp://alyx.example.org', { username: 'a', password: 'b' }), problem: /must start with http:\/\/ or https:\/\/, not ftp:/, fix: /Pass it like "https:\/\/alyx/ },
+  { surface: 'API', input: 'base URL "javascript:alert(1)"', run: () => AlyxClient.login('javascript:alert(1)', { username: 'a', password: 'b' }), problem: /must start with http:\/\/ or https:\/\//, fix: /Pass it like/ },
+  { surface: 'API', input: 'base URL without a scheme ("alyx.example.org")', run: () => AlyxClient.login('alyx.example.org', { username: 'a', password: 'b' }), problem: /"alyx.example.org" is not a URL/, fix: /Pass the Alyx base URL like "https:/ },
+  { surface: 'API', input: 'base URL with user:password@', run: () => AlyxClient.login('http://u:secret@127.0.0.1:9', { username: 'a', password: 'b' }), problem: /must not hold a username or password/, fix: /pass them as credentials instead/ },
+  { surface: 'API', input: 'session whose json is a list', run: () => signOff(client, { eid: listJsonEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /"json" field that is not an object \(a list\)/, fix: /Fix the session's JSON in Alyx's admin, then sign off again/ },
+  { surface: 'API', input: 'session whose sign_off_checklist is a string', run: () => signOff(client, { eid: stringChecklistEid, signOffKey: '_camera_left', kind: 'video', withNote: false }), problem: /"sign_off_checklist" that is not an object/, fix: /Fix it in Alyx's admin, then sign off again/ },
+  { surface: 'API', input: 'existing sign-off note whose text is not JSON', run: () => signOff(client, { eid: plainNoteEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /is not a JSON object, so the sign-off cannot be merged/, fix: /Fix or delete that note in Alyx's admin, then sign off again/ },
+  {
+    surface: 'API', input: 'server answering an HTML page instead of JSON',
+    run: async () => {
+      proxy.clear();
+      proxy.inject({ match: {}, fault: 'html', times: 100 });
+      const viaProxy = await AlyxClient.login(proxy.baseUrl, { username: 'test_user', token: 'x'.repeat(40) }, { retry: { baseDelayMs: 10 } });
+      try {
+        return await signOff(viaProxy, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] });
+      } finally {
+        proxy.clear();
+      }
+    },
+    problem: /expected JSON, got <!DOCTYPE html>/, fix: /check the base URL \(it should be the API root/,
+  },
+  {
+    surface: 'API', input: 'login to a server answering HTML',
+    run: async () => {
+      proxy.clear();
+      proxy.inject({ match: {}, fault: 'html', times: 100 });
+      try {
+        return await AlyxClient.login(proxy.baseUrl, { username: 'test_user', password: PASSWORD });
+      } finally {
+        proxy.clear();
+      }
+    },
+    problem: /expected JSON|without a token/, fix: /check the base URL|Check that the base URL points at an Alyx server/i,
+  },
+  {
+    surface: 'API', input: 'expired token, no password',
+    run: async () => signOff(await AlyxClient.login(alyx.baseUrl, { username: 'test_user', token: 'e'.repeat(40) }), { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }),
+    problem: /Invalid token\./, fix: /log in again with your username and password, or pass a fresh token/,
+  },
+  { surface: 'API', input: 'wrong password', run: () => AlyxClient.login(alyx.baseUrl, { username: 'test_user', password: 'not-the-password' }), problem: /username or password is wrong/, fix: /check them and log in again/ },
+  { surface: 'API', input: 'no password and no token', run: () => AlyxClient.login(alyx.baseUrl, { username: 'test_user' } as never), problem: /No way to authenticate/, fix: /pass a password or a token/ },
+];
+
+/** What the server holds for every object the rows touch. */
+async function snapshot(): Promise<string> {
+  const parts = await Promise.all(watched.map(async (uuid) => ({
+    uuid,
+    notes: (await alyx.notesOf(uuid)).map((note) => `${note.id} ${note.user} ${note.text}`).sort(),
+    json: uuid === pid ? null : await alyx.sessionJson(uuid),
+  })));
+  const admin = await alyx.inspector();
+  // Also no stray note anywhere: the total count of notes on the server.
+  const total = (await admin.request<{ count: number }>('GET', '/notes', { query: { limit: 1 } })).count;
+  return JSON.stringify({ parts, total });
+}
+
+before(async () => {
+  alyx = await AlyxFixture.start();
+  client = await alyx.login();
+  proxy = await startFaultProxy({ target: alyx.baseUrl });
+  eid = await alyx.newSession();
+  pid = await alyx.newInsertion(eid);
+  await writeCriticalNote(client, { uuid: pid, reasons: ['Drift'] });
+  await signOff(client, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: ['wheel data corrupt'], now: new Date(2024, 0, 14) });
+  listJsonEid = await alyx.newSession(['not', 'an', 'object']);
+  stringChecklistEid = await alyx.newSession({ sign_off_checklist: 'done', keep: true });
+  plainNoteEid = await alyx.newSession();
+  await (await alyx.inspector()).request('POST', '/notes', {
+    body: { content_type: 'session', object_id: plainNoteEid, text: '=== SIGN-OFF NOTE FOR _ephysChoiceWorld_00 === typed by hand: looks fine' },
+  });
+  watched.push(eid, pid, listJsonEid, stringChecklistEid, plainNoteEid);
+});
+after(async () => {
+  await proxy.stop();
+  await alyx.stop();
+  const surfaces = new Map<string, number>();
+  for (const row of ROWS) surfaces.set(row.surface, (surfaces.get(row.surface) ?? 0) + 1);
+  process.stderr.write(`\n## Bad-input catalogue\n\n${ROWS.length} rows (${[...surfaces].map(([surface, count]) => `${surface} ${count}`).join(', ')}).\n`);
+});
+
+describe('bad-input catalogue: each row a clear error naming the problem and the fix, nothing written', () => {
+  test('the catalogue has at least 25 rows', () => {
+    assert.ok(ROWS.length >= 25, `only ${ROWS.length} rows`);
+  });
+  for (const row of ROWS) {
+    test(`${row.surface}: ${row.input}`, async () => {
+      const before = await snapshot();
+      await assert.rejects(row.run(), (error: Error) => {
+        assert.match(error.message, row.problem, 'names the problem');
+        assert.match(error.message, row.fix, 'says what to do');
+        assert.ok(!error.message.includes(PASSWORD), 'no password in the message');
+        assert.ok(!error.message.includes('e'.repeat(40)) && !error.message.includes('x'.repeat(40)), 'no token in the message');
+        assert.ok(error.message.length < 2_000, 'a message, not a dump');
+        return true;
+      });
+      assert.equal(await snapshot(), before, 'nothing changed on the server');
+    });
+  }
+});
