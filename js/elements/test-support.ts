@@ -3,6 +3,7 @@
  * Plain assertions that name what differed, fixtures that wait for Lit to render, axe-core, and
  * the host themes the elements must look right in.
  */
+import { emulateMedia } from '@web/test-runner-commands';
 import type { LitElement } from 'lit';
 import type { AlyxNote } from '../core/alyx-types.ts';
 
@@ -36,7 +37,7 @@ export async function fixture<K extends keyof HTMLElementTagNameMap>(
 ): Promise<HTMLElementTagNameMap[K]> {
   const container = document.createElement('div');
   container.className = 'fixture';
-  applyTheme(container, theme);
+  await applyTheme(container, theme);
   const el = Object.assign(document.createElement(tag), props);
   container.append(el);
   document.body.append(container);
@@ -46,9 +47,9 @@ export async function fixture<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Removes what `fixture` mounted and resets the host theme; call in `afterEach`. */
-export function cleanup(): void {
+export async function cleanup(): Promise<void> {
   for (const el of mounted.splice(0)) el.remove();
-  applyTheme(undefined, 'light');
+  await applyTheme(undefined, 'light');
 }
 
 /** Waits until `el` and every Lit element in its shadow tree have rendered. */
@@ -175,13 +176,14 @@ export const JUPYTERLAB_VARIABLES: Record<'light' | 'dark', Record<string, strin
 };
 
 /**
- * Makes the page look like a host: plain light or dark (system colours, as outside Jupyter),
- * JupyterLab's variables and body attribute, or VS Code's body class. `container` receives the
- * JupyterLab variables (JupyterLab sets them on `:root`; a container keeps tests independent).
+ * Makes the page look like a host: plain light or dark (the system's `prefers-color-scheme`, as
+ * outside Jupyter), JupyterLab's variables and body attribute, or VS Code's body class while the
+ * system is light. `container` receives the JupyterLab variables too.
  */
-export function applyTheme(container: HTMLElement | undefined, theme: HostTheme): void {
+export async function applyTheme(container: HTMLElement | undefined, theme: HostTheme): Promise<void> {
   const { body, documentElement } = document;
   const dark = theme.endsWith('dark');
+  await emulateMedia({ colorScheme: theme === 'dark' ? 'dark' : 'light' });
   documentElement.style.colorScheme = dark ? 'dark' : 'light';
   body.style.background = theme.startsWith('jupyterlab') ? `var(--jp-layout-color0)` : 'Canvas';
   body.classList.toggle('vscode-dark', theme === 'vscode-dark');
