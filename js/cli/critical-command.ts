@@ -1,0 +1,130 @@
+/**
+ * `alyx-qc critical <uuid>`: ibllib's `main(uuid)` at the terminal, or `upload_note(nums,
+ * other_reason)` with flags, or `main_gui(pid, reasons)` with `--gui-reasons`.
+ */
+import {
+  assertUuid4,
+  loadCriticalContext,
+  NOTE_KINDS,
+  OTHER,
+  writeCriticalNote,
+  writeCriticalNoteFromGui,
+  type AlyxClient,
+  type AlyxNote,
+  type CriticalKind,
+  type CriticalResult,
+} from '../core/index.ts';
+import type { CliCommand } from './args.ts';
+import type { CommandContext } from './command-context.ts';
+import { withClient } from './connect.ts';
+import { choiceFromFlags, type ChoiceOptions } from './flag-choice.ts';
+import { existingNoteLines } from './existing-notes.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
+import { askOverwrite, askReasons } from './ibllib-prompts.ts';
+import { noteTextLines, requestLines, requestsJson, type Outcome } from './report.ts';
+
+type CriticalCommand = Extract<CliCommand, { name: 'critical' }>;
+
+function modelName(contentType: string): string {
+  return contentType === 'probeinsertion' ? 'insertion' : contentType;
+}
+
+export async function runCritical(context: CommandContext, command: CriticalCommand): Promise<Outcome> {
+  const uuid = assertUuid4(command.uuid, 'session eid or insertion pid');
+  if (command.guiReasons?.includes(OTHER)) {
+    throw new UsageError(`--gui-reasons cannot include "${OTHER}": the alignment GUI path has no free text. Use --reasons with --other instead.`, 'critical');
+  }
+  const credentials = context.credentials();
+  return withClient(credentials, context.prompter, async (client) => {
+    if (command.guiReasons !== null) {
+      const result = await writeCriticalNoteFromGui(client, { pid: uuid, reasons: command.guiReasons, dryRun: command.common.dryRun, signal: context.signal });
+      return outcomeOf(result, uuid, 'probeinsertion');
+    }
+    return interactiveOrFlags(context, command, client, uuid);
+  });
+}
+
+async function interactiveOrFlags(context: CommandContext, command: CriticalCommand, client: AlyxClient, uuid: string): Promise<Outcome> {
+  const { prompter, signal } = context;
+  const target = await loadCriticalContext(client, uuid, { ...(command.contentType !== undefined ? { contentType: command.contentType } : {}), signal });
+  const kind = NOTE_KINDS[target.kind] as CriticalKind;
+  const model = modelName(target.contentType);
+
+  let choice: ChoiceOptions;
+  if (command.choice !== null) {
+    choice = choiceFromFlags(kind, command.choice, 'critical'); // Bad flags stop here: no question, no write.
+  } else {
+    prompter.say(`Marking the ${model} ${uuid} as CRITICAL on ${client.baseUrl}, as ${client.user}.`);
+    choice = await askReasons(prompter, kind);
+  }
+
+  const confirm = async (notes: readonly AlyxNote[]): Promise<boolean> => {
+    for (const line of existingNoteLines(notes, `critical notes on this ${model}`)) prompter.say(line);
+    return askOverwrite(prompter, notes.length);
+  };
+
+  let confirmedNoteIds: readonly string[] | undefined;
+  if (!command.yes && target.existingNotes.length > 0) {
+    if (!(await confirm(target.existingNotes))) return declined(target.existingNotes);
+    confirmedNoteIds = target.existingNotes.map((note) => note.id);
+  }
+  for (;;) {
+    const result = await writeCriticalNote(client, {
+      uuid,
+      contentType: target.contentType,
+      ...choice,
+      overwrite: command.yes || confirmedNoteIds !== undefined,
+      ...(confirmedNoteIds !== undefined ? { confirmedNoteIds } : {}),
+      dryRun: command.common.dryRun,
+      signal,
+    });
+    if (result.status !== 'needs-confirmation') return outcomeOf(result, uuid, target.contentType);
+    // Someone added a note since we asked: ask again about what is there now.
+    if (!(await confirm(result.existingNotes))) return declined(result.existingNotes);
+    confirmedNoteIds = result.existingNotes.map((note) => note.id);
+  }
+}
+
+function declined(notes: readonly AlyxNote[]): Outcome {
+  return {
+    exitCode: EXIT.declined,
+    lines: ['The selected reasons were NOT saved on Alyx; old notes remain.'],
+    json: { status: 'declined', existing_note_ids: notes.map((note) => note.id) },
+  };
+}
+
+function outcomeOf(result: CriticalResult, uuid: string, contentType: string): Outcome {
+  const model = modelName(contentType);
+  switch (result.status) {
+    case 'needs-confirmation':
+      // Only the GUI path gets here, and it always overwrites: a note that landed mid-write.
+      return declined(result.existingNotes);
+    case 'written': {
+      const deleted = result.deletedNoteIds;
+      return {
+        exitCode: EXIT.ok,
+        lines: [
+          `The selected reasons were saved on Alyx: note ${result.note.id} on the ${model} ${uuid}.`,
+          ...(deleted.length > 0 ? [`Old notes deleted (${deleted.length}): ${deleted.join(', ')}`] : []),
+          ...noteTextLines(result.text),
+        ],
+        json: { status: 'written', note_id: result.note.id, text: result.text, uuid, content_type: contentType, deleted_note_ids: deleted },
+      };
+    }
+    case 'superseded':
+      return {
+        exitCode: EXIT.declined,
+        lines: [
+          `Another critical note on the ${model} ${uuid} was saved at the same moment (note ${result.note.id} by ${result.note.user}); it stands and ours was withdrawn.`,
+          ...noteTextLines(result.text),
+        ],
+        json: { status: 'superseded', note_id: result.note.id, text: result.text, uuid, content_type: contentType },
+      };
+    case 'dry-run':
+      return {
+        exitCode: EXIT.ok,
+        lines: ['Dry run: nothing was sent to Alyx. The writes would be:', ...requestLines(result.requests), ...noteTextLines(result.text)],
+        json: { status: 'dry-run', text: result.text, requests: requestsJson(result.requests), uuid, content_type: contentType },
+      };
+  }
+}

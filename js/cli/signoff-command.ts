@@ -1,0 +1,97 @@
+/**
+ * `alyx-qc signoff <eid> --key <key> --kind <kind>`: ibllib's `<Kind>SignOffNote(eid, one,
+ * key).upload_note()` at the terminal (the reasons, then the note and the checklist), or with
+ * flags, or `sign_off()` alone with `--no-note`.
+ */
+import {
+  assertSignOffKey,
+  assertUuid4,
+  ConflictError,
+  getSignOffKind,
+  loadSignOffContext,
+  signOff,
+  type AlyxClient,
+  type ReasonChoice,
+  type SignOffKind,
+  type SignOffResult,
+} from '../core/index.ts';
+import type { CliCommand } from './args.ts';
+import type { CommandContext } from './command-context.ts';
+import { withClient } from './connect.ts';
+import { choiceFromFlags } from './flag-choice.ts';
+import { existingNoteLines } from './existing-notes.ts';
+import { EXIT } from './exit-codes.ts';
+import { askReasons } from './ibllib-prompts.ts';
+import { noteTextLines, requestLines, requestsJson, type Outcome } from './report.ts';
+
+type SignOffCommand = Extract<CliCommand, { name: 'signoff' }>;
+
+export async function runSignOff(context: CommandContext, command: SignOffCommand): Promise<Outcome> {
+  const kind = getSignOffKind(command.kind);
+  const signOffKey = assertSignOffKey(command.key);
+  const eid = assertUuid4(command.eid, 'session eid');
+  // Bad flags stop here, before any request.
+  const fromFlags = command.withNote && command.choice !== null ? choiceFromFlags(kind, command.choice, 'signoff') : undefined;
+  const credentials = context.credentials();
+  return withClient(credentials, context.prompter, async (client) => {
+    const choice = !command.withNote ? undefined : (fromFlags ?? (await askAtTerminal(context, client, kind, eid, signOffKey)));
+    const result = await signOff(client, {
+      eid,
+      signOffKey,
+      kind: kind.id,
+      ...choice,
+      withNote: command.withNote,
+      dryRun: command.common.dryRun,
+      signal: context.signal,
+    });
+    return outcomeOf(result, eid, signOffKey);
+  });
+}
+
+/** Reads the session first, so a wrong eid or a note to clean up is known before any question. */
+async function askAtTerminal(context: CommandContext, client: AlyxClient, kind: SignOffKind, eid: string, signOffKey: string): Promise<ReasonChoice> {
+  const { prompter } = context;
+  const current = await loadSignOffContext(client, { eid, signOffKey, kind: kind.id, signal: context.signal });
+  if (current.existingNotes.length > 1) {
+    throw new ConflictError(
+      `Found ${current.existingNotes.length} sign-off notes for ${signOffKey} on session ${eid}; at most one is expected. Merge or delete the extra notes in Alyx (${current.existingNotes.map((note) => note.id).join(', ')}), then sign off again. Nothing was written.`,
+      current.existingNotes.map((note) => note.id),
+    );
+  }
+  prompter.say(`Signing off ${signOffKey} (${kind.label}) on the session ${eid} on ${client.baseUrl}, as ${client.user}.`);
+  if (current.checklistEntry === undefined) {
+    prompter.say(`Note: the session's sign_off_checklist has no "${signOffKey}" yet; it will be added. Check the key if you expected it there.`);
+  } else if (current.checklistEntry !== null) {
+    prompter.say(`Already signed off by ${current.checklistEntry.user} on ${current.checklistEntry.date}; this sign-off replaces that checklist entry.`);
+  }
+  if (current.existingNotes.length === 1) {
+    for (const line of existingNoteLines(current.existingNotes, 'sign-off note, which gets your entry added')) prompter.say(line);
+  }
+  return askReasons(prompter, kind);
+}
+
+function checklistLine(signOffKey: string, entry: { date: string; user: string }): string {
+  return `sign_off_checklist["${signOffKey}"] = ${JSON.stringify(entry)}`;
+}
+
+function outcomeOf(result: SignOffResult, eid: string, signOffKey: string): Outcome {
+  const entry = { date: result.checklistEntry.date, user: result.checklistEntry.user };
+  const common = { text: result.text, checklist_entry: entry, sign_off_key: signOffKey, eid };
+  if (result.status === 'dry-run') {
+    return {
+      exitCode: EXIT.ok,
+      lines: ['Dry run: nothing was sent to Alyx. The writes would be:', ...requestLines(result.requests), ...noteTextLines(result.text)],
+      json: { status: 'dry-run', ...common, requests: requestsJson(result.requests) },
+    };
+  }
+  const noteLine = result.note === null ? 'No note (--no-note): the checklist only.' : `The sign-off note ${result.note.id} was saved.`;
+  return {
+    exitCode: EXIT.ok,
+    lines: [
+      `Signed off ${signOffKey} on the session ${eid}: ${checklistLine(signOffKey, entry)}${result.replacedSameDay ? ' (replacing your sign-off of today)' : ''}.`,
+      noteLine,
+      ...noteTextLines(result.text),
+    ],
+    json: { status: 'written', note_id: result.note?.id ?? null, ...common, replaced_same_day: result.replacedSameDay },
+  };
+}
