@@ -17,6 +17,8 @@ export interface IbllibResult {
   readonly runs: IbllibRun[];
   readonly total_ms: number;
   readonly failures: { uuid: string; error: string }[];
+  /** HTTP statuses seen, login included, e.g. `{ "200": 999, "429": 12 }`. */
+  readonly statuses: Record<string, number>;
   readonly ibllib: string;
   readonly one: string;
 }

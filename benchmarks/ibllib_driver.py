@@ -17,7 +17,8 @@ WORKFLOW is one of
 - ``batch-sign-off``: the same for every UUID, one after the other, as a lab's script would.
 
 Prints one JSON object on stdout: ``{"runs": [{"ms": ..., "requests": ...}], "total_ms": ...,
-"failures": [...], "ibllib": version, "one": version}``. Timing covers the workflow only
+"failures": [...], "statuses": {"200": n, "429": n, ...}, "ibllib": version, "one": version}``
+(statuses include the login). Timing covers the workflow only
 (constructing the note object included, since its constructor makes requests); the Python start-up,
 the imports and the login are outside it, as they are for alyx-qc. Requests are counted at the
 HTTP adapter (every request ``requests`` sends); the proxy's log counts them too.
@@ -92,13 +93,16 @@ def main(argv: list[str]) -> int:
         return 0
 
     count = {"n": 0}
+    statuses: dict[str, int] = {}
     send = requests.adapters.HTTPAdapter.send
 
     def counting_send(self, request, *a, **kw):  # noqa: ANN001 - requests' own signature
         count["n"] += 1
+        response = send(self, request, *a, **kw)
+        statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
         if os.environ.get("ALYX_QC_BENCH_TRACE"):
             print(request.method, request.url, file=sys.stderr)
-        return send(self, request, *a, **kw)
+        return response
 
     requests.adapters.HTTPAdapter.send = counting_send
 
@@ -147,7 +151,7 @@ def main(argv: list[str]) -> int:
             failures.append({"uuid": uuid, "error": f"{type(error).__name__}: {error}", "trace": traceback.format_exc(limit=3)})
         runs.append({"ms": (time.perf_counter() - t0) * 1000, "requests": count["n"] - before})
     total_ms = (time.perf_counter() - started) * 1000
-    print(json.dumps({"runs": runs, "total_ms": total_ms, "failures": failures, **versions}))
+    print(json.dumps({"runs": runs, "total_ms": total_ms, "failures": failures, "statuses": statuses, **versions}))
     return 0
 
 
