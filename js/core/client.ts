@@ -238,12 +238,12 @@ export class AlyxClient {
       if (response.status >= 200 && response.status < 300) {
         if (response.status === 204 || response.body === '') return null;
         const parsed = parseJsonBody(response);
-        if (parsed === undefined) throw errorForResponse(method, url, response, isLogin);
+        if (parsed === undefined) throw errorForResponse(method, url, this.#withoutSecrets(response), isLogin);
         return parsed;
       }
       // A DELETE retried after its response was lost finds the note already gone: that is success.
       if (method === 'DELETE' && response.status === 404 && failures > 0) return null;
-      const error = errorForResponse(method, url, response, isLogin);
+      const error = errorForResponse(method, url, this.#withoutSecrets(response), isLogin);
       if (error.code === 'auth' && error.detail === 'Invalid token.' && !reauthenticated && this.#password !== null && !isLogin) {
         reauthenticated = true;
         await this.authenticate(options.signal);
@@ -263,6 +263,14 @@ export class AlyxClient {
       }
       throw error;
     }
+  }
+
+  /**
+   * The response with our token and password cut out of its body: errors quote an excerpt of it,
+   * and a debugging gateway or a framework's error page may echo the request's headers.
+   */
+  #withoutSecrets(response: AlyxResponse): AlyxResponse {
+    return { ...response, body: scrub(scrub(response.body, this.#token), this.#password) };
   }
 
   async #once(method: HttpMethod, url: string, body: string | undefined, callerSignal: AbortSignal | undefined, isLogin: boolean): Promise<AlyxResponse> {
