@@ -28,7 +28,9 @@
  *     with a shorter client timeout this is a timeout after the server acted;
  *   - `500`, `502`, `503`: answer that status without forwarding (the server never acts);
  *   - `429`: answer 429 with `Retry-After: 1` without forwarding;
- *   - `'html'`: answer 200 with an HTML page without forwarding (a login page or captive portal).
+ *   - `'html'`: answer 200 with an HTML page without forwarding (a login page or captive portal);
+ *   - `'echo-headers'`: answer 500 in plain text quoting the request's headers, as a debugging
+ *     gateway or a framework's debug page does (for the secrets tests: the token is in them).
  * - `log`: every request in arrival order, `{ method, path, status?, fault?, upstreamStart?,
  *   upstreamEnd? }`; `status` is what the server answered (when forwarded), `upstreamStart`/`End`
  *   are ticks of one counter shared by all requests, so the order in which the server saw them
@@ -38,7 +40,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = 'drop-before' | 'drop-after' | 'delay' | 'html' | 500 | 502 | 503 | 429;
+export type Fault = 'drop-before' | 'drop-after' | 'delay' | 'html' | 'echo-headers' | 500 | 502 | 503 | 429;
 
 export interface FaultRule {
   readonly match: { readonly method?: string; readonly pathPrefix?: string; readonly nth?: number };
@@ -192,6 +194,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       case 'html':
         answer(res, 200, { 'content-type': 'text/html; charset=utf-8' }, HTML_PAGE);
         return;
+      case 'echo-headers': {
+        // Sorted, so `authorization` comes second, right after `accept`: early in any excerpt.
+        const quoted = Object.entries(req.headers).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => `${name}: ${String(value)}`).join('\n');
+        answer(res, 500, { 'content-type': 'text/plain' }, `${quoted}\n${method} ${path}\n${body.toString('utf8')}`);
+        return;
+      }
       default:
         break;
     }
