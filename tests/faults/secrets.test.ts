@@ -89,7 +89,7 @@ describe('secrets: the token never leaves the client', () => {
       assertNoSecret(renderings(error), `the error after ${String(fault)}`);
       const write = await signOff(client, { eid, signOffKey: '_camera_left', kind: 'video', withNote: false }).catch((caught: unknown) => caught);
       assertNoSecret(renderings(write), `the sign-off error after ${String(fault)}`);
-      const login = await AlyxClient.login(proxy.baseUrl, { username: 'test_user', password: PASSWORD }).catch((caught: unknown) => caught);
+      const login = await AlyxClient.login(proxy.baseUrl, { username: 'test_user', password: PASSWORD }, { timeoutMs: 100, retry: { baseDelayMs: 5, throttleRetries: 0 } }).catch((caught: unknown) => caught);
       assertNoSecret(renderings(login), `the login error after ${String(fault)}`);
       proxy.clear();
     });
