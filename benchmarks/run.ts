@@ -1,0 +1,193 @@
+/**
+ * `npm run bench`: every measure of issue #8, one table on stdout, the figures written into
+ * `docs/benchmarks.md` (between its results markers). Exits non-zero when a bundle is over its
+ * gzip budget (or missing) or the time to interactive is over budget.
+ *
+ *   npm run bench                      all measures (about 4 minutes; the throttled batch is most of it)
+ *   npm run bench -- --only=size,tti   some of them: size, tti, round-trips, batch
+ *   npm run bench -- --no-write        do not touch docs/benchmarks.md
+ *
+ * First runs `benchmarks/setup.sh`, which installs ibllib into the venv when it is missing.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureBatch, type BatchFigures, type BatchResult } from './batch.ts';
+import { BUDGET, measureBundleSize, type BundleSizeResult } from './bundle-size.ts';
+import { ibllibVersions } from './ibllib.ts';
+import { describeMachine, type Machine } from './machine.ts';
+import { measureRoundTrips, type RoundTripResult, type WorkflowFigures } from './round-trips.ts';
+import { kb, ms, ratio, table } from './stats.ts';
+import { measureTimeToInteractive, TTI_BUDGET_MS, type TtiResult } from './time-to-interactive.ts';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DOC = path.join(REPO, 'docs', 'benchmarks.md');
+const START = '<!-- results:start (written by `npm run bench`) -->';
+const END = '<!-- results:end -->';
+const MEASURES = ['size', 'tti', 'round-trips', 'batch'] as const;
+type Measure = (typeof MEASURES)[number];
+
+function parseArgs(argv: readonly string[]): { only: Set<Measure>; write: boolean } {
+  let only = new Set<Measure>(MEASURES);
+  let write = true;
+  for (const arg of argv) {
+    if (arg === '--no-write') write = false;
+    else if (arg.startsWith('--only=')) {
+      const names = arg.slice('--only='.length).split(',').filter(Boolean);
+      const unknown = names.filter((name) => !(MEASURES as readonly string[]).includes(name));
+      if (unknown.length > 0) throw new TypeError(`[alyx-qc] unknown measure(s) ${unknown.join(', ')}: use ${MEASURES.join(', ')}`);
+      only = new Set(names as Measure[]);
+    } else {
+      throw new TypeError(`[alyx-qc] unknown option ${arg}: use --only=${MEASURES.join(',')} or --no-write`);
+    }
+  }
+  return { only, write };
+}
+
+const log = (line: string): void => console.error(`[bench] ${line}`);
+
+function setupIbllib(): string | undefined {
+  try {
+    execFileSync('bash', [path.join(REPO, 'benchmarks', 'setup.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
+  }
+}
+
+// ---- report sections ---------------------------------------------------------------------------
+
+function machineSection(machine: Machine, versions: Awaited<ReturnType<typeof ibllibVersions>>): string {
+  const ibl = 'error' in versions ? `not available (${versions.error})` : `ibllib ${versions.ibllib}, ONE-api ${versions.one}`;
+  return [
+    `Measured ${machine.date} on ${machine.cpus} CPU(s), ${machine.cpuModel}, ${machine.memory} RAM, ${machine.os};`,
+    `Node ${machine.node}, ${machine.python}, ${machine.chromium}; ${ibl}.`,
+  ].join('\n');
+}
+
+function sizeSection(result: BundleSizeResult): string {
+  const rows = result.figures.map((f) => [f.name, kb(f.minified), kb(f.gzip), kb(f.brotli), `≤ ${kb(f.budgetGzip)}`, f.withinBudget ? 'ok' : 'OVER']);
+  for (const missing of result.missing) rows.push([missing.name, '—', '—', '—', '—', `MISSING: ${missing.why}`]);
+  return table(['bundle', 'minified', 'gzip', 'brotli', 'budget (gzip)', 'verdict'], rows);
+}
+
+function ttiSection(result: TtiResult): string {
+  return table(
+    ['video sign-off panel (7 reasons)', 'value'],
+    [
+      [`median of ${result.runs} renders (after ${result.warmup} warm-up)`, `${ms(result.medianMs)} (budget ≤ ${TTI_BUDGET_MS} ms: ${result.withinBudget ? 'ok' : 'OVER'})`],
+      ['p90', ms(result.p90Ms)],
+      ['min / max', `${ms(result.minMs)} / ${ms(result.maxMs)}`],
+      ['first render in a fresh page (cold)', ms(result.coldMs)],
+      ['import() of widget.js (parse + evaluate)', ms(result.importMs)],
+    ],
+  );
+}
+
+function isFigures(value: WorkflowFigures | { error: string }): value is WorkflowFigures {
+  return 'medianMs' in value;
+}
+
+function roundTripSection(result: RoundTripResult): string {
+  const rt = (value: number): string => (value / result.latencyMs).toFixed(1);
+  const rows = result.rows.map((row) => {
+    const ours = row.alyxQc;
+    const theirs = row.ibllib;
+    const ibl = isFigures(theirs)
+      ? [`${ms(theirs.medianMs)} (p90 ${ms(theirs.p90Ms)})`, rt(theirs.medianMs), String(theirs.requests), ratio(theirs.medianMs, ours.medianMs)]
+      : [`n/a: ${theirs.error}`, '—', '—', '—'];
+    const failures = ours.failures + (isFigures(theirs) ? theirs.failures : 0);
+    return [row.label, `${ms(ours.medianMs)} (p90 ${ms(ours.p90Ms)})`, rt(ours.medianMs), String(ours.requests), ...ibl, String(failures)];
+  });
+  return table(['workflow', 'alyx-qc wall', `÷ ${result.latencyMs} ms`, 'requests', 'ibllib wall', `÷ ${result.latencyMs} ms`, 'requests', 'ibllib / alyx-qc', 'failures'], rows);
+}
+
+function batchRows(rows: readonly BatchFigures[]): string[][] {
+  return rows.map((f) => [f.label, Number.isFinite(f.seconds) ? `${f.seconds.toFixed(2)} s` : 'n/a', Number.isFinite(f.sessionsPerSecond) ? f.sessionsPerSecond.toFixed(1) : 'n/a', String(f.requests), String(f.throttled), f.failures === 0 ? '0' : `${f.failures} (${f.firstFailure ?? ''})`]);
+}
+
+function batchSection(result: BatchResult): string {
+  const header = ['run', 'wall', 'sessions/s', 'requests', '429s absorbed', 'failures'];
+  const sps = (rows: readonly BatchFigures[], label: string): number => rows.find((r) => r.label.startsWith(label))?.sessionsPerSecond ?? Number.NaN;
+  const ratioLine = (rows: readonly BatchFigures[]): string => {
+    const ibl = sps(rows, 'ibllib');
+    const ours = rows.filter((r) => r.label.startsWith('alyx-qc')).map((r) => `${r.label.replace(/^alyx-qc core, \d+ at a time, /, '')}: ${ratio(r.sessionsPerSecond, ibl)}`);
+    return `alyx-qc / ibllib sessions per second: ${ours.join('; ')}`;
+  };
+  return [
+    `${result.sessions} sessions, one key each with a note; alyx-qc ${result.concurrency} at a time, ibllib one after the other.`,
+    '',
+    '**Throttle off**',
+    '',
+    table(header, batchRows(result.unthrottled)),
+    '',
+    ratioLine(result.unthrottled),
+    '',
+    `**Throttle on** (\`${result.throttle}\` per user: over it Alyx answers 429 with \`Retry-After\`)`,
+    '',
+    table(header, batchRows(result.throttled)),
+    '',
+    ratioLine(result.throttled),
+  ].join('\n');
+}
+
+function writeDoc(results: string): void {
+  const block = `${START}\n${results}\n${END}`;
+  const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
+  const start = current.indexOf(START);
+  const end = current.indexOf(END);
+  const next = start >= 0 && end > start ? current.slice(0, start) + block + current.slice(end + END.length) : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(DOC, next);
+}
+
+// ---- main ----------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const { only, write } = parseArgs(process.argv.slice(2));
+  const needsIbllib = only.has('round-trips') || only.has('batch');
+  const setupError = needsIbllib ? setupIbllib() : undefined;
+  if (setupError) log(`benchmarks/setup.sh failed (${setupError}); ibllib's side will be reported as n/a`);
+  const versions = needsIbllib ? await ibllibVersions() : { error: 'not needed for the measures run' };
+  const machine = describeMachine();
+  const sections: string[] = [`## Machine\n\n${machineSection(machine, versions)}`];
+  const failures: string[] = [];
+
+  if (only.has('size')) {
+    log('bundle size');
+    const size = await measureBundleSize(REPO);
+    sections.push(`## 1. Bundle size\n\n${sizeSection(size)}`);
+    for (const f of size.figures) if (!f.withinBudget) failures.push(`${f.name} is ${kb(f.gzip)} gzipped, over its ${kb(BUDGET[f.name.startsWith('widget') ? 'widgetGzip' : 'coreGzip'])} budget`);
+    for (const m of size.missing) failures.push(`${m.name} bundle missing: ${m.why}`);
+  }
+  if (only.has('tti')) {
+    log('time to interactive');
+    const tti = await measureTimeToInteractive(REPO);
+    sections.push(`## 2. Time to interactive\n\n${ttiSection(tti)}`);
+    if (!tti.withinBudget) failures.push(`time to interactive median ${ms(tti.medianMs)} is over ${TTI_BUDGET_MS} ms`);
+  }
+  if (only.has('round-trips')) {
+    log('round trips');
+    const rt = await measureRoundTrips({ log });
+    sections.push(`## 3. Round trips (${rt.latencyMs} ms added per request, median of ${rt.runs} runs each)\n\n${roundTripSection(rt)}`);
+  }
+  if (only.has('batch')) {
+    log('batch');
+    const batch = await measureBatch({ log });
+    sections.push(`## 4. Batch\n\n${batchSection(batch)}`);
+  }
+
+  const results = sections.join('\n\n');
+  console.log(results);
+  if (write) {
+    writeDoc(results.replace(/^## /gm, '### '));
+    log(`figures written into ${path.relative(REPO, DOC)}`);
+  }
+  if (failures.length > 0) {
+    console.error(`\n[alyx-qc] benchmark FAILED:\n- ${failures.join('\n- ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+process.exitCode = await main();
