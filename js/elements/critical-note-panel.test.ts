@@ -81,7 +81,8 @@ describe('<alyx-qc-critical-note>', () => {
     for (const kind of ['critical-session', 'critical-insertion'] as const) {
       const el = await fixture('alyx-qc-critical-note', { context: context({ kind }) });
       const object = kind === 'critical-session' ? 'session' : 'insertion';
-      expect(visibleText(el).startsWith(`Mark ${object} as CRITICAL ${NOTE_KINDS[kind].label} ${PID} by carol`), visibleText(el));
+      const noun = kind === 'critical-session' ? 'Session' : 'Probe insertion';
+      expect(visibleText(el).startsWith(`Mark ${object} as CRITICAL ${noun} ${PID}, noted as carol`), visibleText(el));
       const reasons = deepQueryAll(el, 'fieldset > label:not(.other)').map((label) => label.textContent?.trim());
       equal(reasons, NOTE_KINDS[kind].reasons, 'reasons');
     }

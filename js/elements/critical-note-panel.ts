@@ -61,7 +61,7 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalSubmissi
     }
     return this.shell(html`<header>
         <h2 id="title">Mark ${object} as CRITICAL</h2>
-        <p class="muted">${kind.label} <code>${context.uuid}</code> by ${context.user}</p>
+        <p class="muted">${object === 'session' ? 'Session' : 'Probe insertion'} <code>${context.uuid}</code>, noted as ${context.user}</p>
       </header>
       ${this.renderChecklist(kind.id, this.submission.pending, true, this.guiOnly ? kind.guiReasons : undefined)}
       ${notes.length

@@ -28,7 +28,8 @@ export class OverwriteDialog extends LitElement {
     theme,
     css`
       dialog {
-        max-width: min(760px, calc(100vw - 32px));
+        box-sizing: border-box;
+        max-width: min(720px, calc(100vw - 32px));
         padding: 12px 16px;
         background: var(--aq-bg);
         border: 1px solid var(--aq-line2);

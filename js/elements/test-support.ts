@@ -102,6 +102,15 @@ export function deepActiveElement(): Element | null {
   return active;
 }
 
+/** Polls `condition` each frame until it holds; throws naming `what` after `ms`. */
+export async function waitFor(condition: () => boolean, what: string, ms = 2000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!condition()) {
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+}
+
 /** A promise with its resolve and reject at hand: a submit function the test finishes. */
 export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
   let resolve!: (value: T) => void;

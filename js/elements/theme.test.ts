@@ -1,5 +1,5 @@
 import './index.ts';
-import { afterEach, cleanup, deepQuery, describe, equal, expect, fixture, it, settle } from './test-support.ts';
+import { afterEach, cleanup, deepQuery, describe, equal, expect, fixture, it, settle, waitFor } from './test-support.ts';
 import { emulateMedia } from '@web/test-runner-commands';
 
 const CONTEXT = { uuid: '8d8f3c1a-4b5e-4f6a-9c7d-0e1f2a3b4c5d', kind: 'critical-session', contentType: 'session', user: 'carol', existingNotes: [] } as const;
@@ -21,10 +21,8 @@ describe('theming', () => {
     const el = await fixture('alyx-qc-critical-note', { context: CONTEXT }, 'light');
     equal(look(el), { scheme: 'light', background: 'rgb(255, 255, 255)', color: 'rgb(0, 0, 0)' }, 'light');
     await emulateMedia({ colorScheme: 'dark' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await settle(el);
+    await waitFor(() => look(el).scheme === 'dark', 'the scheme to follow prefers-color-scheme');
     const dark = look(el);
-    equal(dark.scheme, 'dark', 'scheme follows prefers-color-scheme');
     expect(dark.background !== 'rgb(255, 255, 255)' && dark.color === 'rgb(255, 255, 255)', `dark look: ${JSON.stringify(dark)}`);
   });
 
@@ -44,7 +42,7 @@ describe('theming', () => {
     document.body.classList.remove('vscode-dark');
     document.body.classList.add('vscode-light');
     await emulateMedia({ colorScheme: 'dark' });
-    await new Promise((resolve) => setTimeout(resolve));
+    await waitFor(() => matchMedia('(prefers-color-scheme: dark)').matches, 'the system to be dark');
     await settle(el);
     equal(look(el).scheme, 'light', 'vscode-light on a dark system');
   });

@@ -78,14 +78,14 @@ export const theme = css`
     background: var(--aq-bg2);
     border-radius: var(--aq-radius);
     white-space: pre-wrap;
-    overflow-wrap: anywhere;
+    overflow-wrap: break-word;
   }
   .muted {
     color: var(--aq-fg2);
   }
   .plain {
     white-space: pre-wrap;
-    overflow-wrap: anywhere;
+    overflow-wrap: break-word;
   }
   ul {
     margin: 2px 0;
