@@ -20,6 +20,8 @@ export interface BundleFigure {
   readonly brotli: number;
   readonly budgetGzip: number;
   readonly withinBudget: boolean;
+  /** The largest modules, minified bytes each before compression: where to cut when over. */
+  readonly largest: { module: string; bytes: number }[];
 }
 
 export interface BundleSizeResult {
@@ -30,22 +32,25 @@ export interface BundleSizeResult {
 
 type BuildOutput = Rolldown.RolldownOutput | Rolldown.RolldownOutput[] | Rolldown.RolldownWatcher;
 
-/** Every JS chunk of a build, concatenated (one chunk each here: dynamic imports are inlined). */
-function jsOf(output: BuildOutput): string {
+/** Every JS chunk of a build (one each here: dynamic imports are inlined). */
+function chunksOf(output: BuildOutput): Rolldown.OutputChunk[] {
   const outputs = Array.isArray(output) ? output : 'output' in output ? [output] : [];
   if (outputs.length === 0) throw new Error('Vite returned a watcher, not a build output');
-  return outputs
-    .flatMap((o) => o.output)
-    .filter((item): item is Rolldown.OutputChunk => item.type === 'chunk')
-    .map((chunk) => chunk.code)
-    .join('\n');
+  return outputs.flatMap((o) => o.output).filter((item): item is Rolldown.OutputChunk => item.type === 'chunk');
 }
 
-function figure(name: string, code: string, budgetGzip: number): BundleFigure {
+function figure(name: string, output: BuildOutput, budgetGzip: number, repo: string): BundleFigure {
+  const chunks = chunksOf(output);
+  const code = chunks.map((chunk) => chunk.code).join('\n');
+  const largest = chunks
+    .flatMap((chunk) => Object.entries(chunk.modules))
+    .map(([id, info]) => ({ module: path.relative(repo, id), bytes: info.renderedLength }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
   const bytes = Buffer.from(code, 'utf8');
   const gzip = gzipSync(bytes, { level: 9 }).length;
   const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
-  return { name, minified: bytes.length, gzip, brotli, budgetGzip, withinBudget: gzip <= budgetGzip };
+  return { name, minified: bytes.length, gzip, brotli, budgetGzip, withinBudget: gzip <= budgetGzip, largest };
 }
 
 export async function measureBundleSize(repo: string): Promise<BundleSizeResult> {
@@ -62,7 +67,7 @@ export async function measureBundleSize(repo: string): Promise<BundleSizeResult>
         logLevel: 'error',
         build: { write: false, emptyOutDir: false },
       });
-      figures.push(figure('widget (widget.js, Lit included)', jsOf(output), BUDGET.widgetGzip));
+      figures.push(figure('widget (widget.js, Lit included)', output, BUDGET.widgetGzip, repo));
     } catch (error) {
       missing.push({ name: 'widget', why: `vite build --mode widget failed: ${(error as Error).message.split('\n')[0]}` });
     }
@@ -82,6 +87,6 @@ export async function measureBundleSize(repo: string): Promise<BundleSizeResult>
       rollupOptions: { external: ['cross-fetch', /^node:/] },
     },
   });
-  figures.push(figure('core (dist/core/index.js)', jsOf(output), BUDGET.coreGzip));
+  figures.push(figure('core (dist/core/index.js)', output, BUDGET.coreGzip, repo));
   return { figures, missing };
 }

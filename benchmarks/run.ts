@@ -69,7 +69,8 @@ function machineSection(machine: Machine, versions: Awaited<ReturnType<typeof ib
 function sizeSection(result: BundleSizeResult): string {
   const rows = result.figures.map((f) => [f.name, kb(f.minified), kb(f.gzip), kb(f.brotli), `≤ ${kb(f.budgetGzip)}`, f.withinBudget ? 'ok' : 'OVER']);
   for (const missing of result.missing) rows.push([missing.name, '—', '—', '—', '—', `MISSING: ${missing.why}`]);
-  return table(['bundle', 'minified', 'gzip', 'brotli', 'budget (gzip)', 'verdict'], rows);
+  const largest = result.figures.map((f) => `Largest modules in ${f.name.split(' ')[0]} (minified, before compression): ${f.largest.map((m) => `\`${m.module}\` ${kb(m.bytes)}`).join(', ')}.`);
+  return [table(['bundle', 'minified', 'gzip', 'brotli', 'budget (gzip)', 'verdict'], rows), '', ...largest.flatMap((line) => [line, ''])].join('\n').trimEnd();
 }
 
 function ttiSection(result: TtiResult): string {
