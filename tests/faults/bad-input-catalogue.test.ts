@@ -5,6 +5,10 @@
  * Alyx, some through the fault proxy (a server answering HTML).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startFaultProxy, type FaultProxy } from '../../dev/fault-proxy/proxy.ts';
 import { AlyxClient } from '../../js/core/client.ts';
@@ -107,7 +111,60 @@ const ROWS: readonly Row[] = [
   },
   { surface: 'API', input: 'wrong password', run: () => AlyxClient.login(alyx.baseUrl, { username: 'test_user', password: 'not-the-password' }), problem: /username or password is wrong/, fix: /check them and log in again/ },
   { surface: 'API', input: 'no password and no token', run: () => AlyxClient.login(alyx.baseUrl, { username: 'test_user' } as never), problem: /No way to authenticate/, fix: /pass a password or a token/ },
+  // The CLI: exit 2 for bad input, 3 for a server that is not answering like Alyx; message on stderr.
+  { surface: 'CLI', input: '`critical not-a-uuid --reasons 1` (exit 2)', run: cli(['critical', 'not-a-uuid', '--reasons', '1'], 2), problem: /^alyx-qc: "not-a-uuid" is not a UUID/, fix: /36 characters/ },
+  { surface: 'CLI', input: '`critical <version-1 UUID>` (exit 2)', run: cli(['critical', 'a8098c1a-f86e-11da-bd1a-00112444be1e', '--reasons', '1'], 2), problem: /version-1 UUID/, fix: /version 4/ },
+  { surface: 'CLI', input: '`signoff --kind histology` (exit 2)', run: () => cli(['signoff', eid, '--key', '_ephysChoiceWorld_00', '--kind', 'histology', '--reasons', '1'], 2)(), problem: /Unknown note kind "histology"/, fix: /Use one of/ },
+  { surface: 'CLI', input: '`signoff --key "_x,(pk)"` (exit 2)', run: () => cli(['signoff', eid, '--key', '_x,(pk)', '--kind', 'task', '--reasons', '1'], 2)(), problem: /is not a sign-off key/, fix: /must start with "_"/ },
+  { surface: 'CLI', input: '`critical <eid> --reasons 9` (exit 2)', run: () => cli(['critical', eid, '--reasons', '9'], 2)(), problem: /Reason number 9 is out of range/, fix: /choose between 0 and 4/ },
+  { surface: 'CLI', input: '`signoff --reasons a,b` (exit 2)', run: () => cli(['signoff', eid, '--key', '_ephysChoiceWorld_00', '--kind', 'task', '--reasons', 'a,b'], 2)(), problem: /not a list of reason numbers/, fix: /separated by commas/ },
+  { surface: 'CLI', input: '`signoff --reason-text Drift` (kind task, exit 2)', run: () => cli(['signoff', eid, '--key', '_ephysChoiceWorld_00', '--kind', 'task', '--reason-text', 'Drift'], 2)(), problem: /"Drift" is not a reason/, fix: /Choose from/ },
+  { surface: 'CLI', input: '`critical --reasons 4 --other "   "` (exit 2)', run: () => cli(['critical', eid, '--reasons', '4', '--other', '   '], 2)(), problem: /"Other" is (selected but its text is empty|among the reasons)/, fix: /Explain the other reason|explain it with --other/ },
+  { surface: 'CLI', input: '`critical --other <100 kB>` (exit 2)', run: () => cli(['critical', eid, '--reasons', '4', '--other', 'y'.repeat(100_000)], 2)(), problem: /over the limit/, fix: /Shorten/ },
+  { surface: 'CLI', input: '`--base-url ftp://alyx.example.org` (exit 2)', run: () => cli(['critical', eid, '--reasons', '1', '--base-url', 'ftp://alyx.example.org'], 2)(), problem: /must start with http:\/\/ or https:\/\//, fix: /Pass it like/ },
+  { surface: 'CLI', input: 'expired $ALYX_TOKEN, no password (exit 2)', run: () => cli(['critical', eid, '--reasons', '1'], 2, { ALYX_TOKEN: 'e'.repeat(40), ALYX_PASSWORD: undefined })(), problem: /Invalid token/, fix: /log in again|fresh token|ALYX_TOKEN/ },
+  { surface: 'CLI', input: 'unknown option `--frobnicate` (exit 2)', run: () => cli(['critical', eid, '--frobnicate'], 2)(), problem: /unknown option --frobnicate/, fix: /alyx-qc critical --help/ },
+  { surface: 'CLI', input: '`--gui-reasons "Histological images missing"` (exit 2)', run: () => cli(['critical', pid, '--gui-reasons', 'Histological images missing'], 2)(), problem: /"Histological images missing" is not a reason/, fix: /Choose from/ },
+  { surface: 'CLI', input: '`signoff` on a session whose json is a list (exit 2)', run: () => cli(['signoff', listJsonEid, '--key', '_ephysChoiceWorld_00', '--kind', 'task', '--reasons', '1'], 2)(), problem: /not an object/, fix: /Fix the session's JSON/ },
+  {
+    surface: 'CLI', input: 'server answering HTML (exit 3)',
+    run: async () => {
+      proxy.clear();
+      proxy.inject({ match: {}, fault: 'html', times: 100 });
+      try {
+        return await cli(['critical', eid, '--reasons', '1', '--base-url', proxy.baseUrl], 3, { ALYX_TOKEN: 'x'.repeat(40) })();
+      } finally {
+        proxy.clear();
+      }
+    },
+    problem: /expected JSON/, fix: /check the base URL/,
+  },
 ];
+
+const REPO = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * Runs the real `alyx-qc` command with a clean environment (no ALYX_* of ours, an empty HOME so
+ * no ONE files), closed stdin; rejects with its stderr when it exits with `code`, as a user sees it.
+ */
+function cli(args: readonly string[], code: number, env: Record<string, string | undefined> = {}): () => Promise<never> {
+  return () => new Promise<never>((resolve, reject) => {
+    const childEnv: NodeJS.ProcessEnv = { HOME: mkdtempSync(path.join(tmpdir(), 'alyx-qc-home-')) };
+    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('ALYX_') && key !== 'HOME') childEnv[key] = value;
+    Object.assign(childEnv, { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_PASSWORD: PASSWORD }, env);
+    for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'js', 'cli', 'main.ts'), ...args], { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('close', (exit) => {
+      if (exit !== code) resolve(undefined as never);
+      else reject(new Error(`${stderr}${stdout ? `\n[stdout] ${stdout}` : ''}`));
+    });
+    void resolve;
+  });
+}
 
 /** What the server holds for every object the rows touch. */
 async function snapshot(): Promise<string> {
