@@ -30,8 +30,9 @@ function libBuild(): UserConfig {
   return {
     build: {
       outDir: 'dist',
-      // `dist/observable/` and `dist/types/` come from the other steps of `npm run build`.
-      emptyOutDir: false,
+      // The first step of `npm run build`: start clean, so no chunk of an older build lingers;
+      // `dist/observable/` and `dist/types/` are written by the steps after it.
+      emptyOutDir: true,
       target: 'es2022',
       minify: true,
       sourcemap: true,
@@ -43,10 +44,11 @@ function libBuild(): UserConfig {
         },
         formats: ['es'],
       },
-      rollupOptions: {
+      rolldownOptions: {
         // cross-fetch is only the Node fallback (browsers and Node 18+ have fetch); lit is a
         // dependency the app's bundler dedupes.
         external: ['cross-fetch', 'lit', /^lit\//, /^@lit\//, /^node:/],
+        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
       },
     },
   };
@@ -66,7 +68,8 @@ function observableBuild(): UserConfig {
       minify: true,
       sourcemap: true,
       lib: { entry: 'js/observable/index.ts', formats: ['es'], fileName: () => 'index.js' },
-      rollupOptions: { output: { inlineDynamicImports: true } },
+      // keepNames: Observable's inspector shows a value's class (`alyx = AlyxClient {…}`), and errors keep theirs.
+      rolldownOptions: { output: { codeSplitting: false, keepNames: true } },
     },
   };
 }
