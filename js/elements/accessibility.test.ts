@@ -52,6 +52,11 @@ describe('accessibility (axe-core)', () => {
 
   for (const theme of THEMES) {
     describe(theme, () => {
+      it('panels waiting for a context', async () => {
+        await expectAccessible(await fixture('alyx-qc-signoff', {}, theme), `empty sign-off panel (${theme})`);
+        await expectAccessible(await fixture('alyx-qc-critical-note', {}, theme), `empty critical panel (${theme})`);
+      });
+
       it('checklist, with Other open and its error shown', async () => {
         const el = await fixture('alyx-qc-reason-checklist', { kind: 'critical-session', value: { reasons: [OTHER], other: null } }, theme);
         el.reportValidity();

@@ -42,10 +42,10 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalSubmissi
 
   protected override render(): unknown {
     const context = this.context;
-    if (!context) return this.shell(html`<p class="muted">Nothing to mark yet.</p>`);
+    if (!context) return this.message(html`<p class="muted">Nothing to mark yet.</p>`);
     const kind = NOTE_KINDS[context.kind] as CriticalKind | undefined;
     if (kind?.family !== 'critical') {
-      return this.shell(html`<p class="notice error" role="alert">
+      return this.message(html`<p class="notice error" role="alert">
         [alyx-qc] "${context.kind}" is not a critical note kind: use critical-session or critical-insertion.
       </p>`);
     }

@@ -70,9 +70,14 @@ export abstract class QcPanel<C, S, R extends { readonly status: string }> exten
     void this.submission.run(this.submit, submission);
   }
 
-  /** The outer card; `message` replaces the body when there is nothing to act on. */
+  /** The outer card around `body` (a section named by its `#title` heading), in the host's colour scheme. */
   protected shell(body: unknown): TemplateResult {
     return html`<section class="root panel ${this.scheme.scheme}" aria-labelledby="title">${body}</section>`;
+  }
+
+  /** The card with only a message: nothing to act on yet, or a context that cannot work. */
+  protected message(body: unknown): TemplateResult {
+    return html`<div class="root panel ${this.scheme.scheme}">${body}</div>`;
   }
 
   protected renderChecklist(kind: NoteKindId, disabled: boolean, required: boolean, reasons?: readonly string[]): TemplateResult {

@@ -42,12 +42,12 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffSubmission, Sig
 
   protected override render(): unknown {
     const context = this.context;
-    if (!context) return this.shell(html`<p class="muted">No session to sign off yet.</p>`);
+    if (!context) return this.message(html`<p class="muted">No session to sign off yet.</p>`);
     let kind: SignOffKind;
     try {
       kind = getSignOffKind(context.kind);
     } catch (error) {
-      return this.shell(html`<p class="notice error" role="alert">[alyx-qc] ${errorMessage(error)}</p>`);
+      return this.message(html`<p class="notice error" role="alert">[alyx-qc] ${errorMessage(error)}</p>`);
     }
     const now = this.now ?? new Date();
     const dateKey = signOffDateKey(context.user, now);

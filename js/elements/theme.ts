@@ -20,7 +20,6 @@ export const theme = css`
     --aq-on-brand: var(--jp-ui-inverse-font-color0, Canvas);
     --aq-error: var(--jp-error-color1, light-dark(#c62828, #f28b82));
     --aq-warn: var(--jp-warn-color1, light-dark(#e65100, #ffb74d));
-    --aq-ok: var(--jp-success-color1, light-dark(#2e7d32, #81c784));
     --aq-radius: var(--jp-border-radius, 2px);
     --aq-mono: var(--jp-code-font-family, ui-monospace, Menlo, Consolas, monospace);
   }
@@ -103,9 +102,6 @@ export const theme = css`
   }
   .notice.error {
     border-color: var(--aq-error);
-  }
-  .notice.ok {
-    border-color: var(--aq-ok);
   }
 `;
 
