@@ -1,0 +1,103 @@
+/**
+ * The factories as a notebook cell calls them, in Chromium against the development Alyx: bad
+ * options fail at once with a TypeError naming the option, and criticalNoteInput writes its note.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startNotebookServer, type NotebookServer } from '../../examples/observable/server.ts';
+import { criticalNoteText } from '../../js/core/note-text.ts';
+import { NOTE_KINDS, type CriticalKind } from '../../js/core/note-kinds.ts';
+import { AlyxFixture, PASSWORD } from '../support/alyx-fixture.ts';
+import { ensureBuilt } from './support/build.ts';
+import { launchChromium } from './support/chromium.ts';
+
+let server: NotebookServer;
+let alyx: AlyxFixture;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  ensureBuilt();
+  server = await startNotebookServer();
+  [alyx, browser] = await Promise.all([AlyxFixture.start({ corsOrigins: [server.origin] }), launchChromium()]);
+  page = await browser.newPage();
+  // Any page of the origin will do; the bundle is imported by the tests themselves.
+  await page.goto(`${server.notebookUrl}?alyx=/alyx`);
+  await page.evaluate(`(async () => { window.alyxqc = await import('/dist/observable/index.js'); })()`);
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all([alyx?.stop(), server?.stop()]);
+});
+
+/** Runs `body` (JS, with `alyxqc` in scope) in the page and returns the thrown error's name and message. */
+async function thrown(body: string): Promise<{ name: string; message: string } | null> {
+  return page.evaluate(`(() => {
+    try { ${body}; return null; } catch (error) { return { name: error.name, message: error.message }; }
+  })()`);
+}
+
+test('bad options throw a TypeError at once, naming the option', async () => {
+  const client = `{ request() {}, list() {}, user: 'test_user', baseUrl: 'http://127.0.0.1' }`;
+  const eid = '2ffd3ed5-477e-4153-9af7-7fdad3c6946b';
+  const cases: [string, RegExp][] = [
+    [`alyxqc.signOffInput({ alyx: ${client}, eid: 'nope', kind: 'task', key: '_ephysChoiceWorld_00' })`, /signOffInput: the "eid" option is not valid: "nope" is not a UUID/],
+    [`alyxqc.signOffInput({ alyx: ${client}, eid: '${eid}', kind: 'tsak', key: '_ephysChoiceWorld_00' })`, /the "kind" option is not valid: Unknown note kind "tsak"/],
+    [`alyxqc.signOffInput({ alyx: ${client}, eid: '${eid}', kind: 'task', key: 'ephys' })`, /the "key" option is not valid/],
+    [`alyxqc.signOffInput({ alyx: ${client}, eid: '${eid}', kind: 'task', key: '_ephysChoiceWorld_00', withnote: false })`, /unknown option "withnote"; did you mean "withNote"\?/],
+    [`alyxqc.signOffInput({ alyx: ${client}, eid: '${eid}', kind: 'task', key: '_ephysChoiceWorld_00', withNote: 'no' })`, /the "withNote" option must be true or false/],
+    [`alyxqc.signOffInput({ eid: '${eid}', kind: 'task', key: '_ephysChoiceWorld_00' })`, /the "alyx" option is missing: log in first/],
+    [`alyxqc.signOffInput({ alyx: 'https://alyx.example.org', eid: '${eid}', kind: 'task', key: '_ephysChoiceWorld_00' })`, /the "alyx" option must be an AlyxClient/],
+    [`alyxqc.signOffInput('${eid}')`, /pass the options as one object/],
+    [`alyxqc.criticalNoteInput({ alyx: ${client}, uid: '${eid}' })`, /unknown option "uid"; did you mean "uuid"\?/],
+    [`alyxqc.loginForm({ baseUrl: 'ftp://alyx.example.org' })`, /loginForm: the "baseUrl" option is not valid: .*http:\/\/ or https:\/\//],
+    [`alyxqc.loginForm({})`, /loginForm: the "baseUrl" option must be a non-empty string/],
+  ];
+  for (const [call, expected] of cases) {
+    const error = await thrown(call);
+    assert.equal(error?.name, 'TypeError', call);
+    assert.match(error?.message ?? '', expected, call);
+    assert.match(error?.message ?? '', /^\[alyx-qc\] /, call);
+  }
+});
+
+/** A critical-note input for `uuid`, logged in as test_user, appended to the page as `window.critical`. */
+async function showCriticalInput(uuid: string): Promise<void> {
+  await page.evaluate(`(async () => {
+    window.critical?.remove();
+    const client = await alyxqc.AlyxClient.login(${JSON.stringify(alyx.baseUrl)}, { username: 'test_user', password: ${JSON.stringify(PASSWORD)} });
+    const input = alyxqc.criticalNoteInput({ alyx: client, uuid: ${JSON.stringify(uuid)} });
+    window.values = [];
+    input.addEventListener('input', () => window.values.push(input.value));
+    document.body.append(input);
+    window.critical = input;
+  })()`);
+}
+
+test('criticalNoteInput: value follows the clicks, submitting writes the note, a second one replaces it after confirmation', async () => {
+  const pid = await alyx.newInsertion();
+  const kind = NOTE_KINDS['critical-insertion'] as CriticalKind;
+  await showCriticalInput(pid);
+  await page.getByRole('checkbox', { name: 'Drift' }).check();
+  await page.getByRole('checkbox', { name: 'Poor neural yield' }).check();
+  const choice = { reasons: ['Drift', 'Poor neural yield'], other: null };
+  assert.deepEqual(await page.evaluate('window.critical.value'), choice);
+  assert.deepEqual(await page.evaluate('window.values'), [{ reasons: ['Drift'], other: null }, choice]);
+
+  await page.getByRole('button', { name: 'Mark as critical' }).click();
+  await page.getByText(/Marked as critical: note \S+ written\./).waitFor({ timeout: 15_000 });
+  const [first] = await alyx.notesOf(pid);
+  assert.equal(first?.text, criticalNoteText(kind, choice));
+
+  // A new input on the same insertion: the note is shown, and replaced only once confirmed.
+  await showCriticalInput(pid);
+  await page.getByRole('checkbox', { name: 'Brain Damage' }).check();
+  await page.getByRole('button', { name: 'Mark as critical' }).click();
+  await page.getByRole('button', { name: 'Replace note' }).click();
+  await page.getByText(/Marked as critical: note \S+ written, 1 older note deleted\./).waitFor({ timeout: 15_000 });
+  const notes = await alyx.notesOf(pid);
+  assert.deepEqual(notes.map((note) => note.text), [criticalNoteText(kind, { reasons: ['Brain Damage'], other: null })]);
+  assert.notEqual(notes[0]?.id, first?.id);
+});
