@@ -5,16 +5,13 @@
  * Alyx, some through the fault proxy (a server answering HTML).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startFaultProxy, type FaultProxy } from '../../dev/fault-proxy/proxy.ts';
 import { AlyxClient } from '../../js/core/client.ts';
 import { writeCriticalNote, writeCriticalNoteFromGui } from '../../js/core/critical-note.ts';
 import { signOff } from '../../js/core/sign-off.ts';
 import { AlyxFixture, PASSWORD } from '../support/alyx-fixture.ts';
+import { runCli } from './run-cli.ts';
 
 /** A catalogue row: what was given, where, and the error it must produce. */
 interface Row {
@@ -141,29 +138,16 @@ const ROWS: readonly Row[] = [
   },
 ];
 
-const REPO = path.resolve(import.meta.dirname, '..', '..');
-
 /**
- * Runs the real `alyx-qc` command with a clean environment (no ALYX_* of ours, an empty HOME so
- * no ONE files), closed stdin; rejects with its stderr when it exits with `code`, as a user sees it.
+ * A CLI row: the real `alyx-qc` with the dev Alyx's URL and test_user's password in its environment
+ * (plus `env`); it must exit with `code`, and its stderr is the message checked.
  */
 function cli(args: readonly string[], code: number, env: Record<string, string | undefined> = {}): () => Promise<never> {
-  return () => new Promise<never>((resolve, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { HOME: mkdtempSync(path.join(tmpdir(), 'alyx-qc-home-')) };
-    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('ALYX_') && key !== 'HOME') childEnv[key] = value;
-    Object.assign(childEnv, { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_PASSWORD: PASSWORD }, env);
-    for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'js', 'cli', 'main.ts'), ...args], { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('close', (exit) => {
-      if (exit !== code) resolve(undefined as never);
-      else reject(new Error(`${stderr}${stdout ? `\n[stdout] ${stdout}` : ''}`));
-    });
-    void resolve;
-  });
+  return async () => {
+    const run = await runCli(args, { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_PASSWORD: PASSWORD, ...env });
+    assert.equal(run.code, code, `exit status (stderr: ${run.stderr})`);
+    throw new Error(`${run.stderr}${run.stdout ? `\n[stdout] ${run.stdout}` : ''}`);
+  };
 }
 
 /** What the server holds for every object the rows touch. */

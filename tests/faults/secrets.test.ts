@@ -13,6 +13,7 @@ import { AlyxClient } from '../../js/core/client.ts';
 import { writeCriticalNote } from '../../js/core/critical-note.ts';
 import { signOff } from '../../js/core/sign-off.ts';
 import { AlyxFixture, PASSWORD } from '../support/alyx-fixture.ts';
+import { runCli } from './run-cli.ts';
 
 let alyx: AlyxFixture;
 let proxy: FaultProxy;
@@ -134,5 +135,28 @@ describe('secrets: the token never leaves the client', () => {
     await signOff(client, { eid: await alyx.newSession(), signOffKey: '_camera_left', kind: 'video', withNote: false });
     assert.ok(proxy.log.length > 0);
     assertNoSecret(proxy.log.map((entry) => entry.path), 'a request URL');
+  });
+
+  test('CLI: stdout and stderr of writes, dry runs, --json and failures', async () => {
+    const eid = await alyx.newSession();
+    const env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_TOKEN: token };
+    const runs = [
+      await runCli(['critical', eid, '--reasons', '1', '--dry-run'], env),
+      await runCli(['critical', eid, '--reasons', '1', '--dry-run', '--json'], env),
+      await runCli(['signoff', eid, '--key', '_ephysChoiceWorld_00', '--kind', 'task', '--reasons', '1', '--json'], env),
+      await runCli(['critical', eid, '--reasons', '1'], env),
+      // With the password as well (ALYX_PASSWORD), and a stale token to force a new login.
+      await runCli(['signoff', eid, '--key', '_camera_left', '--kind', 'video', '--no-note', '--json'], { ...env, ALYX_TOKEN: `${token.slice(0, -4)}zzzz`, ALYX_PASSWORD: PASSWORD }),
+    ];
+    for (const fault of ['echo-headers', 503, 'html', 'drop-after'] as const) {
+      proxy.clear();
+      proxy.inject({ match: {}, fault, times: 100 });
+      runs.push(await runCli(['critical', eid, '--reasons', '1', '--yes', '--base-url', proxy.baseUrl], env));
+      runs.push(await runCli(['signoff', eid, '--key', '_ephysChoiceWorld_00', '--kind', 'task', '--reasons', '1', '--json', '--base-url', proxy.baseUrl], env));
+    }
+    proxy.clear();
+    assert.equal(runs[0]?.code, 0, runs[0]?.stderr);
+    assert.ok(runs.slice(-8).every((run) => run.code === 3), 'the faulted runs fail with 3');
+    for (const [index, run] of runs.entries()) assertNoSecret([run.stdout, run.stderr], `CLI run ${index}`);
   });
 });
