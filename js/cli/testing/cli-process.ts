@@ -2,7 +2,7 @@
  * Running the real `alyx-qc` command in tests, as a user would: a child process, answers written
  * to its stdin (all at once, or one at a time after each question), stdin closed mid-way, Ctrl-C.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,20 @@ export interface CliOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Written to stdin at once, then stdin is closed. */
   readonly input?: string;
+  /**
+   * Run inside a pseudo-terminal (util-linux `script`), so stdin is a TTY: the password prompt
+   * and line editing are exercised. Type `\r` to end a line there.
+   */
+  readonly terminal?: boolean;
+}
+
+function shellQuote(arg: string): string {
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Whether `script` can give the command a terminal here. */
+export function canRunInTerminal(): boolean {
+  return process.platform === 'linux' && spawnSync('script', ['--version']).status === 0;
 }
 
 /** A fresh, empty home folder (no ~/.one). */
@@ -49,7 +63,10 @@ export class CliSession {
   readonly #exit: Promise<CliRun>;
 
   constructor(args: readonly string[], options: CliOptions = {}) {
-    this.#child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO, env: childEnv(options.env) });
+    const command = [process.execPath, '--import', 'tsx', MAIN, ...args];
+    this.#child = options.terminal
+      ? spawn('script', ['-qfec', command.map(shellQuote).join(' '), '/dev/null'], { cwd: REPO, env: childEnv(options.env) })
+      : spawn(command[0] ?? 'node', command.slice(1), { cwd: REPO, env: childEnv(options.env) });
     // The command may exit before reading every answer (an error, an abort): that is not a test failure.
     this.#child.stdin.on('error', () => {});
     this.#child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.#grow(() => (this.#stdout += chunk)));
