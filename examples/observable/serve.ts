@@ -1,17 +1,19 @@
 /**
  * Serves the example notebook. Run from the repository, after `npm run build`:
  *
- *   node --import tsx examples/observable/serve.ts                 # with the development Alyx
+ *   node --import tsx examples/observable/serve.ts                  # Observable runtime page + development Alyx
+ *   node --import tsx examples/observable/serve.ts --notebook-kit   # the Notebook Kit notebook, in its preview server
  *   node --import tsx examples/observable/serve.ts --alyx https://alyx.internationalbrainlab.org --eid <eid>
  *
- * The first starts the development Alyx (run `bash scripts/setup.sh` once) allowing this page's
- * origin by CORS, as an Alyx administrator would; log in as test_user / TapetesBloc18. The second
- * puts your Alyx behind a same-origin proxy at /alyx (a stock Alyx sends no CORS headers), so the
- * notebook calls "/alyx" and the browser never makes a cross-origin request.
+ * Without --alyx it starts the development Alyx (run `bash scripts/setup.sh` once), allowing the
+ * page's origin by CORS as an Alyx administrator would; log in as test_user / TapetesBloc18. With
+ * --alyx, your Alyx sits behind a same-origin proxy at /alyx (a stock Alyx sends no CORS
+ * headers), so the browser never makes a cross-origin request.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startAlyx } from '../../dev/alyx-server/start.ts';
+import { startNotebookKitServer } from './notebook-kit-server.ts';
 import { startNotebookServer } from './server.ts';
 
 const SEEDED_SESSION = 'd9e994e1-c4aa-4d58-a958-c247286598f6';
@@ -20,7 +22,8 @@ const { values } = parseArgs({
   options: {
     alyx: { type: 'string' },
     eid: { type: 'string' },
-    port: { type: 'string', default: '8000' },
+    port: { type: 'string' },
+    'notebook-kit': { type: 'boolean', default: false },
   },
 });
 
@@ -29,21 +32,36 @@ if (!existsSync(new URL('../../dist/observable/index.js', import.meta.url))) {
   process.exit(1);
 }
 
-const server = await startNotebookServer({ port: Number(values.port), alyxTarget: values.alyx });
-const stops = [() => server.stop()];
-const query = new URLSearchParams();
-if (values.alyx) {
-  query.set('alyx', '/alyx');
-  if (values.eid) query.set('eid', values.eid);
-  console.log(`Proxying ${server.origin}/alyx/ to ${values.alyx}.`);
+const kit = values['notebook-kit'];
+const port = Number(values.port ?? (kit ? 5173 : 8000));
+const stops: (() => Promise<void>)[] = [];
+const query = new URLSearchParams({ alyx: '/alyx', eid: values.eid ?? SEEDED_SESSION });
+let origin: string;
+let notebookUrl: string;
+
+if (kit) {
+  // Notebook Kit's preview server, reaching Alyx through its /alyx proxy.
+  const alyx = values.alyx ? undefined : await startAlyx();
+  if (alyx) stops.push(() => alyx.stop());
+  const server = await startNotebookKitServer({ port, alyxTarget: values.alyx ?? alyx?.baseUrl });
+  stops.push(() => server.stop());
+  ({ origin, notebookUrl } = server);
 } else {
-  const alyx = await startAlyx({ corsOrigins: [server.origin] });
-  stops.push(() => alyx.stop());
-  query.set('alyx', alyx.baseUrl);
-  query.set('eid', values.eid ?? SEEDED_SESSION);
-  console.log(`Development Alyx at ${alyx.baseUrl}, allowing ${server.origin} by CORS. Log in as test_user / TapetesBloc18.`);
+  const server = await startNotebookServer({ port, alyxTarget: values.alyx });
+  stops.push(() => server.stop());
+  ({ origin, notebookUrl } = server);
+  if (!values.alyx) {
+    // The development Alyx allows this page's origin by CORS, as an Alyx administrator would.
+    const alyx = await startAlyx({ corsOrigins: [server.origin] });
+    stops.push(() => alyx.stop());
+    server.alyxTarget = alyx.baseUrl;
+    query.set('alyx', alyx.baseUrl);
+    console.log(`Development Alyx at ${alyx.baseUrl}, allowing ${origin} by CORS.`);
+  }
 }
-console.log(`Open ${server.notebookUrl}?${query} (Ctrl-C to stop)`);
+if (values.alyx) console.log(`Proxying ${origin}/alyx/ to ${values.alyx}.`);
+else console.log('Log in as test_user, password TapetesBloc18.');
+console.log(`Open ${notebookUrl}?${query} (Ctrl-C to stop)`);
 
 const stop = async (): Promise<void> => {
   await Promise.all(stops.map((fn) => fn()));
