@@ -10,6 +10,7 @@
 import { AlyxClient } from '../js/core/client.ts';
 import { signOff } from '../js/core/sign-off.ts';
 import { writeCriticalNote } from '../js/core/critical-note.ts';
+import { fetchTransport, type Transport } from '../js/core/transport.ts';
 import { startFaultProxy } from '../dev/fault-proxy/proxy.ts';
 import { AlyxFixture, PASSWORD } from '../tests/support/alyx-fixture.ts';
 import { runIbllib, type IbllibWorkflow } from './ibllib.ts';
@@ -27,6 +28,12 @@ export interface WorkflowFigures {
   readonly p90Ms: number;
   /** Requests of one run (the median; they do not vary between runs). */
   readonly requests: number;
+  /**
+   * Sequential round trips: the longest chain of requests each sent after the previous one's
+   * answer (requests sent together count once). Unlike wall ÷ latency it does not grow when the
+   * machine is busy. ibllib sends one request at a time, so its chain is its request count.
+   */
+  readonly sequential: number;
   readonly failures: number;
 }
 
@@ -51,13 +58,51 @@ const LABELS: Record<WorkflowId, string> = {
   'sign-off-no-verify': 'sign-off with note (verify: false)',
 };
 
-function figures(samples: readonly { ms: number; requests: number }[], failures: number): WorkflowFigures {
+interface Sample {
+  readonly ms: number;
+  readonly requests: number;
+  readonly sequential?: number;
+}
+
+function figures(samples: readonly Sample[], failures: number): WorkflowFigures {
   return {
     medianMs: median(samples.map((s) => s.ms)),
     p90Ms: p90(samples.map((s) => s.ms)),
     requests: median(samples.map((s) => s.requests)),
+    sequential: median(samples.map((s) => s.sequential ?? s.requests)),
     failures,
   };
+}
+
+interface Span {
+  readonly start: number;
+  end: number;
+}
+
+/** A transport that records when each request left and when its answer came back. */
+function timingTransport(spans: Span[]): Transport {
+  const inner = fetchTransport();
+  return async (request) => {
+    const span: Span = { start: performance.now(), end: Number.POSITIVE_INFINITY };
+    spans.push(span);
+    try {
+      return await inner(request);
+    } finally {
+      span.end = performance.now();
+    }
+  };
+}
+
+/** The longest chain of requests in which each was sent after the previous one was answered. */
+export function sequentialRoundTrips(spans: readonly Span[]): number {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const depth: number[] = [];
+  sorted.forEach((span, i) => {
+    let best = 0;
+    for (let j = 0; j < i; j++) if ((sorted[j] as Span).end <= span.start) best = Math.max(best, depth[j] as number);
+    depth.push(best + 1);
+  });
+  return Math.max(0, ...depth);
 }
 
 async function alyxQcRun(workflow: WorkflowId, client: AlyxClient, uuid: string): Promise<void> {
@@ -87,7 +132,8 @@ export async function measureRoundTrips(options: { runs?: number; log?: (line: s
   const proxy = await startFaultProxy({ target: fixture.baseUrl, latencyMs: LATENCY_MS });
   try {
     const direct = await fixture.login(USER);
-    const client = await AlyxClient.login(proxy.baseUrl, { username: USER, password: PASSWORD });
+    const spans: Span[] = [];
+    const client = await AlyxClient.login(proxy.baseUrl, { username: USER, password: PASSWORD }, { transport: timingTransport(spans) });
     const rows: RoundTripRow[] = [];
     const workflows: WorkflowId[] = ['critical-new', 'critical-overwrite', 'sign-off-verify', 'sign-off-no-verify'];
     let ibllibSignOff: RoundTripRow['ibllib'] | undefined;
@@ -95,11 +141,12 @@ export async function measureRoundTrips(options: { runs?: number; log?: (line: s
       log(`round trips: ${LABELS[workflow]}`);
       // One extra session: the first run of each side warms connections and Django's caches.
       const ours = await prepare(fixture, direct, workflow, runs + 1);
-      const samples: { ms: number; requests: number }[] = [];
+      const samples: Sample[] = [];
       let failures = 0;
       for (const [index, eid] of ours.entries()) {
         const before = client.requestCount;
         const proxied = proxy.log.length;
+        spans.length = 0;
         const started = performance.now();
         try {
           await alyxQcRun(workflow, client, eid);
@@ -111,7 +158,7 @@ export async function measureRoundTrips(options: { runs?: number; log?: (line: s
         if (client.requestCount - before !== proxy.log.length - proxied) {
           log(`  note: client counted ${client.requestCount - before} requests, the proxy ${proxy.log.length - proxied}`);
         }
-        if (index > 0) samples.push({ ms, requests: proxy.log.length - proxied });
+        if (index > 0) samples.push({ ms, requests: proxy.log.length - proxied, sequential: sequentialRoundTrips(spans) });
       }
 
       let ibllib: RoundTripRow['ibllib'];

@@ -96,12 +96,12 @@ function roundTripSection(result: RoundTripResult): string {
     const ours = row.alyxQc;
     const theirs = row.ibllib;
     const ibl = isFigures(theirs)
-      ? [`${ms(theirs.medianMs)} (p90 ${ms(theirs.p90Ms)})`, rt(theirs.medianMs), String(theirs.requests), ratio(theirs.medianMs, ours.medianMs)]
-      : [`n/a: ${theirs.error}`, '—', '—', '—'];
+      ? [`${ms(theirs.medianMs)} (p90 ${ms(theirs.p90Ms)})`, rt(theirs.medianMs), String(theirs.requests), String(theirs.sequential), ratio(theirs.medianMs, ours.medianMs)]
+      : [`n/a: ${theirs.error}`, '—', '—', '—', '—'];
     const failures = ours.failures + (isFigures(theirs) ? theirs.failures : 0);
-    return [row.label, `${ms(ours.medianMs)} (p90 ${ms(ours.p90Ms)})`, rt(ours.medianMs), String(ours.requests), ...ibl, String(failures)];
+    return [row.label, `${ms(ours.medianMs)} (p90 ${ms(ours.p90Ms)})`, rt(ours.medianMs), String(ours.requests), String(ours.sequential), ...ibl, String(failures)];
   });
-  return table(['workflow', 'alyx-qc wall', `÷ ${result.latencyMs} ms`, 'requests', 'ibllib wall', `÷ ${result.latencyMs} ms`, 'requests', 'ibllib / alyx-qc', 'failures'], rows);
+  return table(['workflow', 'alyx-qc wall', `÷ ${result.latencyMs} ms`, 'requests', 'sequential', 'ibllib wall', `÷ ${result.latencyMs} ms`, 'requests', 'sequential', 'ibllib / alyx-qc (wall)', 'failures'], rows);
 }
 
 function batchRows(rows: readonly BatchFigures[]): string[][] {

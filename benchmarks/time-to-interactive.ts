@@ -49,7 +49,8 @@ export interface TtiResult {
 
 export function chromiumVersion(): string {
   try {
-    return execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim();
+    // Debian's wrapper script prints a harmless shell warning on stderr: keep it off the output.
+    return execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return `not found at ${CHROMIUM}`;
   }
