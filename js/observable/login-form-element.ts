@@ -4,7 +4,7 @@ import { defineElement } from '../elements/define.ts';
 import { emit } from '../elements/events.ts';
 import { panelStyles, theme } from '../elements/theme.ts';
 import { loginForToken } from './login.ts';
-import { defaultStorage, forgetLogin, readStoredLogin, storeLogin } from './token-store.ts';
+import { defaultStorage, describeStorage, forgetLogin, readStoredLogin, storeLogin } from './token-store.ts';
 
 type LoginState =
   | { readonly status: 'idle' }
@@ -130,7 +130,7 @@ export class LoginFormElement extends LitElement {
       <p role="status">Logged in as <strong>${client.user}</strong>.</p>
       <p class="muted">
         ${this.remembered
-          ? 'Your Alyx token is saved in this browser\u2019s localStorage; Log out removes it.'
+          ? `Your Alyx token is saved in ${this.storage ? describeStorage(this.storage) : 'storage'}; Log out removes it.`
           : 'Your Alyx token is kept in this page\u2019s memory only, and is gone when the page closes.'}
       </p>
       <div class="actions"><button @click=${this.#logOut}>Log out${this.remembered ? ' and forget the saved token' : ''}</button></div>
@@ -146,7 +146,7 @@ export class LoginFormElement extends LitElement {
       ${this.storage
         ? html`<label class="toggle">
             <input type="checkbox" name="remember" />
-            Remember me on this device (saves your Alyx token, not your password, in this browser\u2019s localStorage until you log out)
+            Remember me on this device (saves your Alyx token, not your password, in ${describeStorage(this.storage)} until you log out)
           </label>`
         : nothing}
       <div class="actions">

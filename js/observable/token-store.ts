@@ -20,6 +20,17 @@ export function defaultStorage(): Storage | null {
   }
 }
 
+/** Where a token goes, in the words of the "Remember me" label. */
+export function describeStorage(storage: Storage): string {
+  if (storage === defaultStorage()) return 'this browser\u2019s localStorage';
+  try {
+    if (storage === globalThis.sessionStorage) return 'this tab\u2019s sessionStorage';
+  } catch {
+    // sessionStorage refused (sandboxed frame): it cannot be the one given.
+  }
+  return 'the storage given to loginForm';
+}
+
 /** The login remembered for `baseUrl`, if any (a malformed entry is ignored). */
 export function readStoredLogin(storage: Storage | null, baseUrl: string): StoredLogin | undefined {
   const raw = storage?.getItem(PREFIX + baseUrl);
