@@ -34,6 +34,8 @@ export interface AlyxClientOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Pages fetched at once when a list spans several pages (default 4). */
   readonly pageConcurrency?: number;
+  /** Cancels the login request of {@link AlyxClient.login}. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RequestOptions {
@@ -129,11 +131,16 @@ export class AlyxClient {
    */
   static async login(baseUrl: string, credentials: AlyxCredentials, options: AlyxClientOptions = {}): Promise<AlyxClient> {
     const client = new AlyxClient(baseUrl, credentials, options);
-    if (client.#token === null && client.#password !== null) await client.authenticate();
+    if (client.#token === null && client.#password !== null) await client.authenticate(options.signal);
     else if (client.#token === null && !client.#transportAuthenticates) {
       throw new InputError('No way to authenticate: pass a password or a token.');
     }
     return client;
+  }
+
+  /** How long one request may take before it is given up (and, if idempotent, sent again). */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
   }
 
   /** Whether the client can log in again by itself when its token goes stale. */

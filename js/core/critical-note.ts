@@ -83,10 +83,10 @@ export async function writeCriticalNote(client: AlyxClient, options: CriticalNot
 export async function writeCriticalNoteFromGui(client: AlyxClient, options: { pid: string; reasons: readonly string[]; dryRun?: boolean; signal?: AbortSignal }): Promise<CriticalResult> {
   const kind = NOTE_KINDS['critical-insertion'] as CriticalKind;
   // Validate before any request, so bad input sends nothing.
-  choiceFor(kind, { reasons: options.reasons }, kind.guiReasons);
   if (options.reasons.includes('Other')) {
     throw new InputError('The alignment GUI path has no free text, so "Other" cannot be chosen there; use writeCriticalNote with other text instead.');
   }
+  choiceFor(kind, { reasons: options.reasons }, kind.guiReasons);
   const context = await loadCriticalContext(client, options.pid, { signal: options.signal });
   if (context.contentType !== 'probeinsertion') {
     throw new InputError(`${context.uuid} is a ${context.contentType}, but the alignment GUI path is for probe insertions: pass the insertion's pid.`);

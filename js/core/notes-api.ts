@@ -38,16 +38,35 @@ export async function createNoteOnce(
   options: { knownIds?: ReadonlySet<string>; signal?: AbortSignal; attempts?: number } = {},
 ): Promise<AlyxNote> {
   const attempts = options.attempts ?? 3;
+  const knownIds = options.knownIds ?? new Set<string>();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await client.request<AlyxNote>('POST', '/notes', { body: noteBody(client, note), signal: options.signal });
+      const created = await client.request<AlyxNote>('POST', '/notes', { body: noteBody(client, note), signal: options.signal });
+      if (attempt > 1) await removeLateTwins(client, note, created, knownIds, options.signal);
+      return created;
     } catch (error) {
       if (!isRetryable(error) || attempt >= attempts) throw error;
       await sleep(200 * attempt, options.signal);
-      const found = await findOwnNote(client, note, options.knownIds ?? new Set(), options.signal);
-      if (found) return found;
+      const found = await findOwnNote(client, note, knownIds, options.signal);
+      if (found) {
+        if (attempt > 1) await removeLateTwins(client, note, found, knownIds, options.signal);
+        return found;
+      }
     }
   }
+}
+
+/**
+ * A POST we gave up on may not be lost but queued (an overloaded server acts on it after our
+ * timeout and after we looked): once we have sent the note again, give the earlier attempts as
+ * long again as the client's timeout to land, then delete any twin of the note we return (same
+ * text, by us, not there before), so that a stalled request cannot leave a duplicate.
+ */
+async function removeLateTwins(client: AlyxClient, note: NewNote, kept: AlyxNote, knownIds: ReadonlySet<string>, signal?: AbortSignal): Promise<void> {
+  await sleep(client.timeoutMs, signal);
+  const candidates = await client.list<AlyxNote>('notes', { django: `object_id,${note.objectId}`, signal });
+  const twins = candidates.filter((candidate) => candidate.id !== kept.id && !knownIds.has(candidate.id) && candidate.text === note.text && candidate.user === client.user);
+  await Promise.all(twins.map((twin) => client.request('DELETE', `/notes/${twin.id}`, { signal })));
 }
 
 async function findOwnNote(client: AlyxClient, note: NewNote, knownIds: ReadonlySet<string>, signal?: AbortSignal): Promise<AlyxNote | undefined> {

@@ -132,7 +132,8 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
     writeNote(),
     writeChecklist(client, context.eid, options.signOffKey, entry, json, options.verify ?? true, options.signal),
   ]);
-  return { status: 'written', note, text, checklistEntry: entry, replacedSameDay };
+  const noteAction = text === null ? null : existing ? 'merged' : 'created';
+  return { status: 'written', note, noteAction, text, checklistEntry: entry, replacedSameDay };
 }
 
 async function loadSessionOnly(client: AlyxClient, options: SignOffOptions): Promise<{ eid: string; session: AlyxSession }> {

@@ -67,6 +67,8 @@ export type SignOffResult =
       readonly status: 'written';
       /** The note created or updated; `null` for a sign-off without a note. */
       readonly note: AlyxNote | null;
+      /** Whether the note was new or merged into the one that existed; `null` without a note. */
+      readonly noteAction: 'created' | 'merged' | null;
       readonly text: string | null;
       readonly checklistEntry: SignOffEntry;
       /** The same reviewer had already signed off this key today; that entry was replaced. */

@@ -68,6 +68,7 @@ describe('accessibility (axe-core)', () => {
         const written: SignOffResult = {
           status: 'written',
           note: signOffNote,
+          noteAction: 'merged',
           text: signOffNote.text,
           checklistEntry: { date: '2024-03-05', user: 'carol' },
           replacedSameDay: true,

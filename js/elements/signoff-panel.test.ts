@@ -43,6 +43,7 @@ function written(submission: SignOffSubmission, noteId = 'note-new'): SignOffRes
   return {
     status: 'written',
     note: text === null ? null : note({ id: noteId, user: 'carol', date_time: '2024-03-05T15:30:02', text }),
+    noteAction: text === null ? null : 'created',
     text,
     checklistEntry: { date: '2024-03-05', user: 'carol' },
     replacedSameDay: false,
