@@ -14,13 +14,14 @@ import { launchChromium } from './support/chromium.ts';
 
 let server: NotebookServer;
 let alyx: AlyxFixture;
+let stockAlyx: AlyxFixture;
 let browser: Browser;
 let page: Page;
 
 before(async () => {
   ensureBuilt();
   server = await startNotebookServer();
-  [alyx, browser] = await Promise.all([AlyxFixture.start({ corsOrigins: [server.origin] }), launchChromium()]);
+  [alyx, stockAlyx, browser] = await Promise.all([AlyxFixture.start({ corsOrigins: [server.origin] }), AlyxFixture.start(), launchChromium()]);
   page = await browser.newPage();
   // Any page of the origin will do; the bundle is imported by the tests themselves.
   await page.goto(`${server.notebookUrl}?alyx=/alyx`);
@@ -29,7 +30,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await Promise.all([alyx?.stop(), server?.stop()]);
+  await Promise.all([alyx?.stop(), stockAlyx?.stop(), server?.stop()]);
 });
 
 /** Runs `body` (JS, with `alyxqc` in scope) in the page and returns the thrown error's name and message. */
@@ -100,4 +101,46 @@ test('criticalNoteInput: value follows the clicks, submitting writes the note, a
   const notes = await alyx.notesOf(pid);
   assert.deepEqual(notes.map((note) => note.text), [criticalNoteText(kind, { reasons: ['Brain Damage'], other: null })]);
   assert.notEqual(notes[0]?.id, first?.id);
+});
+
+test('a client made from a token (no request yet) against an Alyx without CORS: the input explains CORS and offers Retry', async () => {
+  const answer = await fetch(`${stockAlyx.baseUrl}/auth-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'test_user', password: PASSWORD }),
+  });
+  const { token } = (await answer.json()) as { token: string };
+  const eid = await stockAlyx.newSession();
+  await page.evaluate(`(async () => {
+    window.critical?.remove();
+    const alyx = alyxqc.AlyxClient.login(${JSON.stringify(stockAlyx.baseUrl)}, { username: 'test_user', token: ${JSON.stringify(token)} });
+    const input = alyxqc.signOffInput({ alyx, eid: ${JSON.stringify(eid)}, kind: 'task', key: '_ephysChoiceWorld_00' });
+    document.body.append(input);
+    window.critical = input;
+  })()`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ timeout: 10_000 });
+  const message = await alert.innerText();
+  assert.match(message, /Alyx does not allow requests from this origin \(CORS\)/);
+  assert.ok(message.includes(`allow "${server.origin}"`), message);
+  assert.ok(!message.includes(token), 'never the token');
+  assert.equal(await page.evaluate('window.critical.getAttribute("status")'), 'failed');
+  await page.getByRole('button', { name: 'Retry' }).waitFor();
+});
+
+test('AlyxClient.login with a password in a cell, against an Alyx without CORS: the error mentions CORS, it is not a bare "Failed to fetch"', async () => {
+  const failure = (await page.evaluate(`(async () => {
+    try {
+      await alyxqc.AlyxClient.login(${JSON.stringify(stockAlyx.baseUrl)}, { username: 'test_user', password: ${JSON.stringify(PASSWORD)} });
+      return null;
+    } catch (error) {
+      return { name: error.name, message: error.message };
+    }
+  })()`)) as { name: string; message: string } | null;
+  assert.equal(failure?.name, 'AlyxNetworkError');
+  assert.match(failure?.message ?? '', /CORS/);
+  assert.ok(!(failure?.message ?? '').includes(PASSWORD), 'never the password');
+  // The notebook helper `login` goes further: it tells CORS from an unreachable server.
+  const explained = (await page.evaluate(`alyxqc.login(${JSON.stringify(stockAlyx.baseUrl)}, { username: 'test_user', password: ${JSON.stringify(PASSWORD)} }).then(() => null, (error) => error.name)`)) as string | null;
+  assert.equal(explained, 'AlyxCorsError');
 });
