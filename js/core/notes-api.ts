@@ -4,7 +4,7 @@
  */
 import type { AlyxNote } from './alyx-types.ts';
 import type { AlyxClient } from './client.ts';
-import { AlyxQcError } from './errors.ts';
+import { AlyxHttpError, AlyxQcError } from './errors.ts';
 import { sleep } from './retry-policy.ts';
 
 /** Notes on `objectId` whose text contains `title`, case-insensitively (Alyx's `text__icontains`). */
@@ -39,21 +39,31 @@ export async function createNoteOnce(
 ): Promise<AlyxNote> {
   const attempts = options.attempts ?? 3;
   const knownIds = options.knownIds ?? new Set<string>();
+  // Set once an attempt may still reach Alyx after we stopped waiting for it.
+  let inDoubt = false;
   for (let attempt = 1; ; attempt++) {
     try {
       const created = await client.request<AlyxNote>('POST', '/notes', { body: noteBody(client, note), signal: options.signal });
-      if (attempt > 1) await removeLateTwins(client, note, created, knownIds, options.signal);
+      if (inDoubt) await removeLateTwins(client, note, created, knownIds, options.signal);
       return created;
     } catch (error) {
       if (!isRetryable(error) || attempt >= attempts) throw error;
       await sleep(200 * attempt, options.signal);
       const found = await findOwnNote(client, note, knownIds, options.signal);
       if (found) {
-        if (attempt > 1) await removeLateTwins(client, note, found, knownIds, options.signal);
+        if (inDoubt) await removeLateTwins(client, note, found, knownIds, options.signal);
         return found;
       }
+      inDoubt ||= mayStillLand(error);
     }
   }
+}
+
+/** No answer, or a gateway's (502, 504) that may have given up while Alyx still works on it. */
+function mayStillLand(error: unknown): boolean {
+  if (!(error instanceof AlyxQcError)) return false;
+  if (error.code === 'network' || error.code === 'timeout') return true;
+  return error instanceof AlyxHttpError && (error.status === 502 || error.status === 504);
 }
 
 /**
