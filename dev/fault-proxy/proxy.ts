@@ -26,6 +26,8 @@
  *     without answering: the write happened but its response is lost;
  *   - `'delay'`: forward at once (the server acts), hold the answer for `delayMs` (default 1500):
  *     with a shorter client timeout this is a timeout after the server acted;
+ *   - `'stall'`: hold the request `delayMs` before forwarding it, even if the client has given up
+ *     meanwhile (an overloaded server's queue): the server acts late, after the client's timeout;
  *   - `500`, `502`, `503`: answer that status without forwarding (the server never acts);
  *   - `429`: answer 429 with `Retry-After: 1` without forwarding;
  *   - `'html'`: answer 200 with an HTML page without forwarding (a login page or captive portal);
@@ -35,12 +37,13 @@
  *   upstreamEnd? }`; `status` is what the server answered (when forwarded), `upstreamStart`/`End`
  *   are ticks of one counter shared by all requests, so the order in which the server saw them
  *   and finished them can be compared.
- * - `clear()` removes the rules and empties the log; `stop()` closes the proxy.
+ * - `clear()` removes the rules and empties the log; `settled()` resolves once no request is
+ *   inside the proxy any more (a stalled one included); `stop()` closes the proxy.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = 'drop-before' | 'drop-after' | 'delay' | 'html' | 'echo-headers' | 500 | 502 | 503 | 429;
+export type Fault = 'drop-before' | 'drop-after' | 'delay' | 'stall' | 'html' | 'echo-headers' | 500 | 502 | 503 | 429;
 
 export interface FaultRule {
   readonly match: { readonly method?: string; readonly pathPrefix?: string; readonly nth?: number };
@@ -70,6 +73,8 @@ export interface FaultProxy {
   readonly baseUrl: string;
   inject(rule: FaultRule): void;
   clear(): void;
+  /** Resolves once no request is in the proxy (held, stalled or forwarded): the server is done. */
+  settled(): Promise<void>;
   readonly log: ProxyLogEntry[];
   stop(): Promise<void>;
 }
@@ -203,6 +208,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       default:
         break;
     }
+    if (rule?.fault === 'stall') await sleep(rule.delayMs ?? 1500);
     let upstream: Awaited<ReturnType<typeof forward>>;
     try {
       upstream = await forward(req, body, path, entry);
@@ -218,10 +224,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     answer(res, upstream.status, upstream.headers, upstream.body);
   }
 
+  let inFlight = 0;
+  let waiters: (() => void)[] = [];
   const server = http.createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) answer(res, 500, { 'content-type': 'application/json' }, JSON.stringify({ detail: `Fault proxy error: ${String(error)}` }));
-    });
+    inFlight++;
+    handle(req, res)
+      .catch((error: unknown) => {
+        if (!res.headersSent) answer(res, 500, { 'content-type': 'application/json' }, JSON.stringify({ detail: `Fault proxy error: ${String(error)}` }));
+      })
+      .finally(() => {
+        if (--inFlight === 0) for (const wake of waiters.splice(0)) wake();
+      });
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -240,6 +253,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       log.length = 0;
     },
     log,
+    settled(): Promise<void> {
+      return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
+    },
     async stop(): Promise<void> {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -20,7 +20,7 @@ import { criticalNoteText, signOffNoteText } from '../../js/core/note-text.ts';
 import { signOff } from '../../js/core/sign-off.ts';
 import { AlyxFixture, defaultSessionJson, PASSWORD } from '../support/alyx-fixture.ts';
 
-const FAULTS: readonly Fault[] = ['drop-before', 'drop-after', 'delay', 500, 502, 503, 429];
+const FAULTS: readonly Fault[] = ['drop-before', 'drop-after', 'delay', 'stall', 500, 502, 503, 429];
 /** Client timeout below the proxy's delay, so a 'delay' fault is a timeout after the server acted. */
 const CLIENT_TIMEOUT_MS = 1_000;
 const DELAY_MS = 1_500;
@@ -203,6 +203,8 @@ async function runCase(workflow: Workflow, position: Position, fault: Fault, tim
       }
     }
     assert.ok(proxy.log.some((entry) => entry.fault !== undefined), `the fault was never injected (no request matched ${position.label})`);
+    // A request held in the proxy (a stalled one) may still reach Alyx after the workflow returned.
+    await proxy.settled();
     // A Retry after the note was written finds it and offers to overwrite it: the UI shows it as there.
     assert.ok(status === 'written' || (presses > 0 && status === 'needs-confirmation'), `ended with status ${status} (${String(lastError)})`);
 
