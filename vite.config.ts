@@ -13,8 +13,15 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
 
+/**
+ * Browsers have fetch: the core's Node fallback must not pull cross-fetch's ponyfill (10 KB) or
+ * a bare import into a bundle that runs in a page.
+ */
+const browserFetch = { 'cross-fetch': fileURLToPath(new URL('js/core/platform-fetch.ts', import.meta.url)) };
+
 function widgetBuild(): UserConfig {
   return {
+    resolve: { alias: browserFetch },
     build: {
       outDir: 'python/alyx_qc/static',
       emptyOutDir: true,
@@ -56,11 +63,7 @@ function libBuild(): UserConfig {
 
 function observableBuild(): UserConfig {
   return {
-    resolve: {
-      // Browsers have fetch: the core's Node fallback must not pull a Node polyfill (or a bare
-      // import) into a module meant for notebooks.
-      alias: { 'cross-fetch': fileURLToPath(new URL('js/observable/platform-fetch.ts', import.meta.url)) },
-    },
+    resolve: { alias: browserFetch },
     build: {
       outDir: 'dist/observable',
       emptyOutDir: true,
