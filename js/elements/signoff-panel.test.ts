@@ -177,6 +177,7 @@ describe('<alyx-qc-signoff>', () => {
     equal(status(el), 'Signed off as carol on 2024-03-05. Note f1e2d3c4-aaaa-4bbb-8ccc-000000000042 written:', 'status');
     expect(deepQueryAll(el, '.spinner').length === 0, 'no progress indicator');
     expect(visibleText(el).includes('carol · 2024-03-05 15:30'), 'the written note is shown');
+    expect(!visibleText(el).includes('Not signed off yet.'), 'the header shows the new checklist entry');
     equal(seen.map((e) => e.type), ['alyx-qc-written'], 'events');
     expect((seen[0] as CustomEvent).detail === result && seen[0]!.bubbles && seen[0]!.composed, 'written event carries the result');
 

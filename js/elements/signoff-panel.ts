@@ -149,6 +149,19 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffSubmission, Sig
     this.choiceChanged();
   }
 
+  /**
+   * What was written is now what Alyx holds: the header shows the new checklist entry, and a
+   * next sign-off previews a merge into the note just written.
+   */
+  protected override completed(result: SignOffResult): void {
+    if (result.status !== 'written' || !this.context) return;
+    this.context = {
+      ...this.context,
+      checklistEntry: result.checklistEntry,
+      existingNotes: result.note ? [result.note] : this.context.existingNotes,
+    };
+  }
+
   protected override onSubmit(): void {
     if (!this.canSubmit() || (this.withNote && !this.checkChoice())) return;
     this.run({ choice: this.withNote ? this.value : NO_CHOICE, withNote: this.withNote });
