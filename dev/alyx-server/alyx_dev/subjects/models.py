@@ -1,0 +1,23 @@
+"""Subjects (the animals) and the projects sessions belong to."""
+
+from django.db import models
+
+from alyx_dev.base import BaseModel
+
+
+class Project(BaseModel):
+    name = models.CharField(max_length=255, unique=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Subject(BaseModel):
+    nickname = models.CharField(max_length=64, unique=True)
+    lab = models.ForeignKey("misc.Lab", null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ("nickname",)
+
+    def __str__(self):
+        return self.nickname

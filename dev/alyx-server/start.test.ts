@@ -1,0 +1,335 @@
+/**
+ * The development Alyx answers as Alyx does, on the points the alyx-qc client relies on.
+ *
+ *     node --import tsx --test dev/alyx-server/start.test.ts
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+
+import seed from './seed.json' with { type: 'json' };
+import { startAlyx, type RunningAlyx } from './start.ts';
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+interface Page {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: Array<Record<string, unknown>>;
+}
+
+async function call(url: string, init: RequestInit = {}, token?: string): Promise<Reply> {
+  const headers = new Headers(init.headers);
+  headers.set('Accept', 'application/json');
+  if (token) headers.set('Authorization', `Token ${token}`);
+  if (typeof init.body === 'string') headers.set('Content-Type', 'application/json');
+  const response = await fetch(url, { ...init, headers });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+async function login(baseUrl: string, username = 'test_user'): Promise<string> {
+  const reply = await call(`${baseUrl}/auth-token`, {
+    method: 'POST',
+    body: JSON.stringify({ username, password: seed.password }),
+  });
+  assert.equal(reply.status, 200, JSON.stringify(reply.body));
+  return reply.body.token as string;
+}
+
+/** A client bound to one server and one user. */
+function client(baseUrl: string, token: string) {
+  const send = (method: string, path: string, body?: unknown): Promise<Reply> =>
+    call(`${baseUrl}${path}`, body === undefined ? { method } : { method, body: JSON.stringify(body) }, token);
+  return {
+    get: (path: string) => send('GET', path),
+    post: (path: string, body: unknown) => send('POST', path, body),
+    patch: (path: string, body: unknown) => send('PATCH', path, body),
+    put: (path: string, body: unknown) => send('PUT', path, body),
+    delete: (path: string) => send('DELETE', path),
+  };
+}
+type Client = ReturnType<typeof client>;
+
+const KS022 = seed.subjects[0]!;
+const SEEDED_SESSION = seed.sessions[0]!;
+
+/** A new session of its own, so tests don't see each other's notes. */
+async function freshSession(api: Client): Promise<string> {
+  const reply = await api.post('/sessions', {
+    subject: KS022.nickname,
+    number: 1,
+    start_time: '2024-01-02T10:00:00',
+    task_protocol: '_iblrig_tasks_ephysChoiceWorld6.6.2',
+    json: { sign_off_checklist: { _ephysChoiceWorld_00: null } },
+  });
+  assert.equal(reply.status, 201, JSON.stringify(reply.body));
+  return reply.body.id as string;
+}
+
+function query(django: string): string {
+  return `/notes?django=${encodeURIComponent(django)}`;
+}
+
+let alyx: RunningAlyx;
+let api: Client;
+
+before(async () => {
+  alyx = await startAlyx();
+  api = client(alyx.baseUrl, await login(alyx.baseUrl));
+});
+
+after(async () => {
+  await alyx?.stop();
+});
+
+describe('authentication', () => {
+  test('auth-token gives a token for form-encoded credentials too', async () => {
+    const reply = await call(`${alyx.baseUrl}/auth-token`, {
+      method: 'POST',
+      body: new URLSearchParams({ username: 'reviewer2', password: seed.password }),
+    });
+    assert.equal(reply.status, 200);
+    assert.match(reply.body.token, /^[0-9a-f]{40}$/);
+  });
+
+  test('a wrong password answers 400 with non_field_errors and status_code', async () => {
+    const reply = await call(`${alyx.baseUrl}/auth-token`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'test_user', password: 'wrong' }),
+    });
+    assert.equal(reply.status, 400);
+    assert.deepEqual(reply.body, {
+      non_field_errors: ['Unable to log in with provided credentials.'],
+      status_code: 400,
+    });
+  });
+
+  test('an unknown token answers 403 "Invalid token."', async () => {
+    const reply = await call(`${alyx.baseUrl}/sessions`, {}, 'f'.repeat(40));
+    assert.equal(reply.status, 403);
+    assert.deepEqual(reply.body, { detail: 'Invalid token.', status_code: 403 });
+  });
+
+  test('no token answers 403 too', async () => {
+    const reply = await call(`${alyx.baseUrl}/notes`);
+    assert.equal(reply.status, 403);
+    assert.equal(reply.body.detail, 'Authentication credentials were not provided.');
+  });
+});
+
+describe('seed', () => {
+  test('seeded sessions, insertions and subjects are served with their fixed ids', async () => {
+    const session = await api.get(`/sessions/${SEEDED_SESSION.id}`);
+    assert.equal(session.status, 200);
+    assert.equal(session.body.subject, SEEDED_SESSION.subject);
+    assert.equal(session.body.qc, 'NOT_SET');
+    assert.deepEqual(session.body.json, SEEDED_SESSION.json);
+    assert.equal(session.body.url, `${alyx.baseUrl}/sessions/${SEEDED_SESSION.id}`);
+
+    const insertions = await api.get(`/insertions?session=${SEEDED_SESSION.id}`);
+    assert.deepEqual(
+      (insertions.body as Page).results.map((i) => i['name']),
+      ['probe00', 'probe01'],
+    );
+    const subject = await api.get(`/subjects/${KS022.nickname}`);
+    assert.equal(subject.body.id, KS022.id);
+  });
+
+  test('every seeded id is a version-4 UUID', () => {
+    const ids = [...seed.subjects, ...seed.sessions, ...seed.insertions].map((o) => o.id);
+    for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('notes', () => {
+  test('260 notes list as pages of 250 with next, and ?limit= up to 1000', async () => {
+    const eid = await freshSession(api);
+    for (let batch = 0; batch < 13; batch++) {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          api.post('/notes', { content_type: 'session', object_id: eid, text: `note ${batch * 20 + i}` }),
+        ),
+      );
+    }
+    const first = (await api.get(query(`object_id,${eid}`))).body as Page;
+    assert.equal(first.count, 260);
+    assert.equal(first.results.length, 250);
+    assert.equal(first.previous, null);
+    assert.ok(first.next?.startsWith(`${alyx.baseUrl}/notes?`), first.next ?? 'no next');
+    const second = (await call(first.next!, {}, await login(alyx.baseUrl))).body as Page;
+    assert.equal(second.results.length, 10);
+    assert.equal(second.next, null);
+    const seen = new Set([...first.results, ...second.results].map((n) => n['id']));
+    assert.equal(seen.size, 260, 'pages neither repeat nor skip notes');
+
+    const all = (await api.get(`${query(`object_id,${eid}`)}&limit=5000`)).body as Page;
+    assert.equal(all.results.length, 260);
+  });
+
+  test('create, read back, PATCH, PUT and DELETE a note; content_type reads as app.model', async () => {
+    const eid = await freshSession(api);
+    const created = await api.post('/notes', { content_type: 'session', object_id: eid, text: 'first' });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.user, 'test_user');
+    assert.equal(created.body.content_type, 'actions.session');
+    assert.match(created.body.date_time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+
+    const path = `/notes/${created.body.id}`;
+    assert.equal((await api.patch(path, { text: 'second' })).body.text, 'second');
+    const replaced = await api.put(`${path}/`, { content_type: 'actions.session', object_id: eid, text: 'third', user: 'reviewer2' });
+    assert.equal(replaced.status, 200, JSON.stringify(replaced.body));
+    assert.equal(replaced.body.user, 'reviewer2');
+    assert.equal((await api.delete(path)).status, 204);
+    const gone = await api.get(path);
+    assert.equal(gone.status, 404);
+    assert.equal(gone.body.status_code, 404);
+  });
+
+  test('notes attach to insertions and subjects', async () => {
+    const insertion = seed.insertions[0]!;
+    const onInsertion = await api.post('/notes', { content_type: 'probeinsertion', object_id: insertion.id, text: 'i' });
+    assert.equal(onInsertion.body.content_type, 'experiments.probeinsertion');
+    const onSubject = await api.post('/notes', { content_type: 'subject', object_id: KS022.id, text: 's' });
+    assert.equal(onSubject.body.content_type, 'subjects.subject');
+  });
+
+  test('a note on an object that does not exist is refused with 400', async () => {
+    const reply = await api.post('/notes', { content_type: 'session', object_id: randomUUID(), text: 'x' });
+    assert.equal(reply.status, 400);
+    assert.equal(reply.body.status_code, 400);
+    assert.ok(reply.body.object_id, JSON.stringify(reply.body));
+    // An insertion's id is not a session's.
+    const wrongKind = await api.post('/notes', { content_type: 'session', object_id: seed.insertions[0]!.id, text: 'x' });
+    assert.equal(wrongKind.status, 400);
+  });
+
+  test('the django filter: icontains with brackets and commas, object_id, ~ and lists', async () => {
+    const eid = await freshSession(api);
+    const other = await freshSession(api);
+    const title = '=== EXPERIMENTER REASON(S) FOR MARKING THE SESSION AS CRITICAL ===';
+    const text = JSON.stringify({ title, reasons_selected: ['synching impossible'], reason_for_other: [] });
+    await api.post('/notes', { content_type: 'session', object_id: eid, text });
+    await api.post('/notes', { content_type: 'session', object_id: other, text });
+    await api.post('/notes', { content_type: 'session', object_id: eid, text: 'unrelated, with a comma' });
+
+    const match = (await api.get(query(`text__icontains,${title},object_id,${eid}`))).body as Page;
+    assert.equal(match.count, 1);
+    assert.equal(match.results[0]!['text'], text);
+    const caseless = (await api.get(query(`text__icontains,reason(s) for marking,object_id,${eid}`))).body as Page;
+    assert.equal(caseless.count, 1);
+    const excluded = (await api.get(query(`object_id,${eid},~text__icontains,critical`))).body as Page;
+    assert.deepEqual(excluded.results.map((n) => n['text']), ['unrelated, with a comma']);
+    const listed = (await api.get(query(`object_id__in,["${eid}", "${other}"],text__icontains,critical`))).body as Page;
+    assert.equal(listed.count, 2);
+
+    const odd = await api.get(query('object_id'));
+    assert.equal(odd.status, 400);
+    const unknown = await api.get(query('colour,red'));
+    assert.equal(unknown.status, 400);
+  });
+
+  test('the simple user filter', async () => {
+    const eid = await freshSession(api);
+    await api.post('/notes', { content_type: 'session', object_id: eid, text: 'by reviewer2', user: 'reviewer2' });
+    const page = (await api.get(`/notes?user=reviewer2&object_id=${eid}`)).body as Page;
+    assert.deepEqual(page.results.map((n) => n['text']), ['by reviewer2']);
+  });
+});
+
+describe('sessions and insertions', () => {
+  test('PATCH json replaces the whole field; any JSON value is kept', async () => {
+    const eid = await freshSession(api);
+    const patched = await api.patch(`/sessions/${eid}`, { json: { only: 'this' } });
+    assert.equal(patched.status, 200);
+    assert.deepEqual(patched.body.json, { only: 'this' });
+    for (const value of [[1, 'two'], 'text', null]) {
+      assert.deepEqual((await api.patch(`/sessions/${eid}`, { json: value })).body.json, value);
+    }
+    const qc = await api.patch(`/sessions/${eid}`, { qc: 'CRITICAL' });
+    assert.equal(qc.body.qc, 'CRITICAL');
+    assert.equal((await api.get(`/sessions?qc=CRITICAL&django=pk,${eid}`)).body.count, 1);
+  });
+
+  test('lookup by pk finds a session and no insertion', async () => {
+    assert.equal((await api.get(`/sessions?django=pk,${SEEDED_SESSION.id}`)).body.count, 1);
+    assert.equal((await api.get(`/insertions?django=pk,${SEEDED_SESSION.id}`)).body.count, 0);
+  });
+
+  test('insertions can be created and patched', async () => {
+    const eid = await freshSession(api);
+    const created = await api.post('/insertions', { session: eid, name: 'probe00' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.session, eid);
+    const patched = await api.patch(`/insertions/${created.body.id}`, { json: { qc: 'PASS' } });
+    assert.deepEqual(patched.body.json, { qc: 'PASS' });
+    const twice = await api.post('/insertions', { session: eid, name: 'probe00' });
+    assert.equal(twice.status, 400);
+  });
+});
+
+describe('throttling', () => {
+  test('over the per-user rate answers 429 with Retry-After, other users unaffected', async () => {
+    const throttled = await startAlyx({ throttle: '10/minute' });
+    try {
+      const tester = client(throttled.baseUrl, await login(throttled.baseUrl));
+      const statuses: number[] = [];
+      let refused: Reply | undefined;
+      for (let i = 0; i < 12 && !refused; i++) {
+        const reply = await tester.get('/subjects');
+        statuses.push(reply.status);
+        if (reply.status === 429) refused = reply;
+      }
+      assert.ok(refused, `no 429 in ${statuses.join(',')}`);
+      assert.deepEqual(statuses.slice(0, 10), Array(10).fill(200));
+      assert.match(refused.headers.get('retry-after') ?? '', /^\d+$/);
+      assert.equal(refused.body.status_code, 429);
+      assert.match(refused.body.detail, /throttled/);
+
+      const reviewer = client(throttled.baseUrl, await login(throttled.baseUrl, 'reviewer2'));
+      assert.equal((await reviewer.get('/subjects')).status, 200);
+    } finally {
+      await throttled.stop();
+    }
+  });
+});
+
+describe('CORS', () => {
+  const origin = 'http://127.0.0.1:9999';
+
+  test('a stock server sends no CORS headers', async () => {
+    const reply = await call(`${alyx.baseUrl}/auth-token`, { method: 'OPTIONS', headers: { Origin: origin } });
+    assert.equal(reply.headers.get('access-control-allow-origin'), null);
+  });
+
+  test('--cors-origin allows that origin only, preflight included', async () => {
+    const cors = await startAlyx({ corsOrigins: [origin] });
+    try {
+      const preflight = await fetch(`${cors.baseUrl}/notes`, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization,content-type',
+        },
+      });
+      assert.equal(preflight.status, 200);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), origin);
+      assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/);
+
+      const token = await login(cors.baseUrl);
+      const allowed = await call(`${cors.baseUrl}/subjects`, { headers: { Origin: origin } }, token);
+      assert.equal(allowed.headers.get('access-control-allow-origin'), origin);
+      assert.match(allowed.headers.get('access-control-expose-headers') ?? '', /retry-after/i);
+      const other = await call(`${cors.baseUrl}/subjects`, { headers: { Origin: 'http://127.0.0.1:1' } }, token);
+      assert.equal(other.headers.get('access-control-allow-origin'), null);
+    } finally {
+      await cors.stop();
+    }
+  });
+});
