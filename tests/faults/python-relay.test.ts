@@ -1,0 +1,129 @@
+/**
+ * Issue #7, secrets and the kernel relay: the Python relay sends only requests alyx-qc makes, to the
+ * configured Alyx only, and nothing it hands the front end (answers, errors, the widget's synced
+ * state) holds the token. The relay talks to the real development Alyx through the fault proxy,
+ * whose log proves that refused requests never left the kernel.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startFaultProxy, type FaultProxy } from '../../dev/fault-proxy/proxy.ts';
+import { venvPython } from '../../dev/alyx-server/start.ts';
+import { AlyxFixture, PASSWORD } from '../support/alyx-fixture.ts';
+
+const REPO = path.resolve(import.meta.dirname, '..', '..');
+const missing = ['python/alyx_qc/_relay.py', 'python/alyx_qc/static/widget.js'].filter((file) => !existsSync(path.join(REPO, file)));
+const skip = missing.length > 0 ? `the Python package is not built here (${missing.join(', ')} missing)` : false;
+
+let alyx: AlyxFixture;
+let proxy: FaultProxy;
+let token: string;
+
+interface ProbeOutput {
+  readonly answers: readonly { type: string; id: string; status?: number; code?: string; message?: string; body?: string }[];
+  readonly sent: readonly { type: string; id: string; status?: number; code?: string; message?: string }[];
+  readonly state: Record<string, unknown>;
+  readonly reprs: readonly string[];
+}
+
+function probe(config: Record<string, unknown>): Promise<{ output: ProbeOutput; raw: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, PYTHONPATH: path.join(REPO, 'python') };
+    const child = spawn(venvPython(), [path.join(REPO, 'tests', 'faults', 'relay_probe.py')], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0) reject(new Error(`relay_probe.py exited with ${code}:\n${stderr}`));
+      else resolve({ output: JSON.parse(stdout) as ProbeOutput, raw: stdout, stderr });
+    });
+    child.stdin.end(JSON.stringify(config));
+  });
+}
+
+before(async () => {
+  if (skip) return;
+  alyx = await AlyxFixture.start();
+  proxy = await startFaultProxy({ target: alyx.baseUrl });
+  const response = await fetch(`${alyx.baseUrl}/auth-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ username: 'test_user', password: PASSWORD }),
+  });
+  token = ((await response.json()) as { token: string }).token;
+});
+after(async () => {
+  if (skip) return;
+  await proxy.stop();
+  await alyx.stop();
+});
+
+describe('the kernel relay', { skip }, () => {
+  test('refuses other hosts and endpoints alyx-qc does not use, sends the rest, and never shows the token', async () => {
+    const eid = await alyx.newSession();
+    const base = proxy.baseUrl;
+    const { port } = new URL(base);
+    const big = JSON.stringify({ json: { pad: 'x'.repeat(1_100_000) } });
+    const allowed: [string, string, string | null][] = [
+      ['GET', `${base}/sessions/${eid}`, null],
+      ['GET', `${base}/notes?django=object_id%2C${eid}&limit=250`, null],
+      // Allowed, but the gateway quotes the request headers (the token) in its error page.
+      ['GET', `${base}/insertions?django=pk%2C${eid}`, null],
+    ];
+    const refused: [string, string, string | null][] = [
+      ['GET', `http://evil.example.org/sessions/${eid}`, null],
+      ['GET', `http://127.0.0.1:${Number(port) + 1}/sessions/${eid}`, null],
+      ['GET', `https://127.0.0.1:${port}/sessions/${eid}`, null],
+      ['GET', `http://localhost:${port}/sessions/${eid}`, null],
+      ['GET', `http://user:pw@127.0.0.1:${port}/notes`, null],
+      ['GET', `${base}/users`, null],
+      ['GET', `${base}/auth-token`, null],
+      ['POST', `${base}/auth-token`, JSON.stringify({ username: 'admin', password: PASSWORD })],
+      ['GET', `${base}/admin/`, null],
+      ['GET', `${base}/notes/../users`, null],
+      ['GET', `${base}/notes/not-a-uuid`, null],
+      ['PUT', `${base}/notes/${eid}`, JSON.stringify({ text: 'x' })],
+      ['DELETE', `${base}/sessions/${eid}`, null],
+      ['POST', `${base}/sessions`, JSON.stringify({ subject: 'x' })],
+      ['GET', `${base}/sessions/${eid}?format=api`, null],
+      ['GET', `${base}/notes?token=abc`, null],
+      ['GET', `${base}/notes?django=a&django=b`, null],
+      ['POST', `${base}/notes`, 'not json'],
+      ['POST', `${base}/notes`, '[1, 2]'],
+      ['PATCH', `${base}/sessions/${eid}`, big],
+      ['GET', `${base}/sessions/${eid}#frag`, null],
+    ];
+    proxy.clear();
+    proxy.inject({ match: { method: 'GET', pathPrefix: '/insertions' }, fault: 'echo-headers' });
+    const { output, raw } = await probe({ base_url: base, token, username: 'test_user', eid, requests: [...allowed, ...refused] });
+
+    const answers = output.answers;
+    assert.equal(answers[0]?.status, 200);
+    assert.equal(answers[1]?.status, 200);
+    assert.equal(answers[2]?.status, 500, 'the echoing gateway answered');
+    refused.forEach(([method, url], index) => {
+      const answer = answers[allowed.length + index];
+      assert.equal(answer?.type, 'alyx-relay-error', `${method} ${url} was not refused: ${JSON.stringify(answer).slice(0, 200)}`);
+      assert.equal(answer?.code, 'refused', `${method} ${url}`);
+      assert.match(answer?.message ?? '', /refused: .{10,}/, `${method} ${url}: the refusal says why`);
+    });
+    // Only the allowed requests (and the widget's one) ever reached the proxy, i.e. left the kernel.
+    const reached = proxy.log.map((entry) => `${entry.method} ${entry.path.split('?')[0]}`);
+    assert.deepEqual(reached.sort(), [`GET /insertions`, `GET /notes`, `GET /sessions/${eid}`, `GET /sessions/${eid}`].sort());
+
+    // The widget relays a front end's request, refuses another host, and its state has no token.
+    assert.equal(output.sent.find((message) => message.id === 'w1')?.status, 200);
+    assert.equal(output.sent.find((message) => message.id === 'w2')?.code, 'refused');
+    assert.equal(output.state['base_url'], base);
+
+    const pieces = Array.from({ length: token.length - 11 }, (_, start) => token.slice(start, start + 12));
+    for (const [what, text] of [['answers and messages to the front end', raw], ['synced state', JSON.stringify(output.state)], ['reprs', output.reprs.join('\n')]] as const) {
+      const piece = pieces.find((candidate) => text.includes(candidate));
+      assert.equal(piece, undefined, `the token shows in the ${what}: …${text.slice(Math.max(0, text.indexOf(piece ?? '') - 60), text.indexOf(piece ?? '') + 20)}…`);
+    }
+  });
+});
