@@ -13,6 +13,7 @@ import { startAlyx, type RunningAlyx } from './start.ts';
 interface Reply {
   status: number;
   headers: Headers;
+  /** Parsed JSON of whichever endpoint answered; the assertions check its shape. */
   body: any;
 }
 
@@ -57,6 +58,8 @@ function client(baseUrl: string, token: string) {
 type Client = ReturnType<typeof client>;
 
 const KS022 = seed.subjects[0]!;
+const ONE_PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 const SEEDED_SESSION = seed.sessions[0]!;
 
 /** A new session of its own, so tests don't see each other's notes. */
@@ -234,6 +237,21 @@ describe('notes', () => {
     assert.equal(unknown.status, 400);
   });
 
+  test('an image can be attached (multipart) and is served back', async () => {
+    const eid = await freshSession(api);
+    const form = new FormData();
+    form.set('content_type', 'session');
+    form.set('object_id', eid);
+    form.set('text', 'with an image');
+    form.set('width', 'orig');
+    form.set('image', new Blob([Buffer.from(ONE_PIXEL_PNG, 'base64')], { type: 'image/png' }), 'pixel.png');
+    const reply = await call(`${alyx.baseUrl}/notes`, { method: 'POST', body: form }, await login(alyx.baseUrl));
+    assert.equal(reply.status, 201, JSON.stringify(reply.body));
+    const image = await fetch(reply.body.image as string);
+    assert.equal(image.status, 200);
+    assert.deepEqual(Buffer.from(await image.arrayBuffer()), Buffer.from(ONE_PIXEL_PNG, 'base64'));
+  });
+
   test('the simple user filter', async () => {
     const eid = await freshSession(api);
     await api.post('/notes', { content_type: 'session', object_id: eid, text: 'by reviewer2', user: 'reviewer2' });
@@ -254,6 +272,13 @@ describe('sessions and insertions', () => {
     const qc = await api.patch(`/sessions/${eid}`, { qc: 'CRITICAL' });
     assert.equal(qc.body.qc, 'CRITICAL');
     assert.equal((await api.get(`/sessions?qc=CRITICAL&django=pk,${eid}`)).body.count, 1);
+  });
+
+  test('the session list leaves out json, as Alyx does: read the session itself', async () => {
+    const page = (await api.get(`/sessions?django=pk,${SEEDED_SESSION.id}`)).body as Page;
+    assert.deepEqual(Object.keys(page.results[0]!).sort(), [
+      'id', 'lab', 'number', 'projects', 'start_time', 'subject', 'task_protocol', 'url',
+    ]);
   });
 
   test('lookup by pk finds a session and no insertion', async () => {

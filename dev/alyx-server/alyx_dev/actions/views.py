@@ -5,7 +5,7 @@ from rest_framework.exceptions import ValidationError
 from alyx_dev.filters import BaseFilterSet
 
 from .models import Session
-from .serializers import SessionSerializer
+from .serializers import SessionDetailSerializer, SessionListSerializer
 
 
 class SessionFilter(BaseFilterSet):
@@ -30,10 +30,13 @@ class SessionList(generics.ListCreateAPIView):
     queryset = Session.objects.select_related("subject", "lab").prefetch_related(
         "users", "projects"
     )
-    serializer_class = SessionSerializer
     filterset_class = SessionFilter
+
+    def get_serializer_class(self):
+        # A created session is answered in full, as GET /sessions/<id> would show it.
+        return SessionListSerializer if self.request.method == "GET" else SessionDetailSerializer
 
 
 class SessionDetail(generics.RetrieveUpdateAPIView):
     queryset = SessionList.queryset
-    serializer_class = SessionSerializer
+    serializer_class = SessionDetailSerializer
