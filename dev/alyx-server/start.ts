@@ -70,25 +70,37 @@ export async function startAlyx(options: StartAlyxOptions = {}): Promise<Running
   process.once('exit', killOnExit);
 
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const fail = (why: string): void => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`[alyx-qc] dev Alyx server ${why}.\n${python} ${serveArgs(options).join(' ')}\n--- stderr ---\n${stderr}`));
-    };
-    const timer = setTimeout(() => fail(`printed no READY line within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
-    child.stdout.on('data', (chunk: string) => {
+    const onData = (chunk: string): void => {
       stdout += chunk;
       const ready = READY.exec(stdout);
-      if (ready?.[1]) {
-        clearTimeout(timer);
-        resolve(ready[1]);
-      }
-    });
-    child.once('error', (error) =>
-      fail(`could not be started (${error.message}); run dev/alyx-server/setup.sh to create the venv`),
-    );
-    child.once('exit', (code, signal) => fail(`exited before it was ready (${signal ?? `code ${code}`})`));
+      if (ready?.[1]) settle(() => resolve(ready[1]!));
+    };
+    const onError = (error: Error): void =>
+      fail(`could not be started (${error.message}); run dev/alyx-server/setup.sh to create the venv`);
+    const onEarlyExit = (code: number | null, signal: string | null): void =>
+      fail(`exited before it was ready (${signal ?? `code ${code}`})`);
+    const timer = setTimeout(() => fail(`printed no READY line within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    // Whatever happens first ends the wait, and the other listeners with it.
+    const settle = (outcome: () => void): void => {
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.off('error', onError);
+      child.off('close', onEarlyExit);
+      outcome();
+    };
+    const fail = (why: string): void =>
+      settle(() => {
+        process.removeListener('exit', killOnExit);
+        child.kill('SIGKILL');
+        reject(new Error(`[alyx-qc] dev Alyx server ${why}.\n${python} ${serveArgs(options).join(' ')}\n--- stderr ---\n${stderr}`));
+      });
+    child.stdout.on('data', onData);
+    child.once('error', onError);
+    // 'close', not 'exit': by then stderr has been read to its end, so the message has all of it.
+    child.once('close', onEarlyExit);
   });
+  // Stdout is not needed any more, but must still be drained.
+  child.stdout.resume();
 
   return {
     baseUrl,
