@@ -14,7 +14,8 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   retries: 3,
-  throttleRetries: 5,
+  // A 429 means the server did nothing, so waiting longer is always safe.
+  throttleRetries: 10,
   baseDelayMs: 250,
   maxDelayMs: 4_000,
   maxRetryAfterMs: 120_000,
