@@ -44,6 +44,8 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Retry network errors and 5xx. Defaults to true for every method but POST. */
   readonly idempotent?: boolean;
+  /** Wait out a 429's `Retry-After` and send the same request again (default true). */
+  readonly retryThrottled?: boolean;
 }
 
 /** DRF action names, as in ONE's `AlyxClient.rest(endpoint, action)`. */
@@ -256,8 +258,11 @@ export class AlyxClient {
         await this.authenticate(options.signal);
         continue;
       }
-      if (error instanceof AlyxThrottledError && throttles < this.#retry.throttleRetries) {
-        const waitMs = (retryAfterSeconds(response) ?? backoffDelay(this.#retry, throttles) / 1000) * 1000;
+      if (error instanceof AlyxThrottledError && options.retryThrottled !== false && throttles < this.#retry.throttleRetries) {
+        const retryAfter = retryAfterSeconds(response);
+        // Clients told the same Retry-After would all come back in the same instant and be
+        // refused together again: spread them over up to half as long again.
+        const waitMs = retryAfter === undefined ? backoffDelay(this.#retry, throttles) : retryAfter * 1000 * (1 + Math.random() / 2);
         if (waitMs <= this.#retry.maxRetryAfterMs) {
           throttles++;
           await pause(waitMs, options.signal, method, url);

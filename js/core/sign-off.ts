@@ -4,7 +4,7 @@
  */
 import type { AlyxNote, AlyxSession, SignOffEntry } from './alyx-types.ts';
 import type { AlyxClient } from './client.ts';
-import { ConflictError } from './errors.ts';
+import { AlyxQcError, AlyxServerError, AlyxThrottledError, ConflictError } from './errors.ts';
 import { choiceFor } from './critical-note.ts';
 import { localIsoDate, mergeSignOffNoteText, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
 import { createNoteOnce, findNotesWithTitle, noteBody } from './notes-api.ts';
@@ -56,6 +56,12 @@ export function withChecklistEntry(session: AlyxSession, signOffKey: string, ent
   const checklist = checklistOf(session) ?? {};
   const json = isObject(session.json) ? session.json : {};
   return { ...json, sign_off_checklist: { ...checklist, [signOffKey]: entry } };
+}
+
+/** No answer, a 5xx or a 429: the PATCH may be tried again, from a fresh read. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof AlyxServerError || error instanceof AlyxThrottledError) return true;
+  return error instanceof AlyxQcError && (error.code === 'network' || error.code === 'timeout');
 }
 
 function sameEntry(a: unknown, b: SignOffEntry): boolean {
@@ -148,9 +154,23 @@ async function loadSessionOnly(client: AlyxClient, options: SignOffOptions): Pro
  */
 async function writeChecklist(client: AlyxClient, eid: string, key: string, entry: SignOffEntry, json: JsonObject, verify: boolean, signal?: AbortSignal): Promise<void> {
   let next = json;
+  let failures = 0;
   for (let attempt = 0; ; attempt++) {
     const started = Date.now();
-    await client.request('PATCH', `/sessions/${eid}`, { body: { json: next }, signal });
+    try {
+      // Never re-sent as is: `json` is replaced whole, so the same body sent again after a timeout
+      // or a Retry-After wait would undo a sign-off of another key made meanwhile, after that
+      // reviewer's read-back had passed. After a failure, read again and merge into what is there.
+      await client.request('PATCH', `/sessions/${eid}`, { body: { json: next }, signal, idempotent: false, retryThrottled: false });
+    } catch (error) {
+      if (!isTransient(error) || ++failures > 3) throw error;
+      await sleep(error instanceof AlyxThrottledError ? Math.min(60_000, (error.retryAfterSeconds ?? 1) * 1000) : 100 * 2 ** failures, signal);
+      const fresh = await client.request<AlyxSession>('GET', `/sessions/${eid}`, { signal });
+      // The failed PATCH may have been applied (only its answer was lost): then this read is the read-back.
+      if (sameEntry(checklistOf(fresh)?.[key], entry)) return;
+      next = withChecklistEntry(fresh, key, entry);
+      continue;
+    }
     if (!verify) return;
     const roundTrip = Date.now() - started;
     await sleep(Math.min(500, Math.max(20, roundTrip)) + Math.random() * 20, signal);
