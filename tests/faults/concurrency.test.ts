@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startFaultProxy, type FaultProxy } from '../../dev/fault-proxy/proxy.ts';
+import { startFaultProxy, type Fault, type FaultProxy } from '../../dev/fault-proxy/proxy.ts';
 import { AlyxClient } from '../../js/core/client.ts';
 import { writeCriticalNote } from '../../js/core/critical-note.ts';
 import { NOTE_KINDS, type CriticalKind } from '../../js/core/note-kinds.ts';
@@ -106,6 +106,32 @@ describe('concurrency', () => {
       }
     }
     process.stderr.write(`same critical note at once: ${CRITICAL_TRIALS} trials, outcomes ${JSON.stringify(Object.fromEntries(outcomes))}, ${failures.length} final failures.\n`);
+    assert.deepEqual(failures, []);
+  });
+
+  test('two reviewers sign off different keys at once while one checklist PATCH meets a fault: both keys every time', async () => {
+    const faults: readonly Fault[] = ['drop-before', 'drop-after', 'delay', 500, 502, 503, 429];
+    const trialsPerFault = 3;
+    const slowAlice = await AlyxClient.login(aliceProxy.baseUrl, { username: 'test_user', password: PASSWORD }, { timeoutMs: 1_000, retry: { baseDelayMs: 20 } });
+    const failures: string[] = [];
+    for (const fault of faults) {
+      for (let trial = 0; trial < trialsPerFault; trial++) {
+        const eid = await alyx.newSession();
+        aliceProxy.clear();
+        bobProxy.clear();
+        aliceProxy.inject({ match: { method: 'PATCH', pathPrefix: '/sessions/' }, fault, delayMs: 1_500 });
+        const results = await Promise.allSettled([
+          signOff(slowAlice, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', withNote: false, now: TODAY }),
+          signOff(bob, { eid, signOffKey: '_passiveChoiceWorld_00', kind: 'passive', withNote: false, now: TODAY }),
+        ]);
+        await Promise.all([aliceProxy.settled(), bobProxy.settled()]);
+        const checklist = ((await alyx.sessionJson(eid)) as { sign_off_checklist: Record<string, unknown> }).sign_off_checklist;
+        const rejected = results.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason).slice(0, 120));
+        const missing = ['_ephysChoiceWorld_00', '_passiveChoiceWorld_00'].filter((key) => checklist[key] === null || checklist[key] === undefined);
+        if (rejected.length || missing.length) failures.push(`${String(fault)} trial ${trial}: ${missing.length ? `lost ${missing.join(', ')}` : ''} ${rejected.join('; ')}`);
+      }
+    }
+    process.stderr.write(`sign-off of two keys at once with a fault on one checklist PATCH: ${faults.length} faults × ${trialsPerFault} trials, ${failures.length} failures${failures.length ? `:\n${failures.join('\n')}` : ''}\n`);
     assert.deepEqual(failures, []);
   });
 });
