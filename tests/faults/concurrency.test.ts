@@ -134,4 +134,27 @@ describe('concurrency', () => {
     process.stderr.write(`sign-off of two keys at once with a fault on one checklist PATCH: ${faults.length} faults × ${trialsPerFault} trials, ${failures.length} failures${failures.length ? `:\n${failures.join('\n')}` : ''}\n`);
     assert.deepEqual(failures, []);
   });
+
+  // Found by this suite, not fixed (a design change in js/core/sign-off.ts: the sign-off note has no
+  // read-back). Two reviewers signing off the SAME key at the same moment: with no note yet, both
+  // create one (two sign-off notes, after which every sign-off of that key is refused until someone
+  // cleans up); with a note, both merge into it and the later PATCH drops the earlier entry, though
+  // both were told "written". `todo` reports it without failing the suite.
+  test('two reviewers sign off the SAME key at once: one note holding both entries', { todo: 'sign-off notes have no read-back yet (see docs/robustness.md, Known limits)' }, async () => {
+    const failures: string[] = [];
+    for (let trial = 0; trial < 6; trial++) {
+      const eid = await alyx.newSession();
+      const existing = trial % 2 === 1;
+      if (existing) await signOff(await alyx.inspector(), { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [], now: new Date(2024, 0, 10, 12) });
+      await Promise.all([
+        signOff(alice, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: ['wheel data corrupt'], now: TODAY }),
+        signOff(bob, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [], now: TODAY }),
+      ]);
+      const notes = await alyx.notesOf(eid);
+      const entries = notes.map((note) => ['test_user', 'reviewer2'].filter((user) => note.text.includes(`"2024-01-15_${user}"`)).length);
+      if (notes.length !== 1 || entries[0] !== 2) failures.push(`${existing ? 'merge' : 'new'} trial ${trial}: ${notes.length} note(s) holding ${entries.join('+')} of the 2 entries`);
+    }
+    process.stderr.write(`same sign-off key at once: 6 trials, ${failures.length} failures${failures.length ? `:\n${failures.join('\n')}` : ''}\n`);
+    assert.deepEqual(failures, []);
+  });
 });
