@@ -4,11 +4,12 @@
  */
 import type { AlyxNote, AlyxSession, SignOffEntry } from './alyx-types.ts';
 import type { AlyxClient } from './client.ts';
-import { AlyxQcError, AlyxServerError, AlyxThrottledError, ConflictError } from './errors.ts';
+import { AlyxNotFoundError, AlyxQcError, AlyxServerError, AlyxThrottledError, ConflictError } from './errors.ts';
 import { choiceFor } from './critical-note.ts';
-import { localIsoDate, mergeSignOffNoteText, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
+import { localIsoDate, mergeSignOffNoteText, parseNoteJson, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
 import { createNoteOnce, findNotesWithTitle, noteBody } from './notes-api.ts';
-import { getSignOffKind } from './reasons.ts';
+import { pythonJsonDumps, type PyJson } from './python-json.ts';
+import { getSignOffKind, type ReasonChoice } from './reasons.ts';
 import { sleep } from './retry-policy.ts';
 import { assertSignOffKey, assertUuid4 } from './validation.ts';
 import type { PlannedRequest, SignOffContext, SignOffResult } from './workflow-types.ts';
@@ -129,17 +130,84 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
     return { status: 'dry-run', text, checklistEntry: entry, requests };
   }
 
+  const verify = options.verify ?? true;
   const writeNote = async (): Promise<AlyxNote | null> => {
-    if (text === null) return null;
-    if (existing) return client.request<AlyxNote>('PATCH', `/notes/${existing.id}`, { body: noteBody(client, { ...target, text }), signal: options.signal });
-    return createNoteOnce(client, { ...target, text }, { knownIds: new Set(), signal: options.signal });
+    if (text === null || choice === null) return null;
+    let written: AlyxNote | null = null;
+    if (!existing) written = await createNoteOnce(client, { ...target, text }, { knownIds: new Set(), signal: options.signal });
+    else {
+      try {
+        // Sent once, like the checklist: the same merged text re-sent later would drop an entry added meanwhile.
+        written = await client.request<AlyxNote>('PATCH', `/notes/${existing.id}`, { body: noteBody(client, { ...target, text }), signal: options.signal, idempotent: false, retryThrottled: false });
+      } catch (error) {
+        if (!verify || !isTransient(error)) throw error;
+      }
+    }
+    return verify ? settleSignOffNote(client, context.eid, options.signOffKey, dateKey, choice, written, options.signal) : written;
   };
   const [note] = await Promise.all([
     writeNote(),
-    writeChecklist(client, context.eid, options.signOffKey, entry, json, options.verify ?? true, options.signal),
+    writeChecklist(client, context.eid, options.signOffKey, entry, json, verify, options.signal),
   ]);
   const noteAction = text === null ? null : existing ? 'merged' : 'created';
-  return { status: 'written', note, noteAction, text, checklistEntry: entry, replacedSameDay };
+  return { status: 'written', note, noteAction, text: note?.text ?? text, checklistEntry: entry, replacedSameDay };
+}
+
+/**
+ * The sign-off note's read-back. Two reviewers signing off the same key at once may both create a
+ * note, or both merge into the one there, the later PATCH dropping the earlier entry. So, after
+ * writing, read the key's notes again: fold every note into the earliest (entries it lacks are
+ * added, ours is set), write it if that changed anything, delete the others, and read again until
+ * one note holds our entry. Each reviewer only ever adds entries, so the two converge.
+ */
+async function settleSignOffNote(client: AlyxClient, eid: string, signOffKey: string, dateKey: string, choice: ReasonChoice, written: AlyxNote | null, signal?: AbortSignal): Promise<AlyxNote | null> {
+  const ours = pythonJsonDumps(entryOf(signOffNoteText(signOffKey, dateKey, choice), dateKey) ?? null);
+  let current = written;
+  let failures = 0;
+  for (let attempt = 0; ; attempt++) {
+    // Let a write sent at the same moment as ours land first.
+    await sleep(40 + Math.random() * 40, signal);
+    const notes = [...(await findNotesWithTitle(client, eid, signOffTitle(signOffKey), signal))]
+      .sort((a, b) => a.date_time.localeCompare(b.date_time) || a.id.localeCompare(b.id));
+    const [keeper, ...rest] = notes;
+    if (!keeper) return current;
+    const others = rest.filter((note) => parseNoteJson(note.text) instanceof Map);
+    const keeperEntry = entryOf(keeper.text, dateKey);
+    if (others.length === 0 && keeperEntry !== undefined && pythonJsonDumps(keeperEntry) === ours) return keeper;
+    if (attempt >= 5) {
+      throw new ConflictError(`The sign-off note for ${signOffKey} on session ${eid} kept changing while we wrote our entry (another sign-off of the same key at the same time?). Sign off again.`);
+    }
+    let text = keeper.text;
+    for (const other of others) text = foldSignOffNoteText(text, other.text);
+    text = mergeSignOffNoteText(text, dateKey, choice, keeper.id);
+    try {
+      if (text !== keeper.text) {
+        current = await client.request<AlyxNote>('PATCH', `/notes/${keeper.id}`, { body: noteBody(client, { contentType: 'session', objectId: eid, text }), signal, idempotent: false, retryThrottled: false });
+      }
+      // Their entries are in the keeper now; a note already deleted by the other reviewer is fine.
+      await Promise.all(others.map((other) => client.request('DELETE', `/notes/${other.id}`, { signal }).catch((error: unknown) => {
+        if (!(error instanceof AlyxNotFoundError)) throw error;
+      })));
+    } catch (error) {
+      if (!isTransient(error) || ++failures > 3) throw error;
+    }
+  }
+}
+
+/** The value of `key` in a note's JSON text, if the text is a JSON object holding it. */
+function entryOf(text: string, key: string): PyJson | undefined {
+  const parsed = parseNoteJson(text);
+  return parsed instanceof Map ? parsed.get(key) : undefined;
+}
+
+/** `into` with every entry of `from` it lacks appended (the title and its own entries kept). */
+function foldSignOffNoteText(into: string, from: string): string {
+  const target = parseNoteJson(into);
+  const source = parseNoteJson(from);
+  if (!(target instanceof Map) || !(source instanceof Map)) return into;
+  const merged = new Map(target);
+  for (const [key, value] of source) if (!merged.has(key)) merged.set(key, value);
+  return pythonJsonDumps(merged);
 }
 
 async function loadSessionOnly(client: AlyxClient, options: SignOffOptions): Promise<{ eid: string; session: AlyxSession }> {
