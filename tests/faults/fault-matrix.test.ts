@@ -63,7 +63,7 @@ let token: string;
 const sessionList: Position = { label: 'GET /sessions?django=pk', match: { method: 'GET', pathPrefix: '/sessions?' } };
 const insertionList: Position = { label: 'GET /insertions?django=pk', match: { method: 'GET', pathPrefix: '/insertions?' } };
 const notesByObject = (nth: number): Position => ({ label: `GET /notes?object_id #${nth}`, match: { method: 'GET', pathPrefix: '/notes?django=object_id,', nth } });
-const notesByTitle: Position = { label: 'GET /notes?text__icontains', match: { method: 'GET', pathPrefix: '/notes?django=text__icontains,' } };
+const notesByTitle = (nth: number): Position => ({ label: `GET /notes?text__icontains #${nth}`, match: { method: 'GET', pathPrefix: '/notes?django=text__icontains,', nth } });
 const postNote: Position = { label: 'POST /notes', match: { method: 'POST', pathPrefix: '/notes' } };
 const patchNote: Position = { label: 'PATCH /notes/<id>', match: { method: 'PATCH', pathPrefix: '/notes/' } };
 const deleteNote: Position = { label: 'DELETE /notes/<old>', match: { method: 'DELETE', pathPrefix: '/notes/' } };
@@ -108,7 +108,7 @@ const WORKFLOWS: readonly Workflow[] = [
   },
   {
     name: 'sign-off new',
-    positions: [readSession(1), notesByTitle, postNote, patchSession, readSession(2)],
+    positions: [readSession(1), notesByTitle(1), postNote, patchSession, readSession(2), notesByTitle(2)],
     setup: async () => {
       const eid = await alyx.newSession();
       return { uuid: eid, eid, oldNoteIds: [] };
@@ -119,7 +119,7 @@ const WORKFLOWS: readonly Workflow[] = [
   },
   {
     name: 'sign-off merge',
-    positions: [readSession(1), notesByTitle, patchNote, patchSession, readSession(2)],
+    positions: [readSession(1), notesByTitle(1), patchNote, patchSession, readSession(2), notesByTitle(2)],
     setup: async () => {
       const eid = await alyx.newSession();
       const reviewer2 = await alyx.login('reviewer2');
