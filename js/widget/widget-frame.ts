@@ -1,0 +1,83 @@
+/**
+ * What the widget shows around its panel: the context loading, why it failed to load (with
+ * Retry), and the outcome of a write asked for from Python (`widget.submit(...)`), which no panel
+ * shows by itself. Errors show in the cell, not only in the console.
+ */
+import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { ColorSchemeController } from '../elements/color-scheme.ts';
+import { defineElement } from '../elements/define.ts';
+import { theme } from '../elements/theme.ts';
+import type { ControllerPhase, KernelSubmitState } from './qc-controller.ts';
+
+/**
+ * @slot - The QC panel (`<alyx-qc-signoff>` or `<alyx-qc-critical-note>`), shown once loaded.
+ * @fires alyx-qc-retry - The reviewer pressed Retry after a failed load.
+ */
+export class WidgetFrame extends LitElement {
+  static override properties = {
+    phase: { attribute: false },
+    kernelSubmit: { attribute: false },
+    label: { type: String },
+  };
+
+  static override styles = [
+    theme,
+    css`
+      .root {
+        display: grid;
+        gap: 6px;
+      }
+      [hidden] {
+        display: none;
+      }
+      .actions {
+        margin-top: 4px;
+      }
+    `,
+  ];
+
+  /** Loading, failed to load, or ready (then the slotted panel shows). */
+  phase: ControllerPhase = { phase: 'loading' };
+  /** The last write asked for from Python, if any. */
+  kernelSubmit: KernelSubmitState | undefined;
+  /** What is being loaded, e.g. "sign-off of _ephysChoiceWorld_00 for <eid>". */
+  label = '';
+
+  readonly #scheme = new ColorSchemeController(this);
+
+  override render(): TemplateResult {
+    const { phase } = this;
+    return html`<div class="root ${this.#scheme.scheme}">
+      ${phase.phase === 'loading' ? html`<p class="muted" role="status">Loading ${this.label} from Alyx…</p>` : nothing}
+      ${phase.phase === 'load-failed'
+        ? html`<div class="notice error" role="alert">
+            <p>${phase.message}</p>
+            <div class="actions"><button @click=${this.#retry}>Retry</button></div>
+          </div>`
+        : nothing}
+      <div ?hidden=${phase.phase !== 'ready'}><slot></slot></div>
+      ${this.#renderKernelSubmit()}
+    </div>`;
+  }
+
+  #renderKernelSubmit(): TemplateResult | typeof nothing {
+    const state = this.kernelSubmit;
+    if (!state) return nothing;
+    if (state.status === 'pending') return html`<p class="muted" role="status">Submitting from Python…</p>`;
+    return html`<div class="notice ${state.status === 'written' ? 'ok' : 'error'}" role=${state.status === 'failed' ? 'alert' : 'status'}>
+      <p>${state.message}</p>
+    </div>`;
+  }
+
+  #retry(): void {
+    this.dispatchEvent(new Event('alyx-qc-retry', { bubbles: true, composed: true }));
+  }
+}
+
+defineElement('alyx-qc-widget-frame', WidgetFrame);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'alyx-qc-widget-frame': WidgetFrame;
+  }
+}

@@ -1,0 +1,93 @@
+"""The messages between the widget's front end and the kernel.
+
+The Python twin of ``js/widget/relay-messages.ts``; keep the two in step. They travel as
+anywidget custom messages (``model.send`` / ``Widget.send``), snake_case on the wire.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Dict, List, Literal, Optional, Union
+
+if sys.version_info >= (3, 11):
+    from typing import NotRequired, TypedDict
+else:  # pragma: no cover - exercised on older Pythons only
+    from typing_extensions import NotRequired, TypedDict
+
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+RelayErrorCode = Literal["refused", "network", "timeout", "internal"]
+"""Why the kernel sent no request or got no answer (see ``AlyxRelayErrorMessage``)."""
+
+
+# Front end -> kernel
+
+
+class AlyxRequestMessage(TypedDict):
+    """Perform this request; the kernel checks it and adds the credentials."""
+
+    type: Literal["alyx-request"]
+    id: str
+    method: HttpMethod
+    url: str
+    body: NotRequired[str]
+
+
+class AlyxAbortMessage(TypedDict):
+    """The request was aborted or timed out in the front end: do not answer it."""
+
+    type: Literal["alyx-abort"]
+    id: str
+
+
+class ViewsMessage(TypedDict):
+    """How many views of the widget one front end (page load) shows now."""
+
+    type: Literal["views"]
+    frontend: str
+    count: int
+
+
+FrontendMessage = Union[AlyxRequestMessage, AlyxAbortMessage, ViewsMessage]
+
+
+# Kernel -> front end
+
+
+class AlyxResponseMessage(TypedDict):
+    """Alyx's answer, whatever its status. Headers: only content-type and retry-after."""
+
+    type: Literal["alyx-response"]
+    id: str
+    status: int
+    headers: Dict[str, str]
+    body: str
+
+
+class AlyxRelayErrorMessage(TypedDict):
+    """No response: ``refused`` (not this Alyx or not an endpoint alyx-qc uses), ``network``,
+    ``timeout`` or ``internal``. The message says what and why, never with the token."""
+
+    type: Literal["alyx-relay-error"]
+    id: str
+    code: RelayErrorCode
+    message: str
+
+
+class SubmitChoice(TypedDict):
+    reasons: NotRequired[List[str]]
+    nums: NotRequired[str]
+    other: Optional[str]
+
+
+class SubmitMessage(TypedDict):
+    """``widget.submit(...)``: the front end ``frontend`` runs the workflow."""
+
+    type: Literal["submit"]
+    frontend: str
+    choice: SubmitChoice
+    with_note: NotRequired[bool]
+    overwrite: NotRequired[bool]
+
+
+KernelMessage = Union[AlyxResponseMessage, AlyxRelayErrorMessage, SubmitMessage]

@@ -1,0 +1,339 @@
+"""The widget classes: traits for what the notebook sees, the relay for what the front end asks.
+
+Nothing of the QC workflows is here: the front end runs them (the TypeScript core) and reports
+through the traits. Python holds the credentials, in a private attribute that is not synced.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import anywidget
+import traitlets as t
+
+from ._credentials import Credentials, resolve_credentials
+from ._relay import Relay
+
+__all__ = ["CriticalNote", "SignOff"]
+
+_BUNDLE = Path(__file__).parent / "static" / "widget.js"
+_CREDENTIAL_ARGS = ("alyx", "base_url", "token", "username")
+_FIXED = ("mode", "target", "sign_off_key", "kind", "content_type", "gui_only", "base_url", "user")
+
+
+def _bundle_source() -> str:
+    try:
+        return _BUNDLE.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"[alyx-qc] The widget's front end is not built ({_BUNDLE} is missing). In a source checkout, "
+            "run `npm ci && npm run build:widget`; an installed alyx-qc wheel always includes it."
+        ) from None
+
+
+def _check_options(cls_name: str, given: Dict[str, Any], allowed: List[str]) -> None:
+    """Unknown keyword arguments fail at once, with the nearest spelling (lonboard style)."""
+    for name in given:
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise TypeError(f"[alyx-qc] {cls_name}() got an unexpected keyword argument {name!r}.{hint} Valid ones: {', '.join(allowed)}.")
+
+
+class _QcWidget(anywidget.AnyWidget):
+    """What both widgets share: the synced state, the relay, ``submit`` from Python."""
+
+    @property
+    def _esm(self) -> str:  # read by anywidget when the widget is created
+        return _bundle_source()
+
+    _instance_id = t.Unicode().tag(sync=True)
+
+    mode = t.Unicode().tag(sync=True)
+    """``"signoff"`` or ``"critical"``. Fixed when the widget is created.
+
+    - Type: str
+    """
+
+    target = t.Unicode().tag(sync=True)
+    """The session eid (sign-off), or the session eid / insertion pid (critical note). Fixed.
+
+    - Type: str
+    """
+
+    sign_off_key = t.Unicode(None, allow_none=True).tag(sync=True)
+    """The sign-off checklist key, e.g. ``"_ephysChoiceWorld_00"`` (sign-off only). Fixed.
+
+    - Type: str or None
+    """
+
+    kind = t.Unicode(None, allow_none=True).tag(sync=True)
+    """The sign-off kind: ``task``, ``passive``, ``video``, ``raw-ephys``, ``spike-sorting`` or
+    ``alignment`` (sign-off only). Fixed.
+
+    - Type: str or None
+    """
+
+    content_type = t.Unicode(None, allow_none=True).tag(sync=True)
+    """The Alyx model the note is attached to, when given explicitly (critical note only; by
+    default the widget finds out whether the UUID is a session or an insertion). Fixed.
+
+    - Type: str or None
+    - Default: None
+    """
+
+    gui_only = t.Bool(False).tag(sync=True)
+    """The alignment GUI's path: insertion only, its five reasons, existing notes replaced
+    without asking (critical note only). Fixed.
+
+    - Type: bool
+    - Default: False
+    """
+
+    base_url = t.Unicode().tag(sync=True)
+    """The Alyx this widget writes to. Fixed.
+
+    - Type: str
+    """
+
+    user = t.Unicode().tag(sync=True)
+    """The Alyx user the notes are written as (a name, not a secret). Fixed.
+
+    - Type: str
+    """
+
+    selected = t.List(t.Unicode(), default_value=[]).tag(sync=True)
+    """The reasons ticked, by their exact text. Set it to tick reasons in the widget.
+
+    - Type: list of str
+    - Default: []
+    """
+
+    other = t.Unicode(None, allow_none=True).tag(sync=True)
+    """The free text for "Other", kept as typed; ``None`` when there is none.
+
+    - Type: str or None
+    - Default: None
+    """
+
+    status = t.Unicode("loading").tag(sync=True)
+    """``loading`` the context from Alyx, ``idle``, ``pending`` (a write in flight), ``written``
+    or ``failed`` (see ``error``). Set by the front end.
+
+    - Type: str
+    - Default: "loading"
+    """
+
+    error = t.Unicode("").tag(sync=True)
+    """What went wrong when ``status`` is ``failed``; says what to do.
+
+    - Type: str
+    - Default: ""
+    """
+
+    last_written = t.Dict(default_value=None, allow_none=True).tag(sync=True)
+    """The last write: ``status`` (``written``, or ``superseded`` when another reviewer's critical
+    note landed first), ``note_id``, ``text`` (the note's exact text), ``checklist_entry``
+    (sign-off: ``{"date", "user"}``) and ``deleted_note_ids`` (critical overwrite).
+
+    - Type: dict or None
+    - Default: None
+    """
+
+    existing_notes = t.List(t.Dict(), default_value=[]).tag(sync=True)
+    """The notes of the same title on the object now: ``id``, ``user``, ``date_time``, ``text``.
+
+    - Type: list of dict
+    - Default: []
+    """
+
+    def __init__(self, *, credentials: Credentials, relay: Optional[Relay] = None, **traits: Any) -> None:
+        _bundle_source()  # fail before anything is shown if the front end is missing
+        # Private and not a trait: never synced, never saved with the notebook.
+        self.__credentials = credentials
+        self.__relay = relay or Relay(credentials)
+        self.__frontends: Dict[str, int] = {}
+        self.__frontends_lock = threading.Lock()
+        self.__created = False
+        super().__init__(
+            _instance_id=uuid.uuid4().hex,
+            base_url=credentials.base_url,
+            user=credentials.username,
+            **traits,
+        )
+        self.__created = True
+        self.on_msg(self._handle_message)
+
+    @t.validate(*_FIXED)
+    def _keep_fixed(self, proposal: Any) -> Any:
+        if self.__created and proposal["value"] != getattr(self, proposal["trait"].name):
+            raise t.TraitError(
+                f"[alyx-qc] {proposal['trait'].name} is fixed when the widget is created; create a new widget instead."
+            )
+        return proposal["value"]
+
+    def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "alyx-request":
+            self.__relay.start(content, self.send)  # type: ignore[arg-type]
+        elif kind == "alyx-abort":
+            self.__relay.abort(str(content.get("id", "")))
+        elif kind == "views":
+            frontend, count = str(content.get("frontend", "")), content.get("count")
+            with self.__frontends_lock:
+                # Most recently active last: submit() goes to the front end the user touched last.
+                self.__frontends.pop(frontend, None)
+                if isinstance(count, int) and count > 0:
+                    self.__frontends[frontend] = count
+
+    def _submit(self, choice: Dict[str, Any], **options: Any) -> None:
+        with self.__frontends_lock:
+            frontend = next(reversed(self.__frontends), None)
+        if frontend is None:
+            raise RuntimeError(
+                f"[alyx-qc] {type(self).__name__}.submit() needs the widget on screen: the front end runs the "
+                "workflow. Display it first (put it last in a cell, or display(widget)) and call submit() in a "
+                "later cell; for scripts without a notebook, use the alyx-qc command line."
+            )
+        self.status = "pending"
+        self.error = ""
+        self.send({"type": "submit", "frontend": frontend, "choice": choice, **options})
+
+    @staticmethod
+    def _choice(reasons: Optional[List[str]], nums: Optional[str], other: Optional[str], current: "_QcWidget") -> Dict[str, Any]:
+        if reasons is not None and nums is not None:
+            raise TypeError("[alyx-qc] Give the reasons by text (reasons=) or by number (nums=), not both.")
+        if nums is not None:
+            return {"nums": str(nums), "other": other}
+        if reasons is None:
+            # Nothing given: what is ticked in the widget now.
+            return {"reasons": list(current.selected), "other": current.other if other is None else other}
+        if isinstance(reasons, str):
+            raise TypeError('[alyx-qc] reasons= takes a list of reason texts, e.g. ["Drift"]; for numbers use nums="1,3".')
+        return {"reasons": list(reasons), "other": other}
+
+    def close(self) -> None:
+        """Closes the widget; requests not yet sent to Alyx are dropped."""
+        relay = self.__dict__.get("_QcWidget__relay")
+        if relay is not None:  # None when __init__ failed before the relay existed
+            relay.close()
+        super().close()
+
+
+class SignOff(_QcWidget):
+    """Signs off one part of a session's QC: the reasons, the note, the checklist entry.
+
+    >>> from alyx_qc import SignOff
+    >>> SignOff(eid, key="_ephysChoiceWorld_00", kind="task", alyx=one.alyx)  # doctest: +SKIP
+
+    Parameters
+    ----------
+    eid
+        The session's UUID.
+    key
+        The sign-off checklist key, e.g. ``"_ephysChoiceWorld_00"``, ``"_neuropixel_raw_probe00"``.
+    kind
+        ``task``, ``passive``, ``video``, ``raw-ephys``, ``spike-sorting`` or ``alignment``.
+    alyx
+        ONE's ``AlyxClient`` (``one.alyx``) or a ``ONE``: its URL, user and token are used.
+    base_url, token, username
+        Without ``alyx``: the Alyx URL with ``token`` and ``username``, or with ``username``
+        alone to type the password (it is exchanged for a token and not kept).
+    """
+
+    def __init__(
+        self,
+        eid: str,
+        key: str,
+        kind: str,
+        *,
+        alyx: Any = None,
+        base_url: Optional[str] = None,
+        token: Optional[str] = None,
+        username: Optional[str] = None,
+        **kwargs: Any,
+    ) -> None:
+        _check_options("SignOff", kwargs, ["eid", "key", "kind", *_CREDENTIAL_ARGS])
+        credentials = resolve_credentials(alyx=alyx, base_url=base_url, token=token, username=username)
+        super().__init__(credentials=credentials, mode="signoff", target=str(eid), sign_off_key=str(key), kind=str(kind))
+
+    def submit(
+        self,
+        reasons: Optional[List[str]] = None,
+        *,
+        nums: Optional[str] = None,
+        other: Optional[str] = None,
+        with_note: bool = True,
+    ) -> None:
+        """Signs off as if the reviewer ticked the reasons and pressed the button.
+
+        Give the reasons by text, or by ibllib's numbers (``nums="1,3"``, 0-based); with
+        neither, what is ticked in the widget is submitted. ``with_note=False`` only sets the
+        checklist entry. The widget must be displayed (its front end runs the workflow); the
+        write happens once the current cell has finished, and its outcome lands in ``status``,
+        ``error`` and ``last_written`` (watch them with ``widget.observe``).
+        """
+        self._submit(self._choice(reasons, nums, other, self), with_note=bool(with_note))
+
+
+class CriticalNote(_QcWidget):
+    """Marks a session or a probe insertion as CRITICAL with a note of reasons.
+
+    >>> from alyx_qc import CriticalNote
+    >>> CriticalNote(pid, alyx=one.alyx)  # doctest: +SKIP
+
+    Parameters
+    ----------
+    uuid
+        A session eid or an insertion pid; which one is found out from Alyx.
+    content_type
+        The Alyx model, for a UUID that is neither (e.g. ``"subject"``).
+    gui_only
+        The alignment GUI's path: an insertion, its five reasons, existing notes replaced.
+    alyx, base_url, token, username
+        As for :class:`SignOff`.
+    """
+
+    def __init__(
+        self,
+        uuid: str,
+        *,
+        alyx: Any = None,
+        base_url: Optional[str] = None,
+        token: Optional[str] = None,
+        username: Optional[str] = None,
+        content_type: Optional[str] = None,
+        gui_only: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        _check_options("CriticalNote", kwargs, ["uuid", *_CREDENTIAL_ARGS, "content_type", "gui_only"])
+        credentials = resolve_credentials(alyx=alyx, base_url=base_url, token=token, username=username)
+        super().__init__(
+            credentials=credentials,
+            mode="critical",
+            target=str(uuid),
+            content_type=content_type,
+            gui_only=bool(gui_only),
+        )
+
+    def submit(
+        self,
+        reasons: Optional[List[str]] = None,
+        *,
+        nums: Optional[str] = None,
+        other: Optional[str] = None,
+        overwrite: bool = False,
+    ) -> None:
+        """Writes the critical note as if the reviewer ticked the reasons and pressed the button.
+
+        Reasons by text or ``nums`` as for :meth:`SignOff.submit`. When notes of the same title
+        exist, nothing is written unless ``overwrite=True``, which replaces them (the new note is
+        written first, then the old ones are deleted). Needs the widget displayed; the outcome
+        lands in ``status``, ``error`` and ``last_written`` after the cell.
+        """
+        self._submit(self._choice(reasons, nums, other, self), overwrite=bool(overwrite))

@@ -1,0 +1,236 @@
+"""The widget classes: their traits, their options, the messages they send the front end, and
+that the token is in none of it."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+import traitlets
+
+import alyx_qc
+from alyx_qc import CriticalNote, SignOff
+from alyx_qc import _widget
+
+SESSION = "d9e994e1-c4aa-4d58-a958-c247286598f6"
+INSERTION = "9f7834cb-8a17-4681-a679-2909aeaaa688"
+
+
+class Sent:
+    """Captures what a widget sends its front end (`Widget.send`), from any thread."""
+
+    def __init__(self, widget):
+        self.messages = []
+        self._event = threading.Event()
+        widget.send = self  # instance attribute: used wherever the widget calls self.send
+
+    def __call__(self, content, buffers=None):  # noqa: ARG002
+        self.messages.append(json.loads(json.dumps(content)))
+        self._event.set()
+
+    def wait_for(self, count, timeout=10):
+        deadline = threading.Event()
+        timer = threading.Timer(timeout, deadline.set)
+        timer.start()
+        while len(self.messages) < count and not deadline.is_set():
+            self._event.wait(0.05)
+            self._event.clear()
+        timer.cancel()
+        assert len(self.messages) >= count, f"expected {count} messages, got {self.messages}"
+        return self.messages
+
+
+@pytest.fixture
+def token(alyx):
+    return alyx.token("test_user")
+
+
+@pytest.fixture
+def signoff(alyx, token):
+    return SignOff(SESSION, key="_ephysChoiceWorld_00", kind="task", base_url=alyx.base_url, token=token, username="test_user")
+
+
+def receive(widget, content):
+    """A custom message from the front end, as ipywidgets delivers it."""
+    widget._handle_message(widget, content, [])
+
+
+def test_the_issue_example_with_ones_client(alyx, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    from one.webclient import AlyxClient
+
+    one_alyx = AlyxClient(base_url=alyx.base_url, username="test_user", password="TapetesBloc18", silent=True, cache_dir=tmp_path)
+    signoff = SignOff(SESSION, key="_ephysChoiceWorld_00", kind="task", alyx=one_alyx)
+    note = CriticalNote(INSERTION, alyx=one_alyx)
+    assert (signoff.mode, signoff.target, signoff.sign_off_key, signoff.kind) == ("signoff", SESSION, "_ephysChoiceWorld_00", "task")
+    assert (note.mode, note.target, note.content_type, note.gui_only) == ("critical", INSERTION, None, False)
+    for widget in (signoff, note):
+        assert (widget.base_url, widget.user) == (alyx.base_url, "test_user")
+
+
+def test_traits_start_empty_and_loading(signoff):
+    assert signoff.selected == [] and signoff.other is None
+    assert signoff.status == "loading" and signoff.error == ""
+    assert signoff.last_written is None and signoff.existing_notes == []
+
+
+def test_synced_state_is_the_documented_contract(signoff):
+    ours = {name for name in signoff.keys if not name.startswith("_") and name not in {"layout", "tabbable", "tooltip"}}
+    assert ours == {
+        "mode", "target", "sign_off_key", "kind", "content_type", "gui_only", "base_url", "user",
+        "selected", "other", "status", "error", "last_written", "existing_notes",
+    }
+
+
+def test_every_public_trait_has_a_docstring():
+    source = (_widget.__file__ and open(_widget.__file__).read()) or ""
+    for name in ("mode", "target", "sign_off_key", "kind", "content_type", "gui_only", "base_url", "user",
+                 "selected", "other", "status", "error", "last_written", "existing_notes"):
+        assert f'    {name} = t.' in source
+        after = source.split(f'    {name} = t.', 1)[1].split("\n", 2)[1]
+        assert after.strip().startswith('"""'), f"{name} has no docstring under it"
+
+
+def test_the_token_is_in_no_trait(signoff, token):
+    state = signoff.get_state()
+    assert token not in json.dumps(state, default=str)
+    assert not any("token" in name for name in state)
+
+
+def test_what_the_widget_is_about_is_fixed(signoff):
+    with pytest.raises(traitlets.TraitError, match="fixed when the widget is created"):
+        signoff.target = INSERTION
+    with pytest.raises(traitlets.TraitError, match="fixed"):
+        signoff.base_url = "http://elsewhere"
+    signoff.selected = ["wheel data corrupt"]  # the reviewer's choice is not
+    assert signoff.selected == ["wheel data corrupt"]
+
+
+@pytest.mark.parametrize(
+    "cls, args, wrong, hint",
+    [
+        (SignOff, (SESSION,), {"key": "_x", "kind": "task", "usernme": "u"}, "username"),
+        (SignOff, (SESSION,), {"key": "_x", "kind": "task", "base_ulr": "http://x"}, "base_url"),
+        (CriticalNote, (INSERTION,), {"contenttype": "session"}, "content_type"),
+        (CriticalNote, (INSERTION,), {"guionly": True}, "gui_only"),
+    ],
+)
+def test_unknown_options_fail_with_a_spelling_hint(cls, args, wrong, hint):
+    with pytest.raises(TypeError, match=f"Did you mean '{hint}'"):
+        cls(*args, **wrong)
+
+
+def test_a_missing_bundle_says_how_to_build_it(monkeypatch, alyx, token, tmp_path):
+    monkeypatch.setattr(_widget, "_BUNDLE", tmp_path / "widget.js")
+    with pytest.raises(FileNotFoundError, match="npm run build:widget"):
+        CriticalNote(INSERTION, base_url=alyx.base_url, token=token, username="test_user")
+
+
+def test_relays_a_request_and_answers_with_its_id(signoff, alyx):
+    sent = Sent(signoff)
+    receive(signoff, {"type": "alyx-request", "id": "f-1", "method": "GET", "url": f"{alyx.base_url}/sessions/{SESSION}"})
+    [answer] = sent.wait_for(1)
+    assert answer["type"] == "alyx-response" and answer["id"] == "f-1" and answer["status"] == 200
+    assert json.loads(answer["body"])["id"] == SESSION
+
+
+def test_refusals_come_back_as_typed_relay_errors(signoff):
+    sent = Sent(signoff)
+    receive(signoff, {"type": "alyx-request", "id": "f-2", "method": "GET", "url": "http://attacker.example/steal"})
+    [answer] = sent.wait_for(1)
+    assert answer == {
+        "type": "alyx-relay-error",
+        "id": "f-2",
+        "code": "refused",
+        "message": answer["message"],
+    }
+    assert "only the Alyx this widget was created for" in answer["message"]
+
+
+def test_other_messages_are_ignored(signoff):
+    sent = Sent(signoff)
+    receive(signoff, {"type": "something-else"})
+    receive(signoff, "not a dict")
+    assert sent.messages == []
+
+
+def test_submit_needs_a_view(signoff):
+    with pytest.raises(RuntimeError, match="Display it first"):
+        signoff.submit(nums="1")
+    receive(signoff, {"type": "views", "frontend": "page-a", "count": 1})
+    receive(signoff, {"type": "views", "frontend": "page-a", "count": 0})
+    with pytest.raises(RuntimeError, match="needs the widget on screen"):
+        signoff.submit(nums="1")
+
+
+def test_submit_goes_to_one_front_end_the_last_one_active(signoff):
+    sent = Sent(signoff)
+    receive(signoff, {"type": "views", "frontend": "page-a", "count": 1})
+    receive(signoff, {"type": "views", "frontend": "page-b", "count": 2})
+    signoff.submit(nums="1,3", other="the wheel flickers")
+    receive(signoff, {"type": "views", "frontend": "page-a", "count": 1})
+    signoff.submit(["wheel data corrupt"], with_note=False)
+    assert sent.messages == [
+        {"type": "submit", "frontend": "page-b", "choice": {"nums": "1,3", "other": "the wheel flickers"}, "with_note": True},
+        {"type": "submit", "frontend": "page-a", "choice": {"reasons": ["wheel data corrupt"], "other": None}, "with_note": False},
+    ]
+    assert signoff.status == "pending"
+
+
+def test_submit_without_reasons_sends_what_is_ticked(alyx, token):
+    note = CriticalNote(INSERTION, base_url=alyx.base_url, token=token, username="test_user")
+    sent = Sent(note)
+    receive(note, {"type": "views", "frontend": "p", "count": 1})
+    note.selected = ["Drift", "Other"]
+    note.other = "probe moved"
+    note.submit(overwrite=True)
+    assert sent.messages == [
+        {"type": "submit", "frontend": "p", "choice": {"reasons": ["Drift", "Other"], "other": "probe moved"}, "overwrite": True}
+    ]
+
+
+def test_submit_refuses_mixed_or_stringly_reasons(signoff):
+    receive(signoff, {"type": "views", "frontend": "p", "count": 1})
+    with pytest.raises(TypeError, match="not both"):
+        signoff.submit(["wheel data corrupt"], nums="1")
+    with pytest.raises(TypeError, match="list of reason texts"):
+        signoff.submit("wheel data corrupt")
+
+
+def test_the_token_is_in_no_message_to_the_front_end(signoff, alyx, token):
+    sent = Sent(signoff)
+    receive(signoff, {"type": "views", "frontend": "p", "count": 1})
+    requests_sent = [
+        ("GET", f"{alyx.base_url}/sessions/{SESSION}", None),
+        ("GET", f"{alyx.base_url}/notes?django=object_id,{SESSION}", None),
+        ("GET", f"{alyx.base_url}/auth-token", None),
+        ("POST", f"{alyx.base_url}/notes", json.dumps({"text": token})),
+        ("GET", f"http://127.0.0.1:1/{token}", None),
+    ]
+    for index, (method, url, body) in enumerate(requests_sent):
+        message = {"type": "alyx-request", "id": f"t-{index}", "method": method, "url": url}
+        if body is not None:
+            message["body"] = body
+        receive(signoff, message)
+    signoff.submit(nums="0")
+    messages = sent.wait_for(len(requests_sent) + 1)
+    assert token not in json.dumps(messages)
+    assert token not in json.dumps(signoff.get_state(), default=str)
+
+
+def test_close_drops_requests_not_yet_sent(signoff, alyx):
+    sent = Sent(signoff)
+    signoff.close()
+    assert sent.messages == []
+
+
+def test_the_version_matches_package_json():
+    import tomllib
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    npm = json.loads((repo / "package.json").read_text())["version"]
+    python = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["version"]
+    assert python == npm, "pyproject.toml and package.json must carry the same version"
+    assert alyx_qc.__version__ == npm, "reinstall the package (scripts/setup-python.sh) after a version change"
