@@ -5,7 +5,7 @@
 import type { AlyxNote } from './alyx-types.ts';
 import type { AlyxClient } from './client.ts';
 import { resolveNoteTarget, type NoteTarget } from './content-type.ts';
-import { InputError } from './errors.ts';
+import { AlyxNotFoundError, InputError } from './errors.ts';
 import { NOTE_KINDS, type CriticalKind, type NoteKind } from './note-kinds.ts';
 import { criticalNoteText } from './note-text.ts';
 import { createNoteOnce, noteBody } from './notes-api.ts';
@@ -115,7 +115,8 @@ async function writeCriticalNoteIn(client: AlyxClient, context: CriticalContext,
   // Ours exists now, so the old notes can go; at the same time, look for a rival written meanwhile.
   const [after] = await Promise.all([
     client.list<AlyxNote>('notes', { django: `object_id,${context.uuid}`, signal: options.signal }),
-    ...existing.map((old) => client.request('DELETE', `/notes/${old.id}`, { signal: options.signal })),
+    // Another reviewer overwriting at the same moment may have deleted it first: gone is what we want.
+    ...existing.map((old) => client.request('DELETE', `/notes/${old.id}`, { signal: options.signal }).catch(ignoreNotFound)),
   ]);
   const winner = firstNewNote(after.filter((candidate) => hasTitle(candidate, kind.title) && !knownIds.has(candidate.id)), note);
   if (winner.id !== note.id) {
@@ -124,6 +125,11 @@ async function writeCriticalNoteIn(client: AlyxClient, context: CriticalContext,
     return { status: 'superseded', note: winner, text: winner.text };
   }
   return { status: 'written', note, text, deletedNoteIds: existing.map((old) => old.id) };
+}
+
+function ignoreNotFound(error: unknown): null {
+  if (error instanceof AlyxNotFoundError) return null;
+  throw error;
 }
 
 /** The earliest-created of the new notes (ties broken by id), so rivals agree on one winner. */
