@@ -157,6 +157,10 @@ class _QcWidget(anywidget.AnyWidget):
         self.__relay = relay or Relay(credentials)
         self.__frontends: Dict[str, int] = {}
         self.__frontends_lock = threading.Lock()
+        # Displayed, but no front end has said so yet (cells run before the kernel reads the
+        # front end's messages, e.g. "Run All"): submit() waits for the first view.
+        self.__displayed = False
+        self.__queued: List[Dict[str, Any]] = []
         self.__created = False
         super().__init__(
             _instance_id=uuid.uuid4().hex,
@@ -190,19 +194,30 @@ class _QcWidget(anywidget.AnyWidget):
                 self.__frontends.pop(frontend, None)
                 if isinstance(count, int) and count > 0:
                     self.__frontends[frontend] = count
+                queued, self.__queued = (self.__queued, []) if frontend in self.__frontends else ([], self.__queued)
+            for message in queued:
+                self.send({**message, "frontend": frontend})
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        self.__displayed = True
+        return super()._repr_mimebundle_(**kwargs)
 
     def _submit(self, choice: Dict[str, Any], **options: Any) -> None:
+        message = {"type": "submit", "choice": choice, **options}
         with self.__frontends_lock:
             frontend = next(reversed(self.__frontends), None)
-        if frontend is None:
+            if frontend is None and self.__displayed:
+                self.__queued.append(message)
+        if frontend is None and not self.__displayed:
             raise RuntimeError(
                 f"[alyx-qc] {type(self).__name__}.submit() needs the widget on screen: the front end runs the "
-                "workflow. Display it first (put it last in a cell, or display(widget)) and call submit() in a "
-                "later cell; for scripts without a notebook, use the alyx-qc command line."
+                "workflow. Display it first (put it last in a cell, or display(widget)); for scripts without "
+                "a notebook, use the alyx-qc command line."
             )
         self.status = "pending"
         self.error = ""
-        self.send({"type": "submit", "frontend": frontend, "choice": choice, **options})
+        if frontend is not None:
+            self.send({**message, "frontend": frontend})
 
     @staticmethod
     def _choice(reasons: Optional[List[str]], nums: Optional[str], other: Optional[str], current: "_QcWidget") -> Dict[str, Any]:

@@ -164,6 +164,18 @@ def test_submit_needs_a_view(signoff):
         signoff.submit(nums="1")
 
 
+def test_submit_after_display_waits_for_the_first_view(signoff):
+    # "Run All": display and submit() run before the kernel reads the front end's messages.
+    sent = Sent(signoff)
+    signoff._repr_mimebundle_()
+    signoff.submit(nums="2")
+    assert sent.messages == [] and signoff.status == "pending"
+    receive(signoff, {"type": "views", "frontend": "page-a", "count": 1})
+    assert sent.messages == [{"type": "submit", "frontend": "page-a", "choice": {"nums": "2", "other": None}, "with_note": True}]
+    receive(signoff, {"type": "views", "frontend": "page-b", "count": 1})
+    assert len(sent.messages) == 1
+
+
 def test_submit_goes_to_one_front_end_the_last_one_active(signoff):
     sent = Sent(signoff)
     receive(signoff, {"type": "views", "frontend": "page-a", "count": 1})
