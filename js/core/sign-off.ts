@@ -147,7 +147,7 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
   };
   const [note] = await Promise.all([
     writeNote(),
-    writeChecklist(client, context.eid, options.signOffKey, entry, json, verify, options.signal),
+    writeChecklist(client, context.eid, options.signOffKey, entry, previous, json, verify, options.signal),
   ]);
   const noteAction = text === null ? null : existing ? 'merged' : 'created';
   return { status: 'written', note, noteAction, text: note?.text ?? text, checklistEntry: entry, replacedSameDay };
@@ -220,7 +220,13 @@ async function loadSessionOnly(client: AlyxClient, options: SignOffOptions): Pro
  * so that a sign-off of another key sent at the same moment has landed; if it removed our entry,
  * merge into what is there now and write again.
  */
-async function writeChecklist(client: AlyxClient, eid: string, key: string, entry: SignOffEntry, json: JsonObject, verify: boolean, signal?: AbortSignal): Promise<void> {
+async function writeChecklist(client: AlyxClient, eid: string, key: string, entry: SignOffEntry, previous: unknown, json: JsonObject, verify: boolean, signal?: AbortSignal): Promise<void> {
+  const settled = (fresh: AlyxSession): boolean => {
+    const current = checklistOf(fresh)?.[key];
+    // Ours is there; or another reviewer signed off this same key meanwhile, and the last sign-off
+    // stands, as in ibllib. Only the value from before our write means ours was undone.
+    return sameEntry(current, entry) || (isObject(current) && JSON.stringify(current) !== JSON.stringify(previous ?? null));
+  };
   let next = json;
   let failures = 0;
   for (let attempt = 0; ; attempt++) {
@@ -235,7 +241,7 @@ async function writeChecklist(client: AlyxClient, eid: string, key: string, entr
       await sleep(error instanceof AlyxThrottledError ? Math.min(60_000, (error.retryAfterSeconds ?? 1) * 1000) : 100 * 2 ** failures, signal);
       const fresh = await client.request<AlyxSession>('GET', `/sessions/${eid}`, { signal });
       // The failed PATCH may have been applied (only its answer was lost): then this read is the read-back.
-      if (sameEntry(checklistOf(fresh)?.[key], entry)) return;
+      if (settled(fresh)) return;
       next = withChecklistEntry(fresh, key, entry);
       continue;
     }
@@ -243,7 +249,7 @@ async function writeChecklist(client: AlyxClient, eid: string, key: string, entr
     const roundTrip = Date.now() - started;
     await sleep(Math.min(500, Math.max(20, roundTrip)) + Math.random() * 20, signal);
     const fresh = await client.request<AlyxSession>('GET', `/sessions/${eid}`, { signal });
-    if (sameEntry(checklistOf(fresh)?.[key], entry)) return;
+    if (settled(fresh)) return;
     if (attempt >= 5) {
       throw new ConflictError(`Session ${eid}'s sign-off checklist kept changing while we wrote "${key}" (another sign-off at the same time?). Nothing is lost; sign off again.`);
     }
