@@ -152,6 +152,9 @@ describe('concurrency', () => {
       const notes = await alyx.notesOf(eid);
       const entries = notes.map((note) => ['test_user', 'reviewer2'].filter((user) => note.text.includes(`"2024-01-15_${user}"`)).length);
       if (notes.length !== 1 || entries[0] !== 2) failures.push(`${existing ? 'merge' : 'new'} trial ${trial}: ${notes.length} note(s) holding ${entries.join('+')} of the 2 entries`);
+      // The checklist holds one of the two sign-offs (the last one stands, as in ibllib).
+      const entry = ((await alyx.sessionJson(eid)) as { sign_off_checklist: Record<string, { user?: string } | null> }).sign_off_checklist['_ephysChoiceWorld_00'];
+      if (entry?.user !== 'test_user' && entry?.user !== 'reviewer2') failures.push(`trial ${trial}: checklist entry ${JSON.stringify(entry)}`);
     }
     process.stderr.write(`same sign-off key at once (half onto an existing note): 20 trials, ${failures.length} failures${failures.length ? `:\n${failures.join('\n')}` : ''}\n`);
     assert.deepEqual(failures, []);
