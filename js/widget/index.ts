@@ -11,7 +11,7 @@ import { QcController } from './qc-controller.ts';
 import { asKernelMessage } from './relay-messages.ts';
 import { renderView } from './render-view.ts';
 import './widget-frame.ts';
-import type { WidgetModel, WidgetState } from './widget-state.ts';
+import { instanceKey, type WidgetModel, type WidgetState } from './widget-state.ts';
 
 /** This page's id: request ids start with it, and Python addresses `submit` to it. */
 const FRONTEND_ID = randomId();
@@ -20,7 +20,7 @@ const FRONTEND_ID = randomId();
  * `initialize` and `render` get different proxies of one model, so the controller is found by
  * the model's `_instance_id` trait (random per Python widget), not by the model object.
  */
-const controllers = new Map<string, QcController>();
+const controllers = new Map<string, Entry>();
 
 function randomId(): string {
   // getRandomValues, unlike randomUUID, also exists on plain-http pages (a remote JupyterHub).
@@ -47,28 +47,41 @@ function createController(model: WidgetModel): { controller: QcController; dispo
   };
 }
 
+interface Entry {
+  readonly controller: QcController;
+  readonly dispose: () => void;
+  /** Views rendered by a host that skipped `initialize`; the last one disposes. */
+  views: number;
+  readonly fromInitialize: boolean;
+}
+
 const widget: AnyWidget<WidgetState> = {
   initialize({ model }) {
-    const key = String(model.get('_instance_id'));
-    const { controller, dispose } = createController(model);
-    controllers.set(key, controller);
+    const key = instanceKey(model);
+    const entry: Entry = { ...createController(model), views: 0, fromInitialize: true };
+    controllers.set(key, entry);
     return () => {
-      dispose();
-      if (controllers.get(key) === controller) controllers.delete(key);
+      entry.dispose();
+      if (controllers.get(key) === entry) controllers.delete(key);
     };
   },
   render({ model, el }) {
-    const key = String(model.get('_instance_id'));
-    let controller = controllers.get(key);
-    let dispose: (() => void) | undefined;
-    if (!controller) {
-      // A host that skips `initialize`: this view owns a controller of its own.
-      ({ controller, dispose } = createController(model));
+    const key = instanceKey(model);
+    let entry = controllers.get(key);
+    if (!entry) {
+      // A host that skips `initialize`: the first view creates the shared controller.
+      entry = { ...createController(model), views: 0, fromInitialize: false };
+      controllers.set(key, entry);
     }
-    const cleanup = renderView(model, el, controller);
+    const owned = entry;
+    owned.views++;
+    const cleanup = renderView(model, el, owned.controller);
     return () => {
       cleanup();
-      dispose?.();
+      if (--owned.views === 0 && !owned.fromInitialize) {
+        owned.dispose();
+        if (controllers.get(key) === owned) controllers.delete(key);
+      }
     };
   },
 };

@@ -82,6 +82,11 @@ export function readConfig(model: WidgetModel): WidgetConfig {
   };
 }
 
+/** The model's identity, the same from every proxy of it (see index.ts). */
+export function instanceKey(model: WidgetModel): string {
+  return String(model.get('_instance_id'));
+}
+
 export function readChoice(model: WidgetModel): ReasonChoice {
   return { reasons: [...(model.get('selected') ?? [])], other: model.get('other') ?? null };
 }

@@ -107,6 +107,27 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
     await criticalPanel().getByText('Existing critical note (1)').waitFor({ timeout: WIDGET_TIMEOUT_MS });
   });
 
+  await t.test('a second view of the same widget shares its state, and goes away cleanly', async () => {
+    // JupyterLab's "Create New View for Cell Output": render() runs again for the same model.
+    await page.locator('.jp-CodeCell').filter({ hasText: 'signoff = SignOff(' }).locator('.jp-InputArea').click();
+    await command('notebook:create-output-view');
+    const view = page.locator('.jp-LinkedOutputView alyx-qc-signoff');
+    await view.getByText('Not signed off yet.').waitFor({ timeout: WIDGET_TIMEOUT_MS });
+    const reason = 'raw trial data does not exist';
+    await view.getByRole('checkbox', { name: reason, exact: true }).check();
+    await page.waitForFunction(
+      (name) => [...document.querySelectorAll('.jp-Notebook alyx-qc-signoff')].some((panel) => (panel as unknown as { value: { reasons: string[] } }).value.reasons.includes(name)),
+      reason,
+    );
+    assert.equal(await taskPanel().getByRole('checkbox', { name: reason, exact: true }).isChecked(), true);
+    await view.getByRole('checkbox', { name: reason, exact: true }).uncheck();
+    await page.waitForFunction((name) => ![...document.querySelectorAll('.jp-Notebook alyx-qc-signoff')].some((panel) => (panel as unknown as { value: { reasons: string[] } }).value.reasons.includes(name)), reason);
+    await page.locator('.jp-LinkedOutputView').click();
+    await command('application:close');
+    await page.locator('.jp-LinkedOutputView').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('alyx-qc-signoff').filter({ hasText: '_ephysChoiceWorld_00' }).count(), 1);
+  });
+
   const taskChoice = { reasons: ['wheel data corrupt', 'stimulus timings unreliable', 'Other'], other: 'wheel café jitters after "trial 12" \\ ✓' };
 
   await t.test('a reviewer ticks reasons, types an Other reason and signs off', async () => {
@@ -204,11 +225,11 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
 });
 
 function taskPanel(): Locator {
-  return page.locator('alyx-qc-signoff').filter({ hasText: '_ephysChoiceWorld_00' });
+  return page.locator('.jp-Notebook alyx-qc-signoff').filter({ hasText: '_ephysChoiceWorld_00' });
 }
 
 function criticalPanel(): Locator {
-  return page.locator('alyx-qc-critical-note');
+  return page.locator('.jp-Notebook alyx-qc-critical-note');
 }
 
 /** Scrolls `from` (or `target`) to the top and keeps the part of the page from it to the end of `target`. */
