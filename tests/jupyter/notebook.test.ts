@@ -198,6 +198,16 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
     assert.ok(printed.includes(`critical note: written ${criticalNoteText(insertionKind, criticalChoice)}`), printed);
   });
 
+  await t.test('a widget given a mistake says what to fix, in the cell', async () => {
+    await page.locator('.jp-CodeCell').last().locator('.jp-InputArea').click();
+    await command('notebook:insert-cell-below');
+    await page.keyboard.type('oops = SignOff(eid, key="_ephysChoiceWorld_00", kind="tsk", alyx=alyx); oops');
+    await command('notebook:run-cell');
+    const frame = page.locator('.jp-CodeCell').last().locator('alyx-qc-widget-frame');
+    await frame.getByRole('alert').getByText('Unknown note kind "tsk". Use one of:').waitFor({ timeout: WIDGET_TIMEOUT_MS });
+    await frame.getByRole('button', { name: 'Retry' }).waitFor();
+  });
+
   await t.test('a screenshot of the sign-off widget under the plot', async () => {
     await screenshot('jupyterlab-signoff.png', taskPanel(), page.locator('.jp-OutputArea-output').filter({ has: page.locator('img') }));
   });
@@ -212,15 +222,18 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
     }
     const state = (JSON.parse(saved) as { metadata: { widgets: Record<string, { state: Record<string, { state: Record<string, unknown> }> }> } }).metadata.widgets['application/vnd.jupyter.widget-state+json']?.state ?? {};
     const ours = Object.values(state).filter((model) => String(model.state['_anywidget_id']).startsWith('alyx_qc.'));
-    assert.equal(ours.length, 3, 'the three widgets are saved with their state');
+    assert.equal(ours.length, 4, 'the four widgets are saved with their state');
+    assert.ok(ours.some((model) => model.state['status'] === 'failed' && String(model.state['error']).includes('Unknown note kind "tsk"')));
     assert.ok(ours.some((model) => model.state['status'] === 'written' && JSON.stringify(model.state['selected']) === JSON.stringify(taskChoice.reasons)));
     // The kernel really used this token (ONE cached it in the kernel's HOME), and it is nowhere in the file.
     assert.ok(filesUnder(lab.home).some((name) => readFileSync(name, 'utf8').includes(alyxToken)), 'the kernel logged in with the token looked for');
     assert.ok(!saved.includes(alyxToken), 'the Alyx token is in the saved notebook');
   });
 
-  await t.test('no errors in the page', () => {
-    assert.deepEqual(pageErrors, []);
+  await t.test('no errors in the page but the one made on purpose, also in the console', () => {
+    const unexpected = pageErrors.filter((message) => !message.startsWith('[alyx-qc] loading the widget failed: InputError: Unknown note kind "tsk"'));
+    assert.deepEqual(unexpected, []);
+    assert.equal(pageErrors.length, 1);
   });
 });
 
