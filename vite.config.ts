@@ -28,7 +28,9 @@ function widgetBuild(): UserConfig {
       target: 'es2022',
       minify: true,
       lib: { entry: 'js/widget/index.ts', formats: ['es'], fileName: () => 'widget.js' },
-      rollupOptions: { output: { inlineDynamicImports: true } },
+      // One file: a widget's ESM is loaded by URL and must not import sibling chunks. Vite leaves
+      // whitespace in ES library output; the output minifier takes it out too.
+      rolldownOptions: { output: { codeSplitting: false, minify: true } },
     },
   };
 }
@@ -55,7 +57,7 @@ function libBuild(): UserConfig {
         // cross-fetch is only the Node fallback (browsers and Node 18+ have fetch); lit is a
         // dependency the app's bundler dedupes.
         external: ['cross-fetch', 'lit', /^lit\//, /^@lit\//, /^node:/],
-        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+        output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true },
       },
     },
   };
@@ -72,7 +74,7 @@ function observableBuild(): UserConfig {
       sourcemap: true,
       lib: { entry: 'js/observable/index.ts', formats: ['es'], fileName: () => 'index.js' },
       // keepNames: Observable's inspector shows a value's class (`alyx = AlyxClient {…}`), and errors keep theirs.
-      rolldownOptions: { output: { codeSplitting: false, keepNames: true } },
+      rolldownOptions: { output: { codeSplitting: false, keepNames: true, minify: true } },
     },
   };
 }

@@ -240,7 +240,10 @@ export class AlyxClient {
       try {
         response = await this.#once(method, url, body, options.signal, isLogin);
       } catch (error) {
-        if (error instanceof AlyxAbortError || !idempotent || failures >= this.#retry.retries) throw error;
+        // Only a request that got no answer is worth sending again; a transport that refuses one
+        // (the kernel relay's allow-list) has said no for good.
+        const unanswered = error instanceof AlyxNetworkError || error instanceof AlyxTimeoutError;
+        if (!unanswered || !idempotent || failures >= this.#retry.retries) throw error;
         await pause(backoffDelay(this.#retry, failures++), options.signal, method, url);
         continue;
       }
