@@ -17,6 +17,7 @@ import traitlets as t
 
 from ._credentials import Credentials, resolve_credentials
 from ._relay import Relay
+from ._validation import check_sign_off_key, check_sign_off_kind, check_uuid4
 
 __all__ = ["CriticalNote", "SignOff"]
 
@@ -274,6 +275,7 @@ class SignOff(_QcWidget):
         **kwargs: Any,
     ) -> None:
         _check_options("SignOff", kwargs, ["eid", "key", "kind", *_CREDENTIAL_ARGS])
+        eid, key, kind = check_uuid4(eid, "session eid"), check_sign_off_key(key), check_sign_off_kind(kind)
         credentials = resolve_credentials(alyx=alyx, base_url=base_url, token=token, username=username)
         super().__init__(credentials=credentials, mode="signoff", target=str(eid), sign_off_key=str(key), kind=str(kind))
 
@@ -327,6 +329,7 @@ class CriticalNote(_QcWidget):
         **kwargs: Any,
     ) -> None:
         _check_options("CriticalNote", kwargs, ["uuid", *_CREDENTIAL_ARGS, "content_type", "gui_only"])
+        uuid = check_uuid4(uuid, "session eid or insertion pid")
         credentials = resolve_credentials(alyx=alyx, base_url=base_url, token=token, username=username)
         super().__init__(
             credentials=credentials,

@@ -235,3 +235,19 @@ def test_close_drops_requests_not_yet_sent(signoff, alyx):
     sent = Sent(signoff)
     signoff.close()
     assert sent.messages == []
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda c: SignOff("not-a-uuid", key="_ephysChoiceWorld_00", kind="task", **c), r'"not-a-uuid" is not a UUID'),
+        (lambda c: CriticalNote("a8098c1a-f86e-11da-bd1a-00112444be1e", **c), r"version-1 UUID, but Alyx ids are version 4"),
+        (lambda c: SignOff(SESSION, key="x,(y)", kind="task", **c), r'"x,\(y\)" is not a sign-off key'),
+        (lambda c: SignOff(SESSION, key="", kind="task", **c), r'"" is not a sign-off key'),
+        (lambda c: SignOff(SESSION, key="_ephysChoiceWorld_00", kind="histology", **c), r'Unknown sign-off kind "histology"\. Use one of: task'),
+    ],
+)
+def test_bad_ids_keys_and_kinds_fail_in_the_cell_before_any_request(make, message):
+    # The base URL is a closed port: had anything been sent, this would be a connection error.
+    with pytest.raises(ValueError, match=message):
+        make({"base_url": "http://127.0.0.1:9", "token": "t", "username": "u"})

@@ -155,6 +155,10 @@ const ROWS: readonly Row[] = [
   { surface: 'Python', input: 'CriticalNote(token=" ")', skip: PY_SKIP, run: py(`CriticalNote("${EID}", base_url="http://127.0.0.1:9", token=" ", username="u")`), problem: /token= is empty/, fix: /Copy the token from Alyx/ },
   { surface: 'Python', input: 'CriticalNote(base_url=..., token=...) without username', skip: PY_SKIP, run: py(`CriticalNote("${EID}", base_url="http://127.0.0.1:9", token="t")`), problem: /Pass username= with base_url=/, fix: /Notes are written in that user's name/ },
   { surface: 'Python', input: 'SignOff(alyx=42)', skip: PY_SKIP, run: py(`SignOff("${EID}", "_ephysChoiceWorld_00", "task", alyx=42)`), problem: /alyx= must be ONE's AlyxClient/, fix: /\(one\.alyx\) or a ONE instance/ },
+  { surface: 'Python', input: 'SignOff("not-a-uuid")', skip: PY_SKIP, run: py(`SignOff("not-a-uuid", "_ephysChoiceWorld_00", "task", base_url="http://127.0.0.1:9", token="t", username="u")`), problem: /ValueError: \[alyx-qc\] "not-a-uuid" is not a UUID/, fix: /36 characters/ },
+  { surface: 'Python', input: 'CriticalNote(<version-1 UUID>)', skip: PY_SKIP, run: py(`CriticalNote("a8098c1a-f86e-11da-bd1a-00112444be1e", base_url="http://127.0.0.1:9", token="t", username="u")`), problem: /is a version-1 UUID/, fix: /copied the session eid or insertion pid from Alyx/ },
+  { surface: 'Python', input: 'SignOff(kind="histology")', skip: PY_SKIP, run: py(`SignOff("${EID}", "_ephysChoiceWorld_00", "histology", base_url="http://127.0.0.1:9", token="t", username="u")`), problem: /Unknown sign-off kind "histology"/, fix: /Use one of: task/ },
+  { surface: 'Python', input: 'SignOff(key="x,(y)")', skip: PY_SKIP, run: py(`SignOff("${EID}", "x,(y)", "task", base_url="http://127.0.0.1:9", token="t", username="u")`), problem: /"x,\(y\)" is not a sign-off key/, fix: /must start with "_"/ },
   { surface: 'Python', input: 'submit() before the widget is displayed', skip: PY_SKIP, run: py(`CriticalNote("${EID}", base_url="http://127.0.0.1:9", token="t", username="u").submit(reasons=["Other"], other="x")`), problem: /submit\(\) needs the widget on screen/, fix: /Display it first/ },
 ];
 

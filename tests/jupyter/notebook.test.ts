@@ -25,6 +25,8 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disabl
 
 // The example notebook's seeded ids.
 const EID = 'd9e994e1-c4aa-4d58-a958-c247286598f6';
+/** A well-formed version-4 UUID that is no session in the seed. */
+const MISSING_EID = '0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69';
 const PID = '9f7834cb-8a17-4681-a679-2909aeaaa688';
 const USER = 'test_user';
 
@@ -198,14 +200,23 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
     assert.ok(printed.includes(`critical note: written ${criticalNoteText(insertionKind, criticalChoice)}`), printed);
   });
 
-  await t.test('a widget given a mistake says what to fix, in the cell', async () => {
+  await t.test('a mistake says what to fix, in the cell: in the widget, or at once from Python', async () => {
+    // A well-formed eid that Alyx does not have: only the front end, asking Alyx, can tell.
     await page.locator('.jp-CodeCell').last().locator('.jp-InputArea').click();
     await command('notebook:insert-cell-below');
-    await page.keyboard.type('oops = SignOff(eid, key="_ephysChoiceWorld_00", kind="tsk", alyx=alyx); oops');
+    await page.keyboard.type(`oops = SignOff("${MISSING_EID}", key="_ephysChoiceWorld_00", kind="task", alyx=alyx); oops`);
     await command('notebook:run-cell');
     const frame = page.locator('.jp-CodeCell').last().locator('alyx-qc-widget-frame');
-    await frame.getByRole('alert').getByText('Unknown note kind "tsk". Use one of:').waitFor({ timeout: WIDGET_TIMEOUT_MS });
+    await frame.getByRole('alert').getByText('failed with 404').waitFor({ timeout: WIDGET_TIMEOUT_MS });
+    await frame.getByRole('alert').getByText('Check the UUID and the Alyx base URL.').waitFor();
     await frame.getByRole('button', { name: 'Retry' }).waitFor();
+
+    // A kind that does not exist is refused by the constructor, before any request.
+    await page.locator('.jp-CodeCell').last().locator('.jp-InputArea').click();
+    await command('notebook:insert-cell-below');
+    await page.keyboard.type('SignOff(eid, key="_ephysChoiceWorld_00", kind="tsk", alyx=alyx)');
+    await command('notebook:run-cell');
+    await page.locator('.jp-CodeCell').last().getByText('Unknown sign-off kind "tsk". Use one of: task').waitFor({ timeout: WIDGET_TIMEOUT_MS });
   });
 
   await t.test('a screenshot of the sign-off widget under the plot', async () => {
@@ -223,7 +234,7 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
     const state = (JSON.parse(saved) as { metadata: { widgets: Record<string, { state: Record<string, { state: Record<string, unknown> }> }> } }).metadata.widgets['application/vnd.jupyter.widget-state+json']?.state ?? {};
     const ours = Object.values(state).filter((model) => String(model.state['_anywidget_id']).startsWith('alyx_qc.'));
     assert.equal(ours.length, 4, 'the four widgets are saved with their state');
-    assert.ok(ours.some((model) => model.state['status'] === 'failed' && String(model.state['error']).includes('Unknown note kind "tsk"')));
+    assert.ok(ours.some((model) => model.state['status'] === 'failed' && String(model.state['error']).includes('failed with 404')));
     assert.ok(ours.some((model) => model.state['status'] === 'written' && JSON.stringify(model.state['selected']) === JSON.stringify(taskChoice.reasons)));
     // The kernel really used this token (ONE cached it in the kernel's HOME), and it is nowhere in the file.
     assert.ok(filesUnder(lab.home).some((name) => readFileSync(name, 'utf8').includes(alyxToken)), 'the kernel logged in with the token looked for');
@@ -231,7 +242,7 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
   });
 
   await t.test('no errors in the page but the one made on purpose, also in the console', () => {
-    const unexpected = pageErrors.filter((message) => !message.startsWith('[alyx-qc] loading the widget failed: InputError: Unknown note kind "tsk"'));
+    const unexpected = pageErrors.filter((message) => !message.startsWith('[alyx-qc] loading the widget failed: AlyxNotFoundError'));
     assert.deepEqual(unexpected, []);
     assert.equal(pageErrors.length, 1);
   });
