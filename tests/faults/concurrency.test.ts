@@ -168,10 +168,13 @@ describe('concurrency', () => {
     const admin = await alyx.inspector();
     for (let trial = 0; trial < CRITICAL_TRIALS; trial++) {
       const pid = await alyx.newInsertion();
-      await writeCriticalNote(admin, { uuid: pid, reasons: ['Drift'] });
+      const first = await writeCriticalNote(admin, { uuid: pid, reasons: ['Drift'] });
+      // Each reviewer confirmed replacing the note they were shown, as the panel and the CLI's
+      // y/n do: a note that lands after that (the rival's) is asked about again, never deleted.
+      const confirmedNoteIds = first.status === 'written' ? [first.note.id] : [];
       const results = await Promise.allSettled([
-        writeCriticalNote(alice, { uuid: pid, reasons: ['Poor neural yield'], overwrite: true }),
-        writeCriticalNote(bob, { uuid: pid, reasons: ['Poor neural yield'], overwrite: true }),
+        writeCriticalNote(alice, { uuid: pid, reasons: ['Poor neural yield'], overwrite: true, confirmedNoteIds }),
+        writeCriticalNote(bob, { uuid: pid, reasons: ['Poor neural yield'], overwrite: true, confirmedNoteIds }),
       ]);
       const label = results.map((result) => (result.status === 'fulfilled' ? result.value.status : 'error')).join('/');
       outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
