@@ -113,4 +113,12 @@ describe('throttling', () => {
     assert.equal(results.length, 12);
     assert.ok(client.requestCount > 12, `expected 429s to be retried, sent ${client.requestCount}`);
   });
+
+  test('a client holds all its requests for the Retry-After, so none starves', async () => {
+    // Four windows' worth at once: with a timer per request, some came back into a full window
+    // again and again until their retries ran out.
+    const client = await throttled.login();
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => client.request('GET', '/subjects')));
+    assert.deepEqual(results.filter((result) => result.status === 'rejected'), []);
+  });
 });

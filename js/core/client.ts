@@ -111,6 +111,12 @@ export class AlyxClient {
   readonly #pageConcurrency: number;
   /** Round trips sent, for tests and benchmarks. */
   requestCount = 0;
+  /**
+   * Until when Alyx asked us to wait (its latest 429 `Retry-After`). Every request of this
+   * client waits for it, not only the refused one: requests that each kept their own timer came
+   * back one by one into a full window and could be refused ten times in a row.
+   */
+  #throttledUntil = 0;
 
   private constructor(baseUrl: string, credentials: AlyxCredentials, options: AlyxClientOptions) {
     this.baseUrl = normaliseBaseUrl(baseUrl);
@@ -237,6 +243,9 @@ export class AlyxClient {
     let reauthenticated = false;
     for (;;) {
       let response: AlyxResponse;
+      const throttled = this.#throttledUntil - Date.now();
+      // A little spread, so the requests held back do not all arrive in the same millisecond.
+      if (throttled > 0) await pause(throttled * (1 + Math.random() / 10), options.signal, method, url);
       try {
         response = await this.#once(method, url, body, options.signal, isLogin);
       } catch (error) {
@@ -261,15 +270,15 @@ export class AlyxClient {
         await this.authenticate(options.signal);
         continue;
       }
-      if (error instanceof AlyxThrottledError && options.retryThrottled !== false && throttles < this.#retry.throttleRetries) {
+      if (error instanceof AlyxThrottledError) {
         const retryAfter = retryAfterSeconds(response);
-        // Clients told the same Retry-After would all come back in the same instant and be
-        // refused together again: spread them over up to half as long again.
-        const waitMs = retryAfter === undefined ? backoffDelay(this.#retry, throttles) : retryAfter * 1000 * (1 + Math.random() / 2);
+        const waitMs = retryAfter === undefined ? backoffDelay(this.#retry, throttles) : retryAfter * 1000;
         if (waitMs <= this.#retry.maxRetryAfterMs) {
-          throttles++;
-          await pause(waitMs, options.signal, method, url);
-          continue;
+          this.#throttledUntil = Math.max(this.#throttledUntil, Date.now() + waitMs);
+          if (options.retryThrottled !== false && throttles < this.#retry.throttleRetries) {
+            throttles++;
+            continue; // the wait happens at the top of the loop, with every other request
+          }
         }
       }
       if (error.code === 'server' && error.status >= 500 && idempotent && failures < this.#retry.retries) {

@@ -164,6 +164,7 @@ async function settleSignOffNote(client: AlyxClient, eid: string, signOffKey: st
   const ours = pythonJsonDumps(entryOf(signOffNoteText(signOffKey, dateKey, choice), dateKey) ?? null);
   let current = written;
   let failures = 0;
+  let throttles = 0;
   for (let attempt = 0; ; attempt++) {
     // Let a write sent at the same moment as ours land first.
     await sleep(40 + Math.random() * 40, signal);
@@ -189,7 +190,8 @@ async function settleSignOffNote(client: AlyxClient, eid: string, signOffKey: st
         if (!(error instanceof AlyxNotFoundError)) throw error;
       })));
     } catch (error) {
-      if (!isTransient(error) || ++failures > 3) throw error;
+      // As for the checklist: a 429 is only a wait, which the client holds before its next request.
+      if (!isTransient(error) || (error instanceof AlyxThrottledError ? ++throttles > 10 : ++failures > 3)) throw error;
     }
   }
 }
@@ -229,6 +231,7 @@ async function writeChecklist(client: AlyxClient, eid: string, key: string, entr
   };
   let next = json;
   let failures = 0;
+  let throttles = 0;
   for (let attempt = 0; ; attempt++) {
     const started = Date.now();
     try {
@@ -237,8 +240,11 @@ async function writeChecklist(client: AlyxClient, eid: string, key: string, entr
       // reviewer's read-back had passed. After a failure, read again and merge into what is there.
       await client.request('PATCH', `/sessions/${eid}`, { body: { json: next }, signal, idempotent: false, retryThrottled: false });
     } catch (error) {
-      if (!isTransient(error) || ++failures > 3) throw error;
-      await sleep(error instanceof AlyxThrottledError ? Math.min(60_000, (error.retryAfterSeconds ?? 1) * 1000) : 100 * 2 ** failures, signal);
+      // A 429 means Alyx did nothing and the client holds its next request for the Retry-After;
+      // only other failures use up the few attempts.
+      const throttled = error instanceof AlyxThrottledError;
+      if (!isTransient(error) || (throttled ? ++throttles > 10 : ++failures > 3)) throw error;
+      if (!throttled) await sleep(100 * 2 ** failures, signal);
       const fresh = await client.request<AlyxSession>('GET', `/sessions/${eid}`, { signal });
       // The failed PATCH may have been applied (only its answer was lost): then this read is the read-back.
       if (settled(fresh)) return;
