@@ -251,7 +251,7 @@ export class QcController {
 
 function describeSignOff(result: SignOffResult): string {
   if (result.status !== 'written') return 'Nothing was written (dry run).';
-  const note = result.note ? `note ${result.note.id} ${result.replacedSameDay ? 'updated' : 'saved'}` : 'no note';
+  const note = result.note ? `note ${result.note.id} ${result.noteAction === 'merged' ? 'updated' : 'saved'}` : 'no note';
   return `Signed off from Python: ${note}; checklist entry ${result.checklistEntry.date} by ${result.checklistEntry.user}.`;
 }
 
