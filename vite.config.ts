@@ -1,7 +1,8 @@
 /**
  * Three builds, picked with `--mode`:
- * - `widget`: the anywidget front end as ONE self-contained ES module (Lit included, no imports
- *   left, nothing from a CDN) written into the Python package, which ships it in the wheel.
+ * - `widget-signoff`, `widget-critical`: the anywidget front end of each Python widget class, each
+ *   ONE self-contained ES module (Lit included, no imports left, nothing from a CDN) holding only
+ *   its own panel and workflow, written into the Python package, which ships them in the wheel.
  * - `lib` (default): the npm package's entry points in `dist/` for bundlers and Node: the core
  *   (no DOM), the elements and the command line. Dependencies (`lit`, `cross-fetch`) stay
  *   imports, so an app bundles one copy of each.
@@ -12,6 +13,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
+import { minifyTemplates } from './scripts/minify-templates.ts';
 
 /**
  * Browsers have fetch: the core's Node fallback must not pull cross-fetch's ponyfill (10 KB) or
@@ -19,16 +21,21 @@ import { defineConfig, type UserConfig } from 'vite';
  */
 const browserFetch = { 'cross-fetch': fileURLToPath(new URL('js/core/platform-fetch.ts', import.meta.url)) };
 
-function widgetBuild(): UserConfig {
+/** The widgets the Python package ships: `static/<name>.js` built from `js/widget/<name>.ts`. */
+export const WIDGETS = ['signoff', 'critical'] as const;
+
+function widgetBuild(name: (typeof WIDGETS)[number]): UserConfig {
   return {
     resolve: { alias: browserFetch },
     build: {
       outDir: 'python/alyx_qc/static',
-      emptyOutDir: true,
+      // Two builds share the folder (one entry each, see below): neither may empty it.
+      emptyOutDir: false,
       target: 'es2022',
       minify: true,
-      lib: { entry: 'js/widget/index.ts', formats: ['es'], fileName: () => 'widget.js' },
-      // One file: a widget's ESM is loaded by URL and must not import sibling chunks. Vite leaves
+      lib: { entry: `js/widget/${name}.ts`, formats: ['es'], fileName: () => `${name}.js` },
+      // One file: a widget's ESM is loaded by URL and must not import sibling chunks (so one entry
+      // per build: Rolldown inlines everything only for a single input). Vite leaves
       // whitespace in ES library output; the output minifier takes it out too.
       rolldownOptions: { output: { codeSplitting: false, minify: true } },
     },
@@ -79,8 +86,11 @@ function observableBuild(): UserConfig {
   };
 }
 
-export default defineConfig(({ mode }) => {
-  if (mode === 'widget') return widgetBuild();
+function buildFor(mode: string): UserConfig {
+  const widget = WIDGETS.find((name) => mode === `widget-${name}`);
+  if (widget) return widgetBuild(widget);
   if (mode === 'observable') return observableBuild();
   return libBuild();
-});
+}
+
+export default defineConfig(({ mode }) => ({ ...buildFor(mode), plugins: [minifyTemplates()] }));

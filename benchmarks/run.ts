@@ -81,7 +81,7 @@ function ttiSection(result: TtiResult): string {
       ['p90', ms(result.p90Ms)],
       ['min / max', `${ms(result.minMs)} / ${ms(result.maxMs)}`],
       ['first render in a fresh page (cold)', ms(result.coldMs)],
-      ['import() of widget.js (parse + evaluate)', ms(result.importMs)],
+      ['import() of signoff.js (parse + evaluate)', ms(result.importMs)],
     ],
   );
 }

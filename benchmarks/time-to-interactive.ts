@@ -3,7 +3,7 @@
  * rendered, clickable sign-off panel, in headless Chromium, for the video sign-off (the note kind
  * with the largest reason list: 7).
  *
- * The widget bundle is built as the Python package ships it (`vite build --mode widget`, into a
+ * The widget bundle is built as the Python package ships it (`vite build --mode widget-signoff`, into a
  * temporary folder) and served from a tiny node:http server on 127.0.0.1. The page gives the
  * widget a minimal anywidget model (get/set/on/off/save_changes/send). The widget always loads its
  * context through the kernel relay (`alyx-request` custom messages); here the page plays the
@@ -146,7 +146,7 @@ async function renderOnce(widget) {
 
 window.runBenchmark = async (warmup, runs) => {
   const t0 = performance.now();
-  const widget = (await import('/widget.js')).default;
+  const widget = (await import('/signoff.js')).default;
   const importMs = performance.now() - t0;
   const cold = await renderOnce(widget);
   for (let i = 0; i < warmup; i++) await renderOnce(widget);
@@ -167,7 +167,7 @@ async function buildWidget(repo: string, outDir: string): Promise<void> {
   await build({
     root: repo,
     configFile: path.join(repo, 'vite.config.ts'),
-    mode: 'widget',
+    mode: 'widget-signoff',
     logLevel: 'error',
     build: { outDir, emptyOutDir: true },
   });
@@ -177,8 +177,8 @@ function serve(dir: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (req.url === '/' || req.url === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-    } else if (req.url === '/widget.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(readFileSync(path.join(dir, 'widget.js')));
+    } else if (req.url === '/signoff.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(readFileSync(path.join(dir, 'signoff.js')));
     } else {
       res.writeHead(404).end();
     }

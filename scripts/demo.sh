@@ -21,7 +21,7 @@ else
   [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
 fi
 say "building the widget's front end"
-npm run --silent build:widget -- --logLevel warn
+npm run --silent build:widget
 
 free_port() {  # the wanted port if free, else any free one
   "$venv/bin/python" - "$1" <<'PY'

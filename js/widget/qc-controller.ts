@@ -5,21 +5,18 @@
  * traits (`status`, `error`, `last_written`, `existing_notes`) so Python reads what happened.
  */
 import { AlyxClient } from '../core/client.ts';
-import { loadCriticalContext, writeCriticalNote, writeCriticalNoteFromGui } from '../core/critical-note.ts';
 import { InputError } from '../core/errors.ts';
-import { NOTE_KINDS, type CriticalKind } from '../core/note-kinds.ts';
 import { getNoteKind, reasonsFromNumbers, type ReasonChoice } from '../core/reasons.ts';
-import { loadSignOffContext, signOff } from '../core/sign-off.ts';
-import type { CriticalContext, CriticalResult, CriticalSubmission, SignOffContext, SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';
 import type { KernelRelay } from './kernel-transport.ts';
 import type { SubmitMessage } from './relay-messages.ts';
+import type { WidgetContext, WidgetResult, WidgetWorkflow } from './widget-workflow.ts';
 import { readConfig, writeChoice, writeOutcome, type WidgetConfig, type WidgetModel } from './widget-state.ts';
 
 /** What a view shows around its panel. */
-export type ControllerPhase =
+export type ControllerPhase<C extends WidgetContext = WidgetContext> =
   | { readonly phase: 'loading' }
   | { readonly phase: 'load-failed'; readonly message: string }
-  | { readonly phase: 'ready'; readonly context: SignOffContext | CriticalContext };
+  | { readonly phase: 'ready'; readonly context: C };
 
 /** The last write Python asked for, shown by every view (a panel only shows its own). */
 export type KernelSubmitState =
@@ -34,20 +31,22 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export class QcController {
+export class QcController<C extends WidgetContext = WidgetContext, S = unknown, R extends WidgetResult = WidgetResult> {
   readonly config: WidgetConfig;
   readonly frontendId: string;
+  readonly workflow: WidgetWorkflow<C, S, R>;
   readonly #model: WidgetModel;
   readonly #client: Promise<AlyxClient>;
   readonly #listeners = new Set<() => void>();
-  #phase: ControllerPhase = { phase: 'loading' };
+  #phase: ControllerPhase<C> = { phase: 'loading' };
   #kernelSubmit: KernelSubmitState | undefined;
   #loading: Promise<void> | undefined;
   #writes: Promise<unknown> = Promise.resolve();
   #views = 0;
 
-  constructor(model: WidgetModel, relay: KernelRelay, frontendId: string) {
+  constructor(model: WidgetModel, relay: KernelRelay, frontendId: string, workflow: WidgetWorkflow<C, S, R>) {
     this.#model = model;
+    this.workflow = workflow;
     this.config = readConfig(model);
     this.frontendId = frontendId;
     // With the relay authenticating, `login` sends nothing: it checks the base URL and user.
@@ -59,7 +58,7 @@ export class QcController {
     this.#client.catch(() => undefined);
   }
 
-  get phase(): ControllerPhase {
+  get phase(): ControllerPhase<C> {
     return this.#phase;
   }
 
@@ -94,15 +93,10 @@ export class QcController {
     return this.#loading;
   }
 
-  /** The sign-off panel's submit. */
-  submitSignOff(submission: SignOffSubmission, signal: AbortSignal): Promise<SignOffResult> {
-    return this.#write(() => this.#signOff(submission.choice, submission.withNote, signal));
-  }
-
-  /** The critical-note panel's submit. An overwrite replaces only the notes the reviewer saw. */
-  submitCritical(submission: CriticalSubmission, signal: AbortSignal): Promise<CriticalResult> {
+  /** The panel's submit. An overwrite replaces only the notes the reviewer saw. */
+  submitFromPanel(submission: S, signal: AbortSignal): Promise<R> {
     const seen = this.#phase.phase === 'ready' ? this.#phase.context.existingNotes.map((note) => note.id) : [];
-    return this.#write(() => this.#critical(submission.choice, submission.overwrite, seen, signal));
+    return this.#write(async () => this.workflow.write(await this.#client, this.config, submission, signal, seen));
   }
 
   /** `widget.submit(...)` from Python, when addressed to this front end. */
@@ -114,20 +108,12 @@ export class QcController {
       const choice = this.#choiceFrom(message.choice);
       // Show what Python submitted, in every view and in `widget.selected`.
       writeChoice(this.#model, choice);
-      const signal = new AbortController().signal;
-      if (this.config.mode === 'signoff') {
-        const result = await this.#write(() => this.#signOff(choice, message.with_note ?? true, signal));
-        this.#setKernelSubmit({ status: 'written', message: describeSignOff(result) });
-        return;
-      }
-      const result = await this.#write(() => this.#critical(choice, message.overwrite ?? false, undefined, signal));
-      if (result.status === 'needs-confirmation') {
-        const message = `Nothing was written: ${this.config.target} already has ${result.existingNotes.length} critical note(s). Call submit(..., overwrite=True) to replace them, or confirm in the widget.`;
-        writeOutcome(this.#model, { status: 'failed', error: message, existingNotes: result.existingNotes });
-        this.#setKernelSubmit({ status: 'failed', message });
-        return;
-      }
-      this.#setKernelSubmit({ status: 'written', message: describeCritical(result) });
+      const submission = this.workflow.fromKernel(message, choice);
+      const result = await this.#write(async () => this.workflow.write(await this.#client, this.config, submission, new AbortController().signal, undefined));
+      const report = this.workflow.report(result, this.config);
+      // Refused for want of a confirmation: failed for Python (the existing notes are in the traits).
+      if (!report.written) writeOutcome(this.#model, { status: 'failed', error: report.message });
+      this.#setKernelSubmit({ status: report.written ? 'written' : 'failed', message: report.message });
     } catch (error) {
       const text = messageOf(error);
       // A choice refused before any request never reached #write: report it the same way.
@@ -151,17 +137,12 @@ export class QcController {
     }
   }
 
-  async #loadContext(signal?: AbortSignal): Promise<SignOffContext | CriticalContext> {
-    const client = await this.#client;
-    const { config } = this;
-    if (config.mode === 'signoff') {
-      return loadSignOffContext(client, { eid: config.target, signOffKey: config.signOffKey, kind: config.kind, signal });
-    }
-    return loadCriticalContext(client, config.target, { contentType: config.contentType, signal });
+  async #loadContext(): Promise<C> {
+    return this.workflow.load(await this.#client, this.config);
   }
 
   /** Runs writes one at a time and puts their outcome into the traits. */
-  #write<R extends SignOffResult | CriticalResult>(run: () => Promise<R>): Promise<R> {
+  #write(run: () => Promise<R>): Promise<R> {
     const next = this.#writes.then(async () => {
       writeOutcome(this.#model, { status: 'pending' });
       try {
@@ -196,34 +177,13 @@ export class QcController {
     }
   }
 
-  async #signOff(choice: ReasonChoice, withNote: boolean, signal: AbortSignal): Promise<SignOffResult> {
-    const { target, signOffKey, kind } = this.config;
-    return signOff(await this.#client, { eid: target, signOffKey, kind, reasons: choice.reasons, other: choice.other, withNote, signal });
-  }
-
-  async #critical(choice: ReasonChoice, overwrite: boolean, confirmedNoteIds: readonly string[] | undefined, signal: AbortSignal): Promise<CriticalResult> {
-    const client = await this.#client;
-    const { target, contentType, guiOnly } = this.config;
-    if (guiOnly) return writeCriticalNoteFromGui(client, { pid: target, reasons: choice.reasons, signal });
-    return writeCriticalNote(client, {
-      uuid: target,
-      reasons: choice.reasons,
-      other: choice.other,
-      overwrite,
-      ...(overwrite && confirmedNoteIds ? { confirmedNoteIds } : {}),
-      ...(contentType ? { contentType } : {}),
-      signal,
-    });
-  }
-
   /** Python's choice as reasons: `nums` are turned into reasons here, so the panels can show them. */
   #choiceFrom(choice: SubmitMessage['choice']): ReasonChoice {
     const other = choice.other ?? null;
     if (choice.nums === undefined || choice.nums === null) return { reasons: [...(choice.reasons ?? [])], other };
     if (this.#phase.phase !== 'ready') throw new InputError('The widget could not load its context from Alyx, so the reason numbers cannot be read.');
     const kind = getNoteKind(this.#phase.context.kind);
-    const allowed = this.config.guiOnly ? (NOTE_KINDS['critical-insertion'] as CriticalKind).guiReasons : undefined;
-    return { reasons: reasonsFromNumbers(kind, choice.nums, allowed), other };
+    return { reasons: reasonsFromNumbers(kind, choice.nums, this.workflow.numberedReasons?.(this.config)), other };
   }
 
   #announceViews(): void {
@@ -234,7 +194,7 @@ export class QcController {
     }
   }
 
-  #setPhase(phase: ControllerPhase): void {
+  #setPhase(phase: ControllerPhase<C>): void {
     this.#phase = phase;
     this.#notify();
   }
@@ -247,19 +207,4 @@ export class QcController {
   #notify(): void {
     for (const listener of this.#listeners) listener();
   }
-}
-
-function describeSignOff(result: SignOffResult): string {
-  if (result.status !== 'written') return 'Nothing was written (dry run).';
-  const note = result.note ? `note ${result.note.id} ${result.noteAction === 'merged' ? 'updated' : 'saved'}` : 'no note';
-  return `Signed off from Python: ${note}; checklist entry ${result.checklistEntry.date} by ${result.checklistEntry.user}.`;
-}
-
-function describeCritical(result: CriticalResult): string {
-  if (result.status === 'written') {
-    const replaced = result.deletedNoteIds.length ? `, replacing ${result.deletedNoteIds.length} older note(s)` : '';
-    return `Critical note ${result.note.id} written from Python${replaced}.`;
-  }
-  if (result.status === 'superseded') return `Another reviewer's critical note (${result.note.id}) landed first and stands; ours was withdrawn.`;
-  return 'Nothing was written.';
 }

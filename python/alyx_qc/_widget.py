@@ -21,17 +21,19 @@ from ._validation import check_sign_off_key, check_sign_off_kind, check_uuid4
 
 __all__ = ["CriticalNote", "SignOff"]
 
-_BUNDLE = Path(__file__).parent / "static" / "widget.js"
+_STATIC = Path(__file__).parent / "static"
 _CREDENTIAL_ARGS = ("alyx", "base_url", "token", "username")
 _FIXED = ("mode", "target", "sign_off_key", "kind", "content_type", "gui_only", "base_url", "user")
 
 
-def _bundle_source() -> str:
+def _bundle_source(name: str) -> str:
+    """The front end of one widget class: each ships only its own panel and workflow."""
+    bundle = _STATIC / f"{name}.js"
     try:
-        return _BUNDLE.read_text(encoding="utf-8")
+        return bundle.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FileNotFoundError(
-            f"[alyx-qc] The widget's front end is not built ({_BUNDLE} is missing). In a source checkout, "
+            f"[alyx-qc] The widget's front end is not built ({bundle} is missing). In a source checkout, "
             "run `npm ci && npm run build:widget`; an installed alyx-qc wheel always includes it."
         ) from None
 
@@ -47,9 +49,12 @@ def _check_options(cls_name: str, given: Dict[str, Any], allowed: List[str]) -> 
 class _QcWidget(anywidget.AnyWidget):
     """What both widgets share: the synced state, the relay, ``submit`` from Python."""
 
+    _bundle = ""
+    """The front end's file in ``static/``, without ``.js``: set by each widget class."""
+
     @property
     def _esm(self) -> str:  # read by anywidget when the widget is created
-        return _bundle_source()
+        return _bundle_source(self._bundle)
 
     _instance_id = t.Unicode().tag(sync=True)
 
@@ -152,7 +157,7 @@ class _QcWidget(anywidget.AnyWidget):
     """
 
     def __init__(self, *, credentials: Credentials, relay: Optional[Relay] = None, **traits: Any) -> None:
-        _bundle_source()  # fail before anything is shown if the front end is missing
+        _bundle_source(self._bundle)  # fail before anything is shown if the front end is missing
         # Private and not a trait: never synced, never saved with the notebook.
         self.__credentials = credentials
         self.__relay = relay or Relay(credentials)
@@ -262,6 +267,8 @@ class SignOff(_QcWidget):
         alone to type the password (it is exchanged for a token and not kept).
     """
 
+    _bundle = "signoff"
+
     def __init__(
         self,
         eid: str,
@@ -315,6 +322,8 @@ class CriticalNote(_QcWidget):
     alyx, base_url, token, username
         As for :class:`SignOff`.
     """
+
+    _bundle = "critical"
 
     def __init__(
         self,

@@ -1,5 +1,5 @@
-"""The package as it ships: the wheel carries the bundle (and cannot be built without it), the
-bundle is one self-contained module within its size budget, and the versions agree."""
+"""The package as it ships: the wheel carries each widget's bundle (and cannot be built without
+them), each bundle is one self-contained module within its size budget, and the versions agree."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-BUNDLE = REPO / "python" / "alyx_qc" / "static" / "widget.js"
+STATIC = REPO / "python" / "alyx_qc" / "static"
+# One per widget class: SignOff loads signoff.js, CriticalNote critical.js.
+BUNDLES = ("signoff.js", "critical.js")
 # What a notebook downloads for every widget: over this, look for what grew before raising it.
 BUNDLE_BUDGET_BYTES = 150_000
 
@@ -26,7 +28,8 @@ def copy_project(target: Path, with_bundle: bool) -> Path:
     shutil.copytree(REPO / "python" / "alyx_qc", target / "python" / "alyx_qc", ignore=shutil.ignore_patterns("__pycache__", "static"))
     if with_bundle:
         (target / "python" / "alyx_qc" / "static").mkdir()
-        shutil.copy(BUNDLE, target / "python" / "alyx_qc" / "static" / "widget.js")
+        for name in BUNDLES:
+            shutil.copy(STATIC / name, target / "python" / "alyx_qc" / "static" / name)
     return target
 
 
@@ -47,7 +50,8 @@ def test_the_wheel_ships_the_bundle(tmp_path):
     [wheel] = (tmp_path / "dist").glob("alyx_qc-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        assert archive.read("alyx_qc/static/widget.js") == BUNDLE.read_bytes()
+        for name in BUNDLES:
+            assert archive.read(f"alyx_qc/static/{name}") == (STATIC / name).read_bytes()
     assert not any("tests" in name or name.endswith(".ts") for name in names), names
 
 
@@ -56,20 +60,22 @@ def test_a_wheel_without_its_bundle_fails_to_build(tmp_path):
     project = copy_project(tmp_path / "project", with_bundle=False)
     result = build_wheel(project, tmp_path / "dist")
     assert result.returncode != 0
-    assert 'Ensured target "python/alyx_qc/static/widget.js" does not exist' in result.stdout + result.stderr
+    assert 'Ensured target "python/alyx_qc/static/signoff.js" does not exist' in result.stdout + result.stderr
     assert not list(tmp_path.glob("dist/*.whl"))
 
 
-def test_the_bundle_is_one_module_with_no_imports():
-    source = BUNDLE.read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", BUNDLES)
+def test_the_bundle_is_one_module_with_no_imports(name):
+    source = (STATIC / name).read_text(encoding="utf-8")
     assert not re.search(r"^\s*import[\s{*]", source, re.M), "a static import is left in the bundle"
     assert not re.search(r"\bimport\s*\(", source), "a dynamic import is left in the bundle"
     assert re.search(r"export\s*\{\s*\w+ as default\s*\}", source), "the bundle has no default export for anywidget"
 
 
-def test_the_bundle_is_within_its_budget():
-    size = BUNDLE.stat().st_size
-    assert size <= BUNDLE_BUDGET_BYTES, f"widget.js is {size} bytes, over the {BUNDLE_BUDGET_BYTES} budget"
+@pytest.mark.parametrize("name", BUNDLES)
+def test_the_bundle_is_within_its_budget(name):
+    size = (STATIC / name).stat().st_size
+    assert size <= BUNDLE_BUDGET_BYTES, f"{name} is {size} bytes, over the {BUNDLE_BUDGET_BYTES} budget"
 
 
 def test_the_versions_agree():

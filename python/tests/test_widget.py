@@ -122,7 +122,7 @@ def test_unknown_options_fail_with_a_spelling_hint(cls, args, wrong, hint):
 
 
 def test_a_missing_bundle_says_how_to_build_it(monkeypatch, alyx, token, tmp_path):
-    monkeypatch.setattr(_widget, "_BUNDLE", tmp_path / "widget.js")
+    monkeypatch.setattr(_widget, "_STATIC", tmp_path)
     with pytest.raises(FileNotFoundError, match="npm run build:widget"):
         CriticalNote(INSERTION, base_url=alyx.base_url, token=token, username="test_user")
 

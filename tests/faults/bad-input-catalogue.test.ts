@@ -20,7 +20,7 @@ import { runCli } from './run-cli.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const EID = '2ffd3ed5-477e-4153-9af7-7fdad3c6946b';
-const PY_MISSING = ['python/alyx_qc/_widget.py', 'python/alyx_qc/static/widget.js'].filter((file) => !existsSync(path.join(REPO, file)));
+const PY_MISSING = ['python/alyx_qc/_widget.py', 'python/alyx_qc/static/signoff.js'].filter((file) => !existsSync(path.join(REPO, file)));
 const PY_SKIP = PY_MISSING.length > 0 && `the Python package is not built here (${PY_MISSING.join(', ')} missing)`;
 
 /** A catalogue row: what was given, where, and the error it must produce. */

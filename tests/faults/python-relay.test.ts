@@ -14,7 +14,7 @@ import { venvPython } from '../../dev/alyx-server/start.ts';
 import { AlyxFixture, PASSWORD } from '../support/alyx-fixture.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
-const missing = ['python/alyx_qc/_relay.py', 'python/alyx_qc/static/widget.js'].filter((file) => !existsSync(path.join(REPO, file)));
+const missing = ['python/alyx_qc/_relay.py', 'python/alyx_qc/static/signoff.js'].filter((file) => !existsSync(path.join(REPO, file)));
 const skip = missing.length > 0 ? `the Python package is not built here (${missing.join(', ')} missing)` : false;
 
 let alyx: AlyxFixture;

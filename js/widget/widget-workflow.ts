@@ -1,0 +1,43 @@
+/**
+ * What differs between the two widgets: the panel they show, how they load what Alyx holds, how
+ * they write, and how a write asked for from Python is put and reported. Each widget's entry
+ * module passes its own, so each bundle holds only its own panel and workflow.
+ */
+import type { AlyxClient } from '../core/client.ts';
+import type { ReasonChoice } from '../core/reasons.ts';
+import type { CriticalContext, CriticalResult, SignOffContext, SignOffResult } from '../core/workflow-types.ts';
+import type { SubmitMessage } from './relay-messages.ts';
+import type { WidgetConfig } from './widget-state.ts';
+
+export type WidgetContext = SignOffContext | CriticalContext;
+export type WidgetResult = SignOffResult | CriticalResult;
+
+/** The panel element's contract, as the glue uses it (the Observable value contract plus `submit`). */
+export interface WorkflowPanel<C extends WidgetContext, S, R extends WidgetResult> extends HTMLElement {
+  context: C | null;
+  submit: ((submission: S, signal: AbortSignal) => Promise<R>) | undefined;
+  value: ReasonChoice;
+}
+
+/** How a write asked for from Python ended, in words for Python. */
+export interface KernelReport {
+  readonly written: boolean;
+  readonly message: string;
+}
+
+export interface WidgetWorkflow<C extends WidgetContext, S, R extends WidgetResult> {
+  /** What a view is about, e.g. "the sign-off of _ephysChoiceWorld_00 for session <eid>". */
+  label(config: WidgetConfig): string;
+  createPanel(config: WidgetConfig): WorkflowPanel<C, S, R>;
+  load(client: AlyxClient, config: WidgetConfig, signal?: AbortSignal): Promise<C>;
+  /**
+   * Writes a submission. `seenNoteIds`: the notes the reviewer was shown (an overwrite replaces
+   * only those); `undefined` for a write from Python, which saw none.
+   */
+  write(client: AlyxClient, config: WidgetConfig, submission: S, signal: AbortSignal, seenNoteIds: readonly string[] | undefined): Promise<R>;
+  /** Python's `submit(...)` as a panel submission. */
+  fromKernel(message: SubmitMessage, choice: ReasonChoice): S;
+  report(result: R, config: WidgetConfig): KernelReport;
+  /** The reasons Python's reason numbers index, when not all of the kind's. */
+  numberedReasons?(config: WidgetConfig): readonly string[] | undefined;
+}
