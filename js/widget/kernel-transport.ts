@@ -40,19 +40,19 @@ export class RelayError extends AlyxHttpError {
 
 interface Pending {
   readonly request: AlyxRequest;
-  resolve(response: AlyxResponse): void;
-  reject(error: unknown): void;
+  /** Settles the request's promise, once; an Error rejects it. */
+  settle(outcome: AlyxResponse | Error): void;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 function abortError(message: string): Error {
-  // The Transport contract: an abort rejects with an error named AbortError.
-  const error = new Error(message);
+  const error = new Error(`[alyx-qc] ${message}`);
   error.name = 'AbortError';
   return error;
 }
 
+/** Relays the core's requests through the kernel: see the module comment. */
 export class KernelRelay {
   readonly #channel: RelayChannel;
   readonly #timeoutMs: number;
@@ -67,85 +67,60 @@ export class KernelRelay {
     this.#idPrefix = options.idPrefix ?? 'r';
   }
 
-  /** Requests sent and not yet answered (tests, and views showing activity). */
+  /** Requests sent and not yet answered. */
   get pendingCount(): number {
     return this.#pending.size;
   }
 
-  /** The core's transport over this relay. */
+  /** The core's transport: give it to `AlyxClient.login` with `transportAuthenticates`. */
   readonly transport: Transport = (request) => this.#send(request);
 
-  /** Settles the request an answer belongs to; answers to unknown ids (aborted, or another front end's) are ignored. */
+  /** An answer from the kernel; answers to unknown ids (another page, already settled) are ignored. */
   receive(message: AlyxResponseMessage | AlyxRelayErrorMessage): void {
     const pending = this.#pending.get(message.id);
     if (!pending) return;
-    this.#pending.delete(message.id);
-    if (message.type === 'alyx-response') {
-      pending.resolve({ status: message.status, headers: message.headers ?? {}, body: message.body ?? '' });
-      return;
-    }
     const { method, url } = pending.request;
-    if (message.code === 'network' || message.code === 'timeout') {
-      // No answer from Alyx: a plain error, which the client reports (and retries) as a network failure.
-      pending.reject(new Error(`the kernel could not reach Alyx: ${message.message}`));
-    } else {
-      pending.reject(new RelayError(method, url, message.code, message.message));
-    }
+    if (message.type === 'alyx-response') pending.settle({ status: message.status, headers: message.headers ?? {}, body: message.body ?? '' });
+    // The kernel got no answer from Alyx: a network error, which the client may retry.
+    else if (message.code === 'network' || message.code === 'timeout') pending.settle(new Error(`the kernel could not reach Alyx: ${message.message}`));
+    else pending.settle(new RelayError(method, url, message.code, message.message));
   }
 
-  /** Fails every pending request; later requests fail at once (the widget was closed). */
+  /** Rejects every pending request and refuses new ones (the widget was closed). */
   close(reason = 'the widget was closed'): void {
     this.#closed = true;
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const entry of pending) entry.reject(abortError(`[alyx-qc] ${entry.request.method} ${entry.request.url} was cancelled: ${reason}.`));
+    for (const { request, settle } of [...this.#pending.values()]) settle(abortError(`${request.method} ${request.url} was cancelled: ${reason}.`));
   }
 
   #send(request: AlyxRequest): Promise<AlyxResponse> {
-    if (this.#closed) return Promise.reject(abortError('[alyx-qc] The widget was closed; its requests are no longer relayed.'));
-    if (request.signal?.aborted) return Promise.reject(abortError(`[alyx-qc] ${request.method} ${request.url} was aborted before it was sent.`));
+    const { method, url, body, signal } = request;
+    if (this.#closed) return Promise.reject(abortError('The widget was closed; its requests are no longer relayed.'));
+    if (signal?.aborted) return Promise.reject(abortError(`${method} ${url} was aborted before it was sent.`));
     const id = `${this.#idPrefix}-${++this.#nextId}`;
     return new Promise<AlyxResponse>((resolve, reject) => {
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        request.signal?.removeEventListener('abort', onAbort);
-      };
-      const giveUp = (error: Error): void => {
+      const settle = (outcome: AlyxResponse | Error): void => {
         if (!this.#pending.delete(id)) return;
-        cleanup();
-        this.#channel.send({ type: 'alyx-abort', id });
-        reject(error);
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
       };
-      const onAbort = (): void => giveUp(abortError(`[alyx-qc] ${request.method} ${request.url} was aborted.`));
+      // Given up on by the front end: the kernel drops the request (or its late answer).
+      const giveUp = (error: Error): void => {
+        if (this.#pending.has(id)) this.#channel.send({ type: 'alyx-abort', id });
+        settle(error);
+      };
+      const onAbort = (): void => giveUp(abortError(`${method} ${url} was aborted.`));
       const timer = setTimeout(
         () => giveUp(new Error(`the kernel did not answer within ${Math.round(this.#timeoutMs / 1000)} s; it may be busy running a cell, or stopped (restart it and run the cell again)`)),
         this.#timeoutMs,
       );
-      request.signal?.addEventListener('abort', onAbort, { once: true });
-      this.#pending.set(id, {
-        request,
-        resolve: (response) => {
-          cleanup();
-          resolve(response);
-        },
-        reject: (error) => {
-          cleanup();
-          reject(error);
-        },
-      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pending.set(id, { request, settle });
       try {
-        this.#channel.send({
-          type: 'alyx-request',
-          id,
-          method: request.method,
-          url: request.url,
-          ...(request.body === undefined ? {} : { body: request.body }),
-        });
+        this.#channel.send({ type: 'alyx-request', id, method, url, ...(body === undefined ? {} : { body }) });
       } catch (error) {
-        // No kernel connection (closed comm): as the contract says, no response at all.
-        this.#pending.delete(id);
-        cleanup();
-        reject(error);
+        settle(error instanceof Error ? error : new Error(String(error)));
       }
     });
   }
