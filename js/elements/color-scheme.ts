@@ -6,40 +6,50 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 export type ColorScheme = 'light' | 'dark';
 
-/** Nearest `dark`/`light` class on the element or an ancestor, crossing shadow roots (marimo). */
-function classScheme(start: Element): ColorScheme | undefined {
-  for (let node: Node | null = start; node; node = node.parentNode ?? (node as ShadowRoot).host ?? null) {
-    if (node instanceof Element) {
-      if (node.classList.contains('dark')) return 'dark';
-      if (node.classList.contains('light')) return 'light';
-    }
-  }
-  return undefined;
-}
+/**
+ * The hosts' own signals, tested on `<body>` in order, first match wins: JupyterLab
+ * (`body[data-jp-theme-light]`), VS Code (`body.vscode-light`, `.vscode-high-contrast-light`
+ * before the dark ones: a light high-contrast body may carry both), Colab (`html[theme]`).
+ */
+const HOST_SIGNALS: readonly (readonly [string, ColorScheme])[] = [
+  ['[data-jp-theme-light=true]', 'light'],
+  ['[data-jp-theme-light=false]', 'dark'],
+  ['.vscode-light, .vscode-high-contrast-light', 'light'],
+  ['.vscode-dark, .vscode-high-contrast', 'dark'],
+  ['[theme=light] > *', 'light'],
+  ['[theme=dark] > *', 'dark'],
+];
 
 /**
- * The host's scheme, first signal wins: JupyterLab (`body[data-jp-theme-light]`), VS Code
- * (`body.vscode-dark`, `.vscode-high-contrast`, `.vscode-light`), Colab (`html[theme]`), marimo and
- * Tailwind-style pages (`.dark`/`.light`), then the system's `prefers-color-scheme`.
+ * The host's scheme: a host signal above, else the nearest `.dark`/`.light` on the element or an
+ * ancestor, crossing shadow roots (marimo, Tailwind-style pages), else `prefers-color-scheme`.
  */
 export function detectColorScheme(el: Element): ColorScheme {
-  const { body, documentElement } = el.ownerDocument;
-  const jupyter = body?.dataset['jpThemeLight'];
-  if (jupyter) return jupyter === 'false' ? 'dark' : 'light';
-  const vscode = body?.classList;
-  if (vscode?.contains('vscode-light') || vscode?.contains('vscode-high-contrast-light')) return 'light';
-  if (vscode?.contains('vscode-dark') || vscode?.contains('vscode-high-contrast')) return 'dark';
-  const colab = documentElement.getAttribute('theme');
-  if (colab === 'dark' || colab === 'light') return colab;
-  return classScheme(el) ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+  const body = el.ownerDocument.body;
+  const signal = body && HOST_SIGNALS.find(([selector]) => body.matches(selector));
+  if (signal) return signal[1];
+  for (let node: Element | undefined = el; node; node = (node.getRootNode() as ShadowRoot).host) {
+    const marked = node.closest('.dark, .light');
+    if (marked) return marked.classList.contains('dark') ? 'dark' : 'light';
+  }
+  return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
-// One observer for every connected element: hosts switch themes at run time (JupyterLab's theme
-// menu, VS Code's theme picker), and each element re-renders with the new scheme.
+// Every connected element, re-rendered when the host switches theme at run time (JupyterLab's
+// theme menu, VS Code's theme picker). One observer and one media listener for the page, made
+// with the first element and kept: they cost nothing once the set is empty.
 const hosts = new Set<ReactiveControllerHost>();
-let observer: MutationObserver | undefined;
-let media: MediaQueryList | undefined;
-const refresh = (): void => hosts.forEach((host) => host.requestUpdate());
+let watching = false;
+
+function watch(doc: Document): void {
+  const refresh = (): void => hosts.forEach((host) => host.requestUpdate());
+  const observer = new MutationObserver(refresh);
+  const options = { attributeFilter: ['class', 'theme', 'data-jp-theme-light'] };
+  observer.observe(doc.documentElement, options);
+  if (doc.body) observer.observe(doc.body, options);
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', refresh);
+  watching = true;
+}
 
 /** Re-renders its host when the page's colour scheme may have changed; read `scheme` in `render`. */
 export class ColorSchemeController implements ReactiveController {
@@ -53,22 +63,10 @@ export class ColorSchemeController implements ReactiveController {
 
   hostConnected(): void {
     hosts.add(this.host);
-    if (observer) return;
-    const doc = this.host.ownerDocument;
-    observer = new MutationObserver(refresh);
-    const attributeFilter = ['class', 'theme', 'data-jp-theme-light'];
-    observer.observe(doc.documentElement, { attributes: true, attributeFilter });
-    if (doc.body) observer.observe(doc.body, { attributes: true, attributeFilter });
-    media = matchMedia('(prefers-color-scheme: dark)');
-    media.addEventListener('change', refresh);
+    if (!watching) watch(this.host.ownerDocument);
   }
 
   hostDisconnected(): void {
     hosts.delete(this.host);
-    if (hosts.size > 0) return;
-    observer?.disconnect();
-    media?.removeEventListener('change', refresh);
-    observer = undefined;
-    media = undefined;
   }
 }
