@@ -1,10 +1,11 @@
-import { html, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
+import { html, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { AlyxNote } from '../core/alyx-types.ts';
-import { NOTE_KINDS, type CriticalKind } from '../core/note-kinds.ts';
+import type { CriticalKind } from '../core/note-kinds.ts';
 import { criticalNoteText } from '../core/note-text.ts';
+import { getNoteKind } from '../core/reasons.ts';
 import type { CriticalContext, CriticalResult, CriticalSubmission } from '../core/workflow-types.ts';
 import { defineElement } from './define.ts';
-import { renderNote } from './note-view.ts';
+import { renderNote, renderNotes } from './note-view.ts';
 import './overwrite-dialog.ts';
 import { QcPanel } from './qc-panel.ts';
 import { errorMessage } from './submission.ts';
@@ -23,7 +24,7 @@ import { errorMessage } from './submission.ts';
  * @fires alyx-qc-written - The note was written; `detail` is the CriticalResult.
  * @fires alyx-qc-failed - `submit` threw; `detail` is `{error, message}`. Every choice is kept.
  */
-export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalSubmission, CriticalResult> {
+export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalKind, CriticalSubmission, CriticalResult> {
   static override properties: PropertyDeclarations = {
     guiOnly: { type: Boolean, attribute: 'gui-only' },
     confirming: { state: true },
@@ -34,48 +35,42 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalSubmissi
   /** The notes the open overwrite dialog asks about; `null` while it is closed. */
   declare protected confirming: readonly AlyxNote[] | null;
 
+  protected override readonly waiting = 'Nothing to mark yet.';
+
   constructor() {
     super();
     this.guiOnly = false;
     this.confirming = null;
   }
 
-  protected override render(): unknown {
-    const context = this.context;
-    if (!context) return this.message(html`<p class="muted">Nothing to mark yet.</p>`);
-    const kind = NOTE_KINDS[context.kind] as CriticalKind | undefined;
-    if (kind?.family !== 'critical') {
-      return this.message(html`<p class="notice error" role="alert">
-        [alyx-qc] "${context.kind}" is not a critical note kind: use critical-session or critical-insertion.
-      </p>`);
-    }
+  protected override kindOf(id: string): CriticalKind {
+    const kind = getNoteKind(id);
+    if (kind.family !== 'critical') throw new TypeError(`"${id}" is not a critical note kind: use critical-session or critical-insertion.`);
+    return kind;
+  }
+
+  protected override renderPanel(context: CriticalContext, kind: CriticalKind): TemplateResult {
     const object = kind.contentType === 'session' ? 'session' : 'insertion';
     const notes = context.existingNotes;
-    let text: string;
+    let text = '';
     let textError = '';
     try {
       text = criticalNoteText(kind, this.value);
     } catch (error) {
-      text = '';
       textError = errorMessage(error);
     }
-    return this.shell(html`<header>
+    const replaces = `Submitting ${this.guiOnly ? 'replaces' : 'asks before replacing'} ${notes.length === 1 ? 'it' : 'them'}.`;
+    return html`<header>
         <h2 id="title">Mark ${object} as CRITICAL</h2>
         <p class="muted">${object === 'session' ? 'Session' : 'Probe insertion'} <code>${context.uuid}</code>, noted as ${context.user}</p>
       </header>
-      ${this.renderChecklist(kind.id, this.submission.pending, true, this.guiOnly ? kind.guiReasons : undefined)}
-      ${notes.length
-        ? html`<section aria-labelledby="existing">
-            <h3 id="existing">Existing critical note${notes.length === 1 ? '' : 's'} (${notes.length})</h3>
-            ${notes.map(renderNote)}
-            <p class="muted">${this.guiOnly ? 'Submitting replaces' : 'Submitting asks before replacing'} ${notes.length === 1 ? 'it' : 'them'}.</p>
-          </section>`
-        : nothing}
+      ${this.renderChecklist(kind.id, this.state.status === 'pending', true, this.guiOnly ? kind.guiReasons : undefined)}
+      ${renderNotes('critical note', notes, html`<p class="muted">${replaces}</p>`)}
       <details>
         <summary>Preview of the note text</summary>
         ${textError ? html`<p class="notice error">${textError}</p>` : html`<pre>${text}</pre>`}
       </details>
-      ${this.#renderActions()}
+      ${this.renderActions('Mark as critical', 'danger', 'Writing the note to Alyx\u2026', 'Not written')}
       <alyx-qc-overwrite-dialog
         .open=${this.confirming !== null}
         .notes=${this.confirming ?? []}
@@ -84,7 +79,7 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalSubmissi
         .what=${`this ${object} as critical`}
         @alyx-qc-confirm=${this.#onConfirm}
         @alyx-qc-cancel=${this.#onCancel}
-      ></alyx-qc-overwrite-dialog>`);
+      ></alyx-qc-overwrite-dialog>`;
   }
 
   protected override canSubmit(): boolean {
@@ -96,38 +91,20 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalSubmissi
     if (result.status === 'needs-confirmation') this.confirming = result.existingNotes;
   }
 
-  /**
-   * The status line for each state, and the note that now stands under it. One template for
-   * every state, so the button is never re-created (it keeps keyboard focus through a write).
-   */
-  #renderActions(): TemplateResult {
-    const state = this.submission.state;
-    let message = '';
-    let after: unknown = nothing;
-    let retry: (() => void) | undefined;
-    if (state.status === 'idle') message = this.notice;
-    if (state.status === 'pending') message = 'Writing the note to Alyx\u2026';
-    if (state.status === 'failed') {
-      message = `Not written: ${state.message}`;
-      retry = () => this.#send(state.submission.overwrite);
-    }
-    if (state.status === 'complete') {
-      const { result } = state;
-      if (result.status === 'written') {
+  protected override describe(result: CriticalResult): [string, unknown] {
+    switch (result.status) {
+      case 'written': {
         const deleted = result.deletedNoteIds.length;
         const older = deleted ? `, ${deleted} older note${deleted === 1 ? '' : 's'} deleted` : '';
-        message = `Marked as critical: note ${result.note.id} written${older}.`;
-        after = renderNote(result.note);
-      } else if (result.status === 'superseded') {
-        message = 'Not written: another reviewer\u2019s critical note landed first, so yours was withdrawn.';
-        after = renderNote(result.note);
-      } else if (result.status === 'dry-run') {
-        message = `Dry run, nothing written: it would send ${result.requests.length} requests.`;
-      } else {
-        message = 'Nothing written yet: another critical note appeared meanwhile. Confirm to replace it.';
+        return [`Marked as critical: note ${result.note.id} written${older}.`, renderNote(result.note)];
       }
+      case 'superseded':
+        return ['Not written: another reviewer\u2019s critical note landed first, so yours was withdrawn.', renderNote(result.note)];
+      case 'dry-run':
+        return [`Dry run, nothing written: it would send ${result.requests.length} requests.`, null];
+      default:
+        return ['Nothing written yet: another critical note appeared meanwhile. Confirm to replace it.', null];
     }
-    return html`${this.renderActions('Mark as critical', 'danger', message, retry)}${after}`;
   }
 
   protected override onSubmit(): void {
@@ -137,22 +114,30 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalSubmissi
     else this.#send(this.guiOnly);
   }
 
+  /** Retry keeps what the reviewer already confirmed: it does not ask again. */
+  protected override retry(failed: CriticalSubmission): void {
+    this.#send(failed.overwrite);
+  }
+
   #send(overwrite: boolean): void {
-    if (this.checkChoice()) this.run({ choice: this.value, overwrite });
+    if (this.checkChoice()) void this.run({ choice: this.value, overwrite });
   }
 
   #onConfirm(): void {
-    this.confirming = null;
-    this.submission.reset();
-    this.focusSubmit();
+    this.#closeDialog();
     this.#send(true);
   }
 
   #onCancel(): void {
-    this.confirming = null;
-    this.submission.reset();
+    this.#closeDialog();
     this.notice = 'Cancelled: nothing was written.';
-    this.focusSubmit();
+  }
+
+  /** The dialog closed: the submit button is available again and takes focus back. */
+  #closeDialog(): void {
+    this.confirming = null;
+    this.reset();
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.actions > button')?.focus());
   }
 }
 

@@ -16,6 +16,14 @@ export function emit<T>(host: EventTarget, type: string, detail?: T): void {
   host.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
 }
 
+/**
+ * Stops an event where it is: native `input` events are composed and would leave the shadow root
+ * as if the element's value had changed; the elements dispatch their own.
+ */
+export function stop(event: Event): void {
+  event.stopPropagation();
+}
+
 declare global {
   interface HTMLElementEventMap {
     'alyx-qc-written': CustomEvent<SignOffResult | CriticalResult>;

@@ -1,10 +1,10 @@
 /**
- * How an existing Alyx note looks in every element. Everything from Alyx (user names, note text,
+ * How existing Alyx notes look in every element. Everything from Alyx (user names, note text,
  * reasons) goes through Lit text bindings, which never parse HTML: a note holding
  * `<img onerror=...>` shows those characters and runs nothing.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { AlyxNote, SignOffEntry } from '../core/alyx-types.ts';
+import type { AlyxNote } from '../core/alyx-types.ts';
 import { OTHER } from '../core/note-kinds.ts';
 import { summariseNoteText } from '../core/note-text.ts';
 
@@ -14,19 +14,19 @@ export function formatDateTime(value: string): string {
   return match ? `${match[1]} ${match[2]}` : value;
 }
 
-/** The reasons of a note's text, or the text itself when it is not a QC note in JSON. */
+/** The reasons of a note's text (the "Other" text beside "Other"), or the text itself when it is not a QC note in JSON. */
 export function renderNoteText(text: string): TemplateResult {
   const summary = summariseNoteText(text);
   if (summary.plainText !== null) return html`<p class="plain">${summary.plainText}</p>`;
   if (summary.entries.length === 0) return html`<p class="muted">No reasons recorded.</p>`;
-  return html`${summary.entries.map(
-    ({ key, reasons, other }) => html`${key ? html`<p class="muted">${key}</p>` : nothing}
+  return html`${summary.entries.map(({ key, reasons, other }) => {
+    const items = reasons.map((reason) => (reason === OTHER && other ? `${OTHER}: ${other}` : reason));
+    if (other && !reasons.includes(OTHER)) items.push(`${OTHER}: ${other}`);
+    return html`${key ? html`<p class="muted">${key}</p>` : nothing}
       <ul>
-        ${reasons.map((reason) => html`<li>${reason === OTHER && other ? `${OTHER}: ${other}` : reason}</li>`)}
-        ${other && !reasons.includes(OTHER) ? html`<li>${OTHER}: ${other}</li>` : nothing}
-        ${reasons.length === 0 && !other ? html`<li class="muted">no reasons selected</li>` : nothing}
-      </ul>`,
-  )}`;
+        ${items.length ? items.map((item) => html`<li>${item}</li>`) : html`<li class="muted">no reasons selected</li>`}
+      </ul>`;
+  })}`;
 }
 
 /** One existing note: who wrote it, when, and what it says. */
@@ -40,8 +40,13 @@ export function renderNote(note: AlyxNote): TemplateResult {
   </div>`;
 }
 
-/** The session's `sign_off_checklist` entry for a key, in words. */
-export function describeChecklistEntry(entry: SignOffEntry | null | undefined): string {
-  if (entry) return `Signed off by ${entry.user} on ${entry.date}.`;
-  return entry === null ? 'Not signed off yet.' : 'Not in the session\u2019s sign-off checklist yet.';
+/** The notes Alyx holds already, under a heading that counts them ("Existing critical notes (2)"); nothing without notes. */
+export function renderNotes(what: string, notes: readonly AlyxNote[], after?: unknown): TemplateResult | typeof nothing {
+  const count = notes.length;
+  return count
+    ? html`<section aria-labelledby="existing">
+        <h3 id="existing">Existing ${what}${count === 1 ? '' : 's'} (${count})</h3>
+        ${notes.map(renderNote)} ${after}
+      </section>`
+    : nothing;
 }

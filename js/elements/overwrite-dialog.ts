@@ -1,10 +1,10 @@
-import { css, html, LitElement, type PropertyValues, type PropertyDeclarations } from 'lit';
+import { html, LitElement, type PropertyValues, type PropertyDeclarations } from 'lit';
 import type { AlyxNote } from '../core/alyx-types.ts';
 import { ColorSchemeController } from './color-scheme.ts';
 import { defineElement } from './define.ts';
-import { renderNote, renderNoteText } from './note-view.ts';
+import { renderNotes, renderNoteText } from './note-view.ts';
 import { stopKeyPropagation } from './stop-key-propagation.ts';
-import { theme } from './theme.ts';
+import { panelStyles, theme } from './theme.ts';
 
 /**
  * Asks before existing notes are replaced: how many there are, who wrote them, when and why,
@@ -24,42 +24,7 @@ export class OverwriteDialog extends LitElement {
     what: { type: String },
   };
 
-  static override styles = [
-    theme,
-    css`
-      dialog {
-        box-sizing: border-box;
-        max-width: min(720px, calc(100vw - 32px));
-        padding: 12px 16px;
-        background: var(--aq-bg);
-        border: 1px solid var(--aq-line2);
-        border-radius: 4px;
-        box-shadow: var(--jp-elevation-z8, 0 6px 24px rgb(0 0 0 / 0.35));
-      }
-      dialog::backdrop {
-        background: var(--jp-dialog-background, rgb(0 0 0 / 0.4));
-      }
-      h2 {
-        margin: 0 0 4px;
-        font-size: 1.15em;
-      }
-      h3 {
-        margin: 0 0 2px;
-        font-size: 1em;
-      }
-      .columns {
-        display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
-        gap: 8px 16px;
-        margin: 10px 0;
-      }
-      .actions {
-        display: flex;
-        justify-content: flex-end;
-        gap: 8px;
-      }
-    `,
-  ];
+  static override styles = [theme, panelStyles];
 
   /** Shows the dialog (modal) when true. */
   declare open: boolean;
@@ -87,18 +52,16 @@ export class OverwriteDialog extends LitElement {
   protected override render(): unknown {
     const count = this.notes.length;
     const plural = count === 1 ? '' : 's';
+    const them = count === 1 ? 'note' : `${count} notes`;
     const authors = [...new Set(this.notes.map((note) => note.user))].join(', ');
     return html`<dialog class="root ${this.#scheme.scheme}" aria-labelledby="title" aria-describedby="summary" @close=${this.#onClose}>
       <h2 id="title">Replace ${count} existing note${plural}?</h2>
       <p id="summary">
         ${authors || 'Someone'} already marked ${this.what}. Confirming writes your note, then deletes the
-        ${count === 1 ? 'note' : `${count} notes`} below.
+        ${them} below.
       </p>
       <div class="columns">
-        <section aria-labelledby="existing">
-          <h3 id="existing">Existing note${plural} (${count})</h3>
-          ${this.notes.map(renderNote)}
-        </section>
+        ${renderNotes('note', this.notes)}
         <section aria-labelledby="new">
           <h3 id="new">Will be written${this.user ? html` by <strong>${this.user}</strong>` : ''}</h3>
           <div class="note">${renderNoteText(this.text)}</div>
@@ -107,7 +70,7 @@ export class OverwriteDialog extends LitElement {
       </div>
       <div class="actions">
         <button autofocus @click=${() => this.#finish('cancel')}>Cancel</button>
-        <button class="danger" @click=${() => this.#finish('confirm')}>Replace ${count === 1 ? 'note' : `${count} notes`}</button>
+        <button class="danger" @click=${() => this.#finish('confirm')}>Replace ${them}</button>
       </div>
     </dialog>`;
   }

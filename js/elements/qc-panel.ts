@@ -1,25 +1,26 @@
-import { html, LitElement, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
+import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { NoteKindId } from '../core/note-kinds.ts';
 import type { ReasonChoice } from '../core/reasons.ts';
 import { ColorSchemeController } from './color-scheme.ts';
-import { emit } from './events.ts';
-import './reason-checklist.ts';
+import { emit, type FailedDetail, type ReasonChoiceEvent } from './events.ts';
+import { NO_CHOICE } from './reason-checklist.ts';
 import { stopKeyPropagation } from './stop-key-propagation.ts';
-import { SubmissionController, type SubmitFunction } from './submission.ts';
+import { errorMessage, type SubmissionState, type SubmitFunction } from './submission.ts';
 import { panelStyles, theme } from './theme.ts';
 
-export const NO_CHOICE: ReasonChoice = { reasons: [], other: null };
-
 /**
- * What the two panels share: `context`, `submit` and `value` properties, the checklist wiring
- * (its events re-dispatched from the panel, so `value` is the panel's), the submission state,
- * the submit button and the status line. Not registered as an element itself.
+ * What the two panels share: `context`, `submit` and `value` properties, the card with its
+ * empty and bad-context states, the checklist wiring, the submission and its status line.
+ * Not registered as an element itself.
+ *
+ * @typeParam C - the context; K - its note kind; S - a submission; R - the workflow's result.
  */
-export abstract class QcPanel<C, S, R extends { readonly status: string }> extends LitElement {
+export abstract class QcPanel<C extends { readonly kind: string }, K, S, R extends { readonly status: string }> extends LitElement {
   static override properties: PropertyDeclarations = {
     context: { attribute: false },
     submit: { attribute: false },
     value: { attribute: false },
+    state: { state: true },
     notice: { state: true },
   };
 
@@ -31,19 +32,44 @@ export abstract class QcPanel<C, S, R extends { readonly status: string }> exten
   declare submit: SubmitFunction<S, R> | undefined;
   /** The reviewer's reasons and "Other" text. */
   declare value: ReasonChoice;
+  /** The submission: idle → pending → complete or failed. One at a time, so a double click writes once. */
+  declare protected state: SubmissionState<S, R>;
   /** A message for the idle state (e.g. after a cancel). */
   declare protected notice: string;
 
-  protected readonly scheme = new ColorSchemeController(this);
-  protected readonly submission = new SubmissionController<S, R>(this, (result) => this.completed(result));
+  /** Shown while there is no context. */
+  protected abstract readonly waiting: string;
+  readonly #scheme = new ColorSchemeController(this);
 
   constructor() {
     super();
     this.context = null;
     this.submit = undefined;
     this.value = NO_CHOICE;
+    this.state = { status: 'idle' };
     this.notice = '';
     stopKeyPropagation(this);
+  }
+
+  /** The context's note kind, or an error saying what to use instead. */
+  protected abstract kindOf(kind: string): K;
+  /** The inside of the card, for a context of a valid kind. */
+  protected abstract renderPanel(context: C, kind: K): unknown;
+  /** The status line after `submit` resolved, and what to show under it. */
+  protected abstract describe(result: R): [string, unknown];
+  protected abstract onSubmit(): void;
+
+  protected override render(): unknown {
+    const { context } = this;
+    const root = `root panel ${this.#scheme.scheme}`;
+    if (!context) return html`<div class=${root}><p class="muted">${this.waiting}</p></div>`;
+    let kind: K;
+    try {
+      kind = this.kindOf(context.kind);
+    } catch (error) {
+      return html`<div class=${root}><p class="notice error" role="alert">[alyx-qc] ${errorMessage(error)}</p></div>`;
+    }
+    return html`<section class=${root} aria-labelledby="title">${this.renderPanel(context, kind)}</section>`;
   }
 
   /** Called after `submit` resolved (whatever the result's status). */
@@ -51,8 +77,8 @@ export abstract class QcPanel<C, S, R extends { readonly status: string }> exten
 
   /** Whether a click on the submit button may start a submission now. */
   protected canSubmit(): boolean {
-    const { status } = this.submission.state;
-    return this.context !== null && status !== 'pending' && status !== 'complete';
+    const { status } = this.state;
+    return status !== 'pending' && status !== 'complete';
   }
 
   /** Checks the choice; on failure the checklist says why and takes focus. */
@@ -60,26 +86,43 @@ export abstract class QcPanel<C, S, R extends { readonly status: string }> exten
     return this.renderRoot.querySelector('alyx-qc-reason-checklist')?.reportValidity() ?? false;
   }
 
-  /** Puts focus back on the submit button (after the overwrite dialog closes). */
-  protected focusSubmit(): void {
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.actions > button')?.focus());
+  /** What Retry does after a failure: submit the current choice again. */
+  protected retry(_failed: S): void {
+    this.onSubmit();
   }
 
-  protected run(submission: S): void {
+  /** Back to idle unless a submission is in flight (a new choice after a result, a cancel). */
+  protected reset(): void {
+    if (this.state.status !== 'pending') this.state = { status: 'idle' };
+  }
+
+  protected async run(submission: S): Promise<void> {
+    if (this.state.status === 'pending') return;
     this.notice = '';
-    void this.submission.run(this.submit, submission);
+    this.state = { status: 'pending', submission };
+    try {
+      if (typeof this.submit !== 'function') {
+        throw new TypeError('This panel has no submit function: set its `submit` property to the workflow to call.');
+      }
+      // A signal per submission, as the contract asks. It is never aborted: a write in flight
+      // when the element leaves the page (a notebook re-rendering its outputs) must finish, or
+      // Alyx could be left half-written; the result then simply lands in a detached element.
+      const result = await this.submit(submission, new AbortController().signal);
+      this.state = { status: 'complete', submission, result };
+      if (result.status === 'written') emit(this, 'alyx-qc-written', result);
+      this.completed(result);
+    } catch (error) {
+      console.error('[alyx-qc] submission failed:', error);
+      const message = errorMessage(error);
+      this.state = { status: 'failed', submission, message };
+      emit<FailedDetail>(this, 'alyx-qc-failed', { error, message });
+    }
   }
 
-  /** The outer card around `body` (a section named by its `#title` heading), in the host's colour scheme. */
-  protected shell(body: unknown): TemplateResult {
-    return html`<section class="root panel ${this.scheme.scheme}" aria-labelledby="title">${body}</section>`;
-  }
-
-  /** The card with only a message: nothing to act on yet, or a context that cannot work. */
-  protected message(body: unknown): TemplateResult {
-    return html`<div class="root panel ${this.scheme.scheme}">${body}</div>`;
-  }
-
+  /**
+   * The checklist. Its `input` and `change` events are composed: they leave this shadow root as
+   * the panel's own (retargeted to it), after `value` is updated here.
+   */
   protected renderChecklist(kind: NoteKindId, disabled: boolean, required: boolean, reasons?: readonly string[]): TemplateResult {
     return html`<alyx-qc-reason-checklist
       .kind=${kind}
@@ -87,40 +130,37 @@ export abstract class QcPanel<C, S, R extends { readonly status: string }> exten
       .value=${this.value}
       ?disabled=${disabled}
       ?required=${required}
-      @input=${this.onChoice}
-      @change=${this.onChoiceChange}
+      @input=${this.#onChoice}
     ></alyx-qc-reason-checklist>`;
   }
 
   /**
-   * The submit button and the status line. The button stays focusable while unavailable
-   * (`aria-disabled`, not `disabled`), so keyboard focus is not lost while a write is in flight.
+   * The submit button, the status line for each state and what a result adds under it. One
+   * template for every state, so the button is never re-created (it keeps keyboard focus through
+   * a write), and it stays focusable while unavailable (`aria-disabled`, not `disabled`).
    */
-  protected renderActions(label: string, className: string, message: unknown, onRetry?: () => void): TemplateResult {
-    const pending = this.submission.pending;
+  protected renderActions(label: string, className: string, pending: string, failed: string): TemplateResult {
+    const { state } = this;
+    let message: unknown = this.notice;
+    let after: unknown = nothing;
+    if (state.status === 'pending') message = html`<span class="spinner" aria-hidden="true"></span>${pending}`;
+    if (state.status === 'failed') message = `${failed}: ${state.message}`;
+    if (state.status === 'complete') [message, after] = this.describe(state.result);
     return html`<div class="actions">
-      <button class=${className} aria-disabled=${this.canSubmit() ? 'false' : 'true'} @click=${this.onSubmit}>${label}</button>
-      <div role="status" aria-live="polite">${pending ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${message}</div>
-      ${onRetry ? html`<button @click=${onRetry}>Retry</button>` : nothing}
-    </div>`;
-  }
-
-  protected abstract onSubmit(): void;
-
-  protected onChoice(event: Event): void {
-    event.stopPropagation();
-    this.value = (event.target as HTMLElementTagNameMap['alyx-qc-reason-checklist']).value;
-    this.choiceChanged();
-    emit(this, 'input', this.value);
-  }
-
-  protected onChoiceChange(event: Event): void {
-    event.stopPropagation();
-    emit(this, 'change', this.value);
+        <button class=${className} aria-disabled=${this.canSubmit() ? 'false' : 'true'} @click=${this.onSubmit}>${label}</button>
+        <div role="status" aria-live="polite">${message}</div>
+        ${state.status === 'failed' ? html`<button @click=${() => this.retry(state.submission)}>Retry</button>` : nothing}
+      </div>
+      ${after}`;
   }
 
   /** A new choice after a result makes the button available again. */
   protected choiceChanged(): void {
-    if (this.submission.state.status === 'complete') this.submission.reset();
+    if (this.state.status === 'complete') this.reset();
+  }
+
+  #onChoice(event: ReasonChoiceEvent): void {
+    this.value = event.detail;
+    this.choiceChanged();
   }
 }

@@ -1,13 +1,14 @@
-import { css, html, LitElement, nothing, type PropertyValues, type PropertyDeclarations } from 'lit';
-import { NOTE_KINDS, OTHER, type NoteKind, type NoteKindId } from '../core/note-kinds.ts';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { OTHER, type NoteKind, type NoteKindId } from '../core/note-kinds.ts';
 import { getNoteKind, validateChoice, type ReasonChoice } from '../core/reasons.ts';
 import { ColorSchemeController } from './color-scheme.ts';
 import { defineElement } from './define.ts';
-import { emit } from './events.ts';
+import { emit, stop } from './events.ts';
 import { stopKeyPropagation } from './stop-key-propagation.ts';
-import { theme } from './theme.ts';
+import { errorMessage } from './submission.ts';
+import { panelStyles, theme } from './theme.ts';
 
-const NO_CHOICE: ReasonChoice = { reasons: [], other: null };
+export const NO_CHOICE: ReasonChoice = { reasons: [], other: null };
 
 /**
  * A note kind's reasons as checkboxes, in the kind's order with "Other" last. Choosing "Other"
@@ -27,62 +28,10 @@ export class ReasonChecklist extends LitElement {
     disabled: { type: Boolean, reflect: true },
     required: { type: Boolean },
     legend: { type: String },
-    _showErrors: { state: true },
+    showErrors: { state: true },
   };
 
-  static override styles = [
-    theme,
-    css`
-      fieldset {
-        margin: 0;
-        padding: 4px 10px 8px;
-        border: 1px solid var(--aq-line);
-        border-radius: var(--aq-radius);
-        background: var(--aq-bg);
-        min-width: 0;
-      }
-      legend {
-        padding: 0 4px;
-        font-weight: 600;
-      }
-      label {
-        display: flex;
-        gap: 6px;
-        align-items: flex-start;
-        padding: 2px 0;
-      }
-      input {
-        margin: 2px 0 0;
-        accent-color: var(--aq-brand);
-      }
-      fieldset:disabled {
-        opacity: 0.6;
-      }
-      .other {
-        display: block;
-        margin: 2px 0 0 19px;
-      }
-      textarea {
-        display: block;
-        box-sizing: border-box;
-        width: 100%;
-        margin-top: 2px;
-        padding: 4px 6px;
-        font: inherit;
-        color: inherit;
-        background: var(--aq-bg);
-        border: 1px solid var(--aq-line2);
-        border-radius: var(--aq-radius);
-        resize: vertical;
-      }
-      [aria-invalid='true'] {
-        border-color: var(--aq-error);
-      }
-      .error {
-        margin-top: 4px;
-      }
-    `,
-  ];
+  static override styles = [theme, panelStyles];
 
   /** The note kind whose reasons are offered, e.g. `critical-insertion` or `signoff-task`. */
   declare kind: NoteKindId | undefined;
@@ -96,7 +45,8 @@ export class ReasonChecklist extends LitElement {
   declare required: boolean;
   /** The fieldset's legend; defaults to the kind's prompt question. */
   declare legend: string | undefined;
-  declare private _showErrors: boolean;
+  /** Whether `reportValidity` found the choice incomplete: the reason shows until it is fixed. */
+  declare private showErrors: boolean;
 
   /** The "Other" text as typed, kept while "Other" is unticked so ticking it again restores it. */
   #draft = '';
@@ -112,26 +62,19 @@ export class ReasonChecklist extends LitElement {
     this.disabled = false;
     this.required = false;
     this.legend = undefined;
-    this._showErrors = false;
+    this.showErrors = false;
     stopKeyPropagation(this);
   }
 
-  /** The kind's reasons on offer, in order. */
-  get options(): readonly string[] {
-    const kind = this.#kind();
-    return kind ? (this.reasons ?? kind.reasons) : [];
-  }
-
-  /** Why the choice cannot be submitted, or `''` when it can. */
+  /** Why the choice cannot be submitted (the kind is unknown, a reason or the "Other" text is missing), or `''` when it can. */
   get validationMessage(): string {
-    const kind = this.#kind();
-    if (!kind) return this.#kindError();
-    if (this.required && this.value.reasons.length === 0) return 'Choose at least one reason.';
     try {
-      validateChoice(kind, this.value, this.options);
+      const kind = getNoteKind(String(this.kind));
+      if (this.required && this.value.reasons.length === 0) return 'Choose at least one reason.';
+      validateChoice(kind, this.value, this.reasons ?? kind.reasons);
       return '';
     } catch (error) {
-      return error instanceof Error ? error.message : String(error);
+      return errorMessage(error);
     }
   }
 
@@ -143,7 +86,7 @@ export class ReasonChecklist extends LitElement {
   /** Like `checkValidity`, and on failure shows why and moves focus to what needs fixing. */
   reportValidity(): boolean {
     const valid = this.checkValidity();
-    this._showErrors = !valid;
+    this.showErrors = !valid;
     if (!valid) {
       void this.updateComplete.then(() => {
         const target = this.renderRoot.querySelector<HTMLElement>('textarea') ?? this.renderRoot.querySelector('input');
@@ -158,17 +101,23 @@ export class ReasonChecklist extends LitElement {
   }
 
   protected override render(): unknown {
-    const kind = this.#kind();
     const root = `root ${this.#scheme.scheme}`;
-    if (!kind) return html`<p class="${root} notice error" role="alert">${this.#kindError()}</p>`;
+    let kind: NoteKind;
+    try {
+      kind = getNoteKind(String(this.kind));
+    } catch (error) {
+      return html`<p class="${root} notice error" role="alert">[alyx-qc] ${errorMessage(error)}</p>`;
+    }
+    const options = this.reasons ?? kind.reasons;
     const chosen = new Set(this.value.reasons);
-    const message = this._showErrors ? this.validationMessage : '';
-    const otherInvalid = message !== '' && chosen.has(OTHER);
-    return html`<fieldset class=${root} ?disabled=${this.disabled} aria-describedby=${message ? 'error' : nothing}>
+    const message = this.showErrors ? this.validationMessage : '';
+    const describedBy = message ? 'error' : nothing;
+    // Native `input` events are stopped at the fieldset: the element dispatches its own.
+    return html`<fieldset class=${root} ?disabled=${this.disabled} aria-describedby=${describedBy} @input=${stop}>
       <legend>${this.legend ?? kind.promptHeader.replace(/:$/, '')}</legend>
-      ${this.options.map(
-        (reason, index) => html`<label>
-            <input type="checkbox" .checked=${chosen.has(reason)} data-index=${index} @input=${stop} @change=${this.#onToggle} />
+      ${options.map(
+        (reason) => html`<label>
+            <input type="checkbox" .checked=${chosen.has(reason)} @change=${(event: Event) => this.#toggle(options, reason, event)} />
             <span>${reason}</span>
           </label>
           ${reason === OTHER && chosen.has(OTHER)
@@ -178,8 +127,8 @@ export class ReasonChecklist extends LitElement {
                   rows="2"
                   required
                   .value=${this.#draft}
-                  aria-invalid=${otherInvalid ? 'true' : 'false'}
-                  aria-describedby=${otherInvalid ? 'error' : nothing}
+                  aria-invalid=${message ? 'true' : 'false'}
+                  aria-describedby=${describedBy}
                   @input=${this.#onText}
                   @change=${this.#onTextCommit}
                 ></textarea>
@@ -190,49 +139,29 @@ export class ReasonChecklist extends LitElement {
     </fieldset>`;
   }
 
-  #kind(): NoteKind | undefined {
-    return this.kind && Object.hasOwn(NOTE_KINDS, this.kind) ? NOTE_KINDS[this.kind] : undefined;
-  }
-
-  #kindError(): string {
-    try {
-      getNoteKind(String(this.kind ?? ''));
-      return '';
-    } catch (error) {
-      return `[alyx-qc] ${error instanceof Error ? error.message : String(error)}`;
-    }
-  }
-
-  #onToggle(event: Event): void {
-    event.stopPropagation();
-    const box = event.target as HTMLInputElement;
-    const toggled = this.options[Number(box.dataset['index'])];
+  #toggle(options: readonly string[], reason: string, event: Event): void {
     const chosen = new Set(this.value.reasons);
-    const reasons = this.options.filter((reason) => (reason === toggled ? box.checked : chosen.has(reason)));
-    this.#commit(reasons, ['input', 'change']);
-  }
-
-  #onText(event: Event): void {
-    event.stopPropagation();
-    this.#draft = (event.target as HTMLTextAreaElement).value;
-    this.#commit(this.value.reasons, ['input']);
-  }
-
-  #onTextCommit(event: Event): void {
-    event.stopPropagation();
+    if ((event.target as HTMLInputElement).checked) chosen.add(reason);
+    else chosen.delete(reason);
+    this.#commit(options.filter((option) => chosen.has(option)));
     emit(this, 'change', this.value);
   }
 
-  #commit(reasons: readonly string[], events: readonly string[]): void {
+  #onText(event: Event): void {
+    this.#draft = (event.target as HTMLTextAreaElement).value;
+    this.#commit(this.value.reasons);
+  }
+
+  #onTextCommit(): void {
+    emit(this, 'change', this.value);
+  }
+
+  /** The reviewer's new choice: the value, and its `input` event. */
+  #commit(reasons: readonly string[]): void {
     const other = reasons.includes(OTHER) && this.#draft !== '' ? this.#draft : null;
     this.value = this.#ownValue = { reasons, other };
-    for (const type of events) emit(this, type, this.value);
+    emit(this, 'input', this.value);
   }
-}
-
-/** Native `input` events are composed: keep them inside, the element dispatches its own. */
-function stop(event: Event): void {
-  event.stopPropagation();
 }
 
 defineElement('alyx-qc-reason-checklist', ReasonChecklist);

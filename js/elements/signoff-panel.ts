@@ -1,13 +1,22 @@
-import { html, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import type { SignOffEntry } from '../core/alyx-types.ts';
 import type { SignOffKind } from '../core/note-kinds.ts';
 import { localIsoDate, mergeSignOffNoteText, signOffDateKey, signOffNoteText, summariseNoteText } from '../core/note-text.ts';
 import { pythonJsonDumps } from '../core/python-json.ts';
 import { getSignOffKind } from '../core/reasons.ts';
 import type { SignOffContext, SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';
 import { defineElement } from './define.ts';
-import { describeChecklistEntry, renderNote } from './note-view.ts';
-import { NO_CHOICE, QcPanel } from './qc-panel.ts';
+import { stop } from './events.ts';
+import { renderNote, renderNotes } from './note-view.ts';
+import { QcPanel } from './qc-panel.ts';
+import { NO_CHOICE } from './reason-checklist.ts';
 import { errorMessage } from './submission.ts';
+
+/** The session's `sign_off_checklist` entry for a key, in words. */
+function describeEntry(entry: SignOffEntry | null | undefined): string {
+  if (entry) return `Signed off by ${entry.user} on ${entry.date}.`;
+  return entry === null ? 'Not signed off yet.' : 'Not in the session\u2019s sign-off checklist yet.';
+}
 
 /**
  * Signs off one part of a session (task, passive, video, raw ephys, spike sorting, alignment):
@@ -23,7 +32,7 @@ import { errorMessage } from './submission.ts';
  * @fires alyx-qc-written - The sign-off was written; `detail` is the SignOffResult.
  * @fires alyx-qc-failed - `submit` threw; `detail` is `{error, message}`. Every choice is kept.
  */
-export class SignOffPanel extends QcPanel<SignOffContext, SignOffSubmission, SignOffResult> {
+export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSubmission, SignOffResult> {
   static override properties: PropertyDeclarations = {
     withNote: { attribute: false },
     now: { attribute: false },
@@ -34,56 +43,50 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffSubmission, Sig
   /** The clock for the date key (`YYYY-MM-DD_user`); the current time when unset. */
   declare now: Date | undefined;
 
+  protected override readonly waiting = 'No session to sign off yet.';
+
   constructor() {
     super();
     this.withNote = true;
     this.now = undefined;
   }
 
-  protected override render(): unknown {
-    const context = this.context;
-    if (!context) return this.message(html`<p class="muted">No session to sign off yet.</p>`);
-    let kind: SignOffKind;
-    try {
-      kind = getSignOffKind(context.kind);
-    } catch (error) {
-      return this.message(html`<p class="notice error" role="alert">[alyx-qc] ${errorMessage(error)}</p>`);
-    }
+  protected override kindOf(kind: string): SignOffKind {
+    return getSignOffKind(kind);
+  }
+
+  protected override renderPanel(context: SignOffContext, kind: SignOffKind): TemplateResult {
     const now = this.now ?? new Date();
+    const date = localIsoDate(now);
     const dateKey = signOffDateKey(context.user, now);
-    const notes = context.existingNotes;
-    const entry = context.checklistEntry;
+    const { signOffKey: key, existingNotes: notes, checklistEntry: entry } = context;
     const sameDay =
-      (entry?.date === localIsoDate(now) && entry.user === context.user) ||
+      (entry?.date === date && entry.user === context.user) ||
       notes.some((note) => summariseNoteText(note.text).entries.some((e) => e.key === dateKey));
-    const busy = this.submission.pending;
-    return this.shell(html`<header>
-        <h2 id="title">${kind.label} <code>${context.signOffKey}</code></h2>
-        <p class="muted">${describeChecklistEntry(entry)} Session <code>${context.eid}</code></p>
+    const busy = this.state.status === 'pending';
+    return html`<header>
+        <h2 id="title">${kind.label} <code>${key}</code></h2>
+        <p class="muted">${describeEntry(entry)} Session <code>${context.eid}</code></p>
       </header>
       <label class="toggle">
         <input type="checkbox" .checked=${this.withNote} ?disabled=${busy} @input=${stop} @change=${this.#onWithNote} />
         Write a note with the reasons below
       </label>
-      ${this.renderChecklist(kind.id, busy || !this.withNote, this.withNote)}
-      ${notes.length
-        ? html`<section aria-labelledby="existing">
-            <h3 id="existing">Existing sign-off note${notes.length === 1 ? '' : 's'} (${notes.length})</h3>
-            ${notes.map(renderNote)}
-          </section>`
-        : nothing}
+      ${this.renderChecklist(kind.id, busy || !this.withNote, this.withNote)} ${renderNotes('sign-off note', notes)}
       ${sameDay ? html`<p class="notice">You already signed off today; this replaces today\u2019s entry.</p>` : nothing}
       ${this.#blocked()
         ? html`<p class="notice error">
-            There are ${notes.length} sign-off notes for <code>${context.signOffKey}</code>, so this sign-off cannot be merged
-            into one of them. Delete the extra notes in Alyx, or untick \u201cWrite a note\u201d to sign off without one.
+            There are ${notes.length} sign-off notes for <code>${key}</code>, so this sign-off cannot be merged into one of
+            them. Delete the extra notes in Alyx, or untick \u201cWrite a note\u201d to sign off without one.
           </p>`
         : nothing}
       <details>
         <summary>Preview of what will be written</summary>
-        ${this.#renderPreview(context, dateKey, now)}
+        ${this.#renderNotePreview(context, dateKey)}
+        <p class="muted">Entry in the session\u2019s <code>sign_off_checklist</code>:</p>
+        <pre>${pythonJsonDumps(new Map([[key, new Map([['date', date], ['user', context.user]])]]))}</pre>
       </details>
-      ${this.#renderActions()}`);
+      ${this.renderActions('Sign off', 'primary', 'Signing off in Alyx\u2026', 'Sign-off failed')}`;
   }
 
   /** Several sign-off notes for one key: ibllib refuses to merge, so do we (a sign-off without a note still works). */
@@ -95,53 +98,29 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffSubmission, Sig
     return super.canSubmit() && !this.#blocked();
   }
 
-  #renderPreview(context: SignOffContext, dateKey: string, now: Date): TemplateResult {
-    const checklist = pythonJsonDumps(new Map([[context.signOffKey, new Map([['date', localIsoDate(now)], ['user', context.user]])]]));
-    let note: TemplateResult;
-    if (!this.withNote || this.#blocked()) {
-      note = html`<p class="muted">No note is written.</p>`;
-    } else {
-      try {
-        const [existing] = context.existingNotes;
-        const text = existing
-          ? mergeSignOffNoteText(existing.text, dateKey, this.value, existing.id)
-          : signOffNoteText(context.signOffKey, dateKey, this.value);
-        note = html`<p class="muted">Note text${existing ? ', merged into the existing note' : ''}:</p><pre>${text}</pre>`;
-      } catch (error) {
-        note = html`<p class="notice error">${errorMessage(error)}</p>`;
-      }
+  /** The exact note text, merged into the existing note when there is one. */
+  #renderNotePreview(context: SignOffContext, dateKey: string): TemplateResult {
+    if (!this.withNote || this.#blocked()) return html`<p class="muted">No note is written.</p>`;
+    try {
+      const [existing] = context.existingNotes;
+      const text = existing
+        ? mergeSignOffNoteText(existing.text, dateKey, this.value, existing.id)
+        : signOffNoteText(context.signOffKey, dateKey, this.value);
+      return html`<p class="muted">Note text${existing ? ', merged into the existing note' : ''}:</p>
+        <pre>${text}</pre>`;
+    } catch (error) {
+      return html`<p class="notice error">${errorMessage(error)}</p>`;
     }
-    return html`${note}<p class="muted">Entry in the session\u2019s <code>sign_off_checklist</code>:</p><pre>${checklist}</pre>`;
   }
 
-  /**
-   * The status line for each state, and what was written under it. One template for every
-   * state, so the button is never re-created (it keeps keyboard focus through a write).
-   */
-  #renderActions(): TemplateResult {
-    const state = this.submission.state;
-    let message = '';
-    let after: unknown = nothing;
-    let retry: (() => void) | undefined;
-    if (state.status === 'idle') message = this.notice;
-    if (state.status === 'pending') message = 'Signing off in Alyx\u2026';
-    if (state.status === 'failed') {
-      message = `Sign-off failed: ${state.message}`;
-      retry = () => this.onSubmit();
+  protected override describe(result: SignOffResult): [string, unknown] {
+    const { user, date } = result.checklistEntry;
+    if (result.status === 'dry-run') {
+      return [`Dry run, nothing written: would sign off as ${user} on ${date}.`, result.text === null ? nothing : html`<pre>${result.text}</pre>`];
     }
-    if (state.status === 'complete') {
-      const { result } = state;
-      const { user, date } = result.checklistEntry;
-      if (result.status === 'dry-run') {
-        message = `Dry run, nothing written: would sign off as ${user} on ${date}.`;
-        if (result.text !== null) after = html`<pre>${result.text}</pre>`;
-      } else {
-        const day = result.replacedSameDay ? ', replacing today\u2019s entry' : '';
-        message = `Signed off as ${user} on ${date}${day}.${result.note ? ` Note ${result.note.id} written:` : ' No note written.'}`;
-        if (result.note) after = renderNote(result.note);
-      }
-    }
-    return html`${this.renderActions('Sign off', 'primary', message, retry)}${after}`;
+    const { note } = result;
+    const day = result.replacedSameDay ? ', replacing today\u2019s entry' : '';
+    return [`Signed off as ${user} on ${date}${day}.${note ? ` Note ${note.id} written:` : ' No note written.'}`, note ? renderNote(note) : nothing];
   }
 
   #onWithNote(event: Event): void {
@@ -164,13 +143,8 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffSubmission, Sig
 
   protected override onSubmit(): void {
     if (!this.canSubmit() || (this.withNote && !this.checkChoice())) return;
-    this.run({ choice: this.withNote ? this.value : NO_CHOICE, withNote: this.withNote });
+    void this.run({ choice: this.withNote ? this.value : NO_CHOICE, withNote: this.withNote });
   }
-}
-
-/** Native `input` events are composed: keep the toggle's inside (it is not part of `value`). */
-function stop(event: Event): void {
-  event.stopPropagation();
 }
 
 defineElement('alyx-qc-signoff', SignOffPanel);

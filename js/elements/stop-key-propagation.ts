@@ -1,4 +1,4 @@
-const KEY_EVENTS = ['keydown', 'keypress', 'keyup'] as const;
+import { stop } from './events.ts';
 
 /**
  * Keeps key presses inside `host` from reaching the page. JupyterLab and Notebook 7 read
@@ -8,5 +8,5 @@ const KEY_EVENTS = ['keydown', 'keypress', 'keyup'] as const;
  * still work.
  */
 export function stopKeyPropagation(host: HTMLElement): void {
-  for (const type of KEY_EVENTS) host.addEventListener(type, (event) => event.stopPropagation());
+  for (const type of ['keydown', 'keypress', 'keyup']) host.addEventListener(type, stop);
 }

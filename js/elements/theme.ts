@@ -1,90 +1,77 @@
 /**
- * The look shared by every element, in each shadow root (hosts such as marimo wrap widgets in
- * their own shadow DOM, so nothing may go to `document.head`). Colours come from JupyterLab's
- * `--jp-*` variables; outside JupyterLab the fallbacks use system colours (`Canvas`,
- * `CanvasText`) and `light-dark()`, resolved through the `color-scheme` that
- * ColorSchemeController puts on `.root`. Nothing is hard-coded white or black.
+ * The look of every element, in each shadow root (hosts such as marimo wrap widgets in their own
+ * shadow DOM, so nothing may go to `document.head`). Colours come from JupyterLab's `--jp-*`
+ * variables; outside JupyterLab the fallbacks use system colours (`Canvas`, `CanvasText`) and
+ * `light-dark()`, resolved through the `color-scheme` that ColorSchemeController puts on `.root`.
+ * Nothing is hard-coded white or black. Where the browser's own look is fine (focus rings,
+ * checkboxes, text fields in the page's scheme), there is no rule.
  */
 import { css } from 'lit';
 
+/** Colours, type, buttons, notes and notices: shared with the widget frame and the Observable inputs. */
 export const theme = css`
   :host {
     display: block;
-    --aq-fg: var(--jp-ui-font-color1, CanvasText);
     --aq-fg2: var(--jp-ui-font-color2, color-mix(in srgb, CanvasText 68%, Canvas));
     --aq-bg: var(--jp-layout-color1, Canvas);
     --aq-bg2: var(--jp-layout-color2, color-mix(in srgb, CanvasText 6%, Canvas));
     --aq-line: var(--jp-border-color2, color-mix(in srgb, CanvasText 18%, Canvas));
     --aq-line2: var(--jp-border-color1, color-mix(in srgb, CanvasText 45%, Canvas));
     --aq-brand: var(--jp-brand-color1, light-dark(#1976d2, #64b5f6));
-    --aq-on-brand: var(--jp-ui-inverse-font-color0, Canvas);
     --aq-error: var(--jp-error-color1, light-dark(#c62828, #f28b82));
-    --aq-warn: var(--jp-warn-color1, light-dark(#e65100, #ffb74d));
     --aq-radius: var(--jp-border-radius, 2px);
-    --aq-mono: var(--jp-code-font-family, ui-monospace, Menlo, Consolas, monospace);
   }
   :host([hidden]) {
     display: none;
   }
   .root {
     color-scheme: light;
-    color: var(--aq-fg);
+    color: var(--jp-ui-font-color1, CanvasText);
     font: var(--jp-ui-font-size1, 13px) / 1.4 var(--jp-ui-font-family, system-ui, sans-serif);
   }
   .dark {
     color-scheme: dark;
-  }
-  :focus-visible {
-    outline: 2px solid var(--aq-brand);
-    outline-offset: 1px;
   }
   p {
     margin: 0;
   }
   button {
     font: inherit;
-    color: var(--aq-fg);
+    color: inherit;
     background: var(--aq-bg2);
     border: 1px solid var(--aq-line2);
     border-radius: var(--aq-radius);
     padding: 3px 12px;
-    min-height: 26px;
-    cursor: pointer;
   }
   .primary,
   .danger {
-    color: var(--aq-on-brand);
+    color: var(--jp-ui-inverse-font-color0, Canvas);
     background: var(--aq-brand);
-    border-color: var(--aq-brand);
+    border-color: transparent;
   }
   .danger {
     background: var(--aq-error);
-    border-color: var(--aq-error);
   }
-  button:disabled,
-  button[aria-disabled='true'] {
+  [aria-disabled='true'] {
     opacity: 0.5;
-    cursor: not-allowed;
   }
   code,
   pre {
-    font-family: var(--aq-mono);
-    font-size: var(--jp-code-font-size, 12px);
+    font: var(--jp-code-font-size, 12px) var(--jp-code-font-family, monospace);
   }
   pre {
     margin: 4px 0 0;
     padding: 6px 8px;
     background: var(--aq-bg2);
-    border-radius: var(--aq-radius);
-    white-space: pre-wrap;
-    overflow-wrap: break-word;
   }
-  .muted {
-    color: var(--aq-fg2);
-  }
+  pre,
   .plain {
     white-space: pre-wrap;
-    overflow-wrap: break-word;
+    overflow-wrap: anywhere;
+  }
+  .muted,
+  summary {
+    color: var(--aq-fg2);
   }
   ul {
     margin: 2px 0;
@@ -92,58 +79,80 @@ export const theme = css`
   }
   .note {
     border-left: 2px solid var(--aq-line2);
-    padding: 1px 0 1px 8px;
+    padding-left: 8px;
     margin: 4px 0;
   }
   .notice {
-    border-left: 3px solid var(--aq-warn);
+    border-left: 3px solid var(--jp-warn-color1, light-dark(#e65100, #ffb74d));
     background: var(--aq-bg2);
     padding: 4px 8px;
   }
-  .notice.error {
+  .notice.error,
+  [aria-invalid='true'] {
     border-color: var(--aq-error);
   }
 `;
 
-/** Layout shared by the two panels: a compact card, header, actions row and status line. */
+/**
+ * Layout of the elements (panels, checklist, dialog), also used by the Observable inputs: a
+ * compact card, headings, labelled checkboxes, an actions row with a spinner.
+ */
 export const panelStyles = css`
-  .panel {
+  .panel,
+  fieldset,
+  dialog {
     display: grid;
     gap: 8px;
-    max-width: 760px;
+    max-width: 720px;
     padding: 10px 12px;
     background: var(--aq-bg);
     border: 1px solid var(--aq-line);
     border-radius: var(--aq-radius);
   }
+  dialog:not([open]) {
+    display: none;
+  }
+  dialog::backdrop {
+    background: var(--jp-dialog-background, rgb(0 0 0 / 0.4));
+  }
   h2,
-  h3 {
+  h3,
+  legend {
     margin: 0;
     font-size: 1em;
     font-weight: 600;
   }
-  h2 {
-    font-size: 1.1em;
-  }
-  h2 code {
-    font-weight: normal;
-  }
-  .toggle {
+  label {
     display: flex;
     gap: 6px;
-    align-items: center;
+    align-items: flex-start;
   }
-  .toggle input {
+  input {
+    margin: 2px 0 0;
+  }
+  fieldset {
+    min-width: 0;
     margin: 0;
-    accent-color: var(--aq-brand);
+    gap: 4px;
   }
-  summary {
-    cursor: pointer;
-    color: var(--aq-fg2);
-    width: fit-content;
+  fieldset:disabled {
+    opacity: 0.6;
   }
-  .actions,
-  .status {
+  .other {
+    display: grid;
+  }
+  textarea {
+    box-sizing: border-box;
+    width: 100%;
+    margin-top: 2px;
+    font: inherit;
+  }
+  .columns {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
+    gap: 16px;
+  }
+  .actions {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
@@ -154,7 +163,6 @@ export const panelStyles = css`
     width: 10px;
     height: 10px;
     margin-right: 6px;
-    vertical-align: -1px;
     border: 2px solid var(--aq-line2);
     border-top-color: var(--aq-brand);
     border-radius: 50%;
