@@ -2,7 +2,7 @@
  * The look of every element, in each shadow root (hosts such as marimo wrap widgets in their own
  * shadow DOM, so nothing may go to `document.head`). Colours come from JupyterLab's `--jp-*`
  * variables; outside JupyterLab the fallbacks use system colours (`Canvas`, `CanvasText`) and
- * `light-dark()`, resolved through the `color-scheme` that ColorSchemeController puts on `.root`.
+ * `light-dark()`, resolved through `.root`'s `color-scheme`: the system's, or the host's (ColorSchemeController).
  * Nothing is hard-coded white or black. Where the browser's own look is fine (focus rings,
  * checkboxes, text fields in the page's scheme), there is no rule.
  */
@@ -25,9 +25,12 @@ export const theme = css`
     display: none;
   }
   .root {
-    color-scheme: light;
+    color-scheme: light dark;
     color: var(--jp-ui-font-color1, CanvasText);
     font: var(--jp-ui-font-size1, 13px) / 1.4 var(--jp-ui-font-family, system-ui, sans-serif);
+  }
+  .light {
+    color-scheme: light;
   }
   .dark {
     color-scheme: dark;
