@@ -100,8 +100,6 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalKind, Cr
       }
       case 'superseded':
         return ['Not written: another reviewer\u2019s critical note landed first, so yours was withdrawn.', renderNote(result.note)];
-      case 'dry-run':
-        return [`Dry run, nothing written: it would send ${result.requests.length} requests.`, null];
       default:
         return ['Nothing written yet: another critical note appeared meanwhile. Confirm to replace it.', null];
     }
@@ -129,14 +127,13 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalKind, Cr
   }
 
   #onCancel(): void {
-    this.#closeDialog();
-    this.notice = 'Cancelled: nothing was written.';
+    this.#closeDialog('Cancelled: nothing was written.');
   }
 
   /** The dialog closed: the submit button is available again and takes focus back. */
-  #closeDialog(): void {
+  #closeDialog(notice?: string): void {
     this.confirming = null;
-    this.reset();
+    this.state = { status: 'idle', notice };
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.actions > button')?.focus());
   }
 }

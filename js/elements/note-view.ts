@@ -10,8 +10,7 @@ import { summariseNoteText } from '../core/note-text.ts';
 
 /** `2024-03-05T14:22:10.123456` as `2024-03-05 14:22`: Alyx's own clock, no time-zone guessing. */
 export function formatDateTime(value: string): string {
-  const match = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)/.exec(value);
-  return match ? `${match[1]} ${match[2]}` : value;
+  return value.slice(0, 16).replace('T', ' ');
 }
 
 /** The reasons of a note's text (the "Other" text beside "Other"), or the text itself when it is not a QC note in JSON. */

@@ -1,12 +1,24 @@
 import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { NoteKindId } from '../core/note-kinds.ts';
 import type { ReasonChoice } from '../core/reasons.ts';
+import type { PlannedRequest } from '../core/workflow-types.ts';
 import { ColorSchemeController } from './color-scheme.ts';
 import { emit, type FailedDetail, type ReasonChoiceEvent } from './events.ts';
 import { NO_CHOICE } from './reason-checklist.ts';
 import { stopKeyPropagation } from './stop-key-propagation.ts';
 import { errorMessage, type SubmissionState, type SubmitFunction } from './submission.ts';
 import { panelStyles, theme } from './theme.ts';
+
+/** What both workflows return for `dryRun: true`: the requests they would send and the note text. */
+interface DryRun {
+  readonly status: 'dry-run';
+  readonly text: string | null;
+  readonly requests: readonly PlannedRequest[];
+}
+
+function isDryRun(result: { readonly status: string }): result is DryRun {
+  return result.status === 'dry-run';
+}
 
 /**
  * What the two panels share: `context`, `submit` and `value` properties, the card with its
@@ -21,7 +33,6 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
     submit: { attribute: false },
     value: { attribute: false },
     state: { state: true },
-    notice: { state: true },
   };
 
   static override styles = [theme, panelStyles];
@@ -34,8 +45,6 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
   declare value: ReasonChoice;
   /** The submission: idle → pending → complete or failed. One at a time, so a double click writes once. */
   declare protected state: SubmissionState<S, R>;
-  /** A message for the idle state (e.g. after a cancel). */
-  declare protected notice: string;
 
   /** Shown while there is no context. */
   protected abstract readonly waiting: string;
@@ -44,10 +53,8 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
   constructor() {
     super();
     this.context = null;
-    this.submit = undefined;
     this.value = NO_CHOICE;
     this.state = { status: 'idle' };
-    this.notice = '';
     stopKeyPropagation(this);
   }
 
@@ -55,7 +62,7 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
   protected abstract kindOf(kind: string): K;
   /** The inside of the card, for a context of a valid kind. */
   protected abstract renderPanel(context: C, kind: K): unknown;
-  /** The status line after `submit` resolved, and what to show under it. */
+  /** The status line after `submit` resolved with a result other than a dry run, and what to show under it. */
   protected abstract describe(result: R): [string, unknown];
   protected abstract onSubmit(): void;
 
@@ -91,14 +98,8 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
     this.onSubmit();
   }
 
-  /** Back to idle unless a submission is in flight (a new choice after a result, a cancel). */
-  protected reset(): void {
-    if (this.state.status !== 'pending') this.state = { status: 'idle' };
-  }
-
   protected async run(submission: S): Promise<void> {
     if (this.state.status === 'pending') return;
-    this.notice = '';
     this.state = { status: 'pending', submission };
     try {
       if (typeof this.submit !== 'function') {
@@ -141,11 +142,17 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
    */
   protected renderActions(label: string, className: string, pending: string, failed: string): TemplateResult {
     const { state } = this;
-    let message: unknown = this.notice;
+    let message: unknown;
     let after: unknown = nothing;
+    if (state.status === 'idle') message = state.notice;
     if (state.status === 'pending') message = html`<span class="spinner" aria-hidden="true"></span>${pending}`;
     if (state.status === 'failed') message = `${failed}: ${state.message}`;
-    if (state.status === 'complete') [message, after] = this.describe(state.result);
+    if (state.status === 'complete') {
+      const { result } = state;
+      [message, after] = isDryRun(result)
+        ? [`Dry run, nothing written: it would send ${result.requests.length} requests.`, result.text === null ? nothing : html`<pre>${result.text}</pre>`]
+        : this.describe(result);
+    }
     return html`<div class="actions">
         <button class=${className} aria-disabled=${this.canSubmit() ? 'false' : 'true'} @click=${this.onSubmit}>${label}</button>
         <div role="status" aria-live="polite">${message}</div>
@@ -156,7 +163,7 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
 
   /** A new choice after a result makes the button available again. */
   protected choiceChanged(): void {
-    if (this.state.status === 'complete') this.reset();
+    if (this.state.status === 'complete') this.state = { status: 'idle' };
   }
 
   #onChoice(event: ReasonChoiceEvent): void {

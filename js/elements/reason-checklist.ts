@@ -25,7 +25,7 @@ export class ReasonChecklist extends LitElement {
     kind: { type: String },
     reasons: { attribute: false },
     value: { attribute: false },
-    disabled: { type: Boolean, reflect: true },
+    disabled: { type: Boolean },
     required: { type: Boolean },
     legend: { type: String },
     showErrors: { state: true },
@@ -56,12 +56,9 @@ export class ReasonChecklist extends LitElement {
 
   constructor() {
     super();
-    this.kind = undefined;
-    this.reasons = undefined;
     this.value = NO_CHOICE;
     this.disabled = false;
     this.required = false;
-    this.legend = undefined;
     this.showErrors = false;
     stopKeyPropagation(this);
   }

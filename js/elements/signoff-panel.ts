@@ -48,7 +48,6 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
   constructor() {
     super();
     this.withNote = true;
-    this.now = undefined;
   }
 
   protected override kindOf(kind: string): SignOffKind {
@@ -113,12 +112,8 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
     }
   }
 
-  protected override describe(result: SignOffResult): [string, unknown] {
-    const { user, date } = result.checklistEntry;
-    if (result.status === 'dry-run') {
-      return [`Dry run, nothing written: would sign off as ${user} on ${date}.`, result.text === null ? nothing : html`<pre>${result.text}</pre>`];
-    }
-    const { note } = result;
+  protected override describe(result: Extract<SignOffResult, { status: 'written' }>): [string, unknown] {
+    const { note, checklistEntry: { user, date } } = result;
     const day = result.replacedSameDay ? ', replacing today\u2019s entry' : '';
     return [`Signed off as ${user} on ${date}${day}.${note ? ` Note ${note.id} written:` : ' No note written.'}`, note ? renderNote(note) : nothing];
   }

@@ -7,7 +7,8 @@
 export type SubmitFunction<S, R> = (submission: S, signal: AbortSignal) => Promise<R>;
 
 export type SubmissionState<S, R> =
-  | { readonly status: 'idle' }
+  /** Nothing sent (again) yet; `notice` says why when there is something to say (e.g. after a cancel). */
+  | { readonly status: 'idle'; readonly notice?: string }
   | { readonly status: 'pending'; readonly submission: S }
   | { readonly status: 'complete'; readonly submission: S; readonly result: R }
   | { readonly status: 'failed'; readonly submission: S; readonly message: string };

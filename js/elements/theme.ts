@@ -12,11 +12,9 @@ import { css } from 'lit';
 export const theme = css`
   :host {
     display: block;
-    --aq-fg2: var(--jp-ui-font-color2, color-mix(in srgb, CanvasText 68%, Canvas));
     --aq-bg: var(--jp-layout-color1, Canvas);
-    --aq-bg2: var(--jp-layout-color2, color-mix(in srgb, CanvasText 6%, Canvas));
-    --aq-line: var(--jp-border-color2, color-mix(in srgb, CanvasText 18%, Canvas));
-    --aq-line2: var(--jp-border-color1, color-mix(in srgb, CanvasText 45%, Canvas));
+    --aq-bg2: var(--jp-layout-color2, #8882);
+    --aq-line2: var(--jp-border-color1, #8888);
     --aq-brand: var(--jp-brand-color1, light-dark(#1976d2, #64b5f6));
     --aq-error: var(--jp-error-color1, light-dark(#c62828, #f28b82));
     --aq-radius: var(--jp-border-radius, 2px);
@@ -55,7 +53,8 @@ export const theme = css`
   .danger {
     background: var(--aq-error);
   }
-  [aria-disabled='true'] {
+  [aria-disabled='true'],
+  fieldset:disabled {
     opacity: 0.5;
   }
   code,
@@ -74,7 +73,7 @@ export const theme = css`
   }
   .muted,
   summary {
-    color: var(--aq-fg2);
+    color: var(--jp-ui-font-color2, color-mix(in srgb, CanvasText 68%, Canvas));
   }
   ul {
     margin: 2px 0;
@@ -109,14 +108,11 @@ export const panelStyles = css`
     max-width: 720px;
     padding: 10px 12px;
     background: var(--aq-bg);
-    border: 1px solid var(--aq-line);
+    border: 1px solid var(--jp-border-color2, #8884);
     border-radius: var(--aq-radius);
   }
   dialog:not([open]) {
     display: none;
-  }
-  dialog::backdrop {
-    background: var(--jp-dialog-background, rgb(0 0 0 / 0.4));
   }
   h2,
   h3,
@@ -134,19 +130,13 @@ export const panelStyles = css`
     margin: 2px 0 0;
   }
   fieldset {
-    min-width: 0;
     margin: 0;
     gap: 4px;
-  }
-  fieldset:disabled {
-    opacity: 0.6;
   }
   .other {
     display: grid;
   }
   textarea {
-    box-sizing: border-box;
-    width: 100%;
     margin-top: 2px;
     font: inherit;
   }
