@@ -1,10 +1,8 @@
-import { html, LitElement, type PropertyValues, type PropertyDeclarations } from 'lit';
+import { html, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { AlyxNote } from '../core/alyx-types.ts';
-import { ColorSchemeController } from './color-scheme.ts';
 import { defineElement } from './define.ts';
 import { renderNotes, renderNoteText } from './note-view.ts';
-import { stopKeyPropagation } from './stop-key-propagation.ts';
-import { panelStyles, theme } from './theme.ts';
+import { QcElement } from './qc-element.ts';
 
 /**
  * Asks before existing notes are replaced: how many there are, who wrote them, when and why,
@@ -15,7 +13,7 @@ import { panelStyles, theme } from './theme.ts';
  * @fires alyx-qc-confirm - The reviewer confirmed; `open` is already false.
  * @fires alyx-qc-cancel - The reviewer cancelled (button or Escape); `open` is already false.
  */
-export class OverwriteDialog extends LitElement {
+export class OverwriteDialog extends QcElement {
   static override properties: PropertyDeclarations = {
     open: { type: Boolean, reflect: true },
     notes: { attribute: false },
@@ -23,8 +21,6 @@ export class OverwriteDialog extends LitElement {
     user: { type: String },
     what: { type: String },
   };
-
-  static override styles = [theme, panelStyles];
 
   /** Shows the dialog (modal) when true. */
   declare open: boolean;
@@ -37,8 +33,6 @@ export class OverwriteDialog extends LitElement {
   /** What the notes are about, e.g. "this insertion as critical". */
   declare what: string;
 
-  readonly #scheme = new ColorSchemeController(this);
-
   constructor() {
     super();
     this.open = false;
@@ -46,7 +40,6 @@ export class OverwriteDialog extends LitElement {
     this.text = '';
     this.user = '';
     this.what = 'this object as critical';
-    stopKeyPropagation(this);
   }
 
   protected override render(): unknown {
@@ -54,7 +47,7 @@ export class OverwriteDialog extends LitElement {
     const plural = count === 1 ? '' : 's';
     const them = count === 1 ? 'note' : `${count} notes`;
     const authors = [...new Set(this.notes.map((note) => note.user))].join(', ');
-    return html`<dialog class="root ${this.#scheme.scheme}" aria-labelledby="title" aria-describedby="summary" @close=${this.#onClose}>
+    return html`<dialog class=${this.root} aria-labelledby="title" aria-describedby="summary" @close=${this.#onClose}>
       <h2 id="title">Replace ${count} existing note${plural}?</h2>
       <p id="summary">
         ${authors || 'Someone'} already marked ${this.what}. Confirming writes your note, then deletes the

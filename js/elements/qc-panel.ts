@@ -1,13 +1,11 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { NoteKindId } from '../core/note-kinds.ts';
 import type { ReasonChoice } from '../core/reasons.ts';
 import type { PlannedRequest } from '../core/workflow-types.ts';
-import { ColorSchemeController } from './color-scheme.ts';
 import { emit, type FailedDetail, type ReasonChoiceEvent } from './events.ts';
+import { QcElement } from './qc-element.ts';
 import { NO_CHOICE } from './reason-checklist.ts';
-import { stopKeyPropagation } from './stop-key-propagation.ts';
 import { errorMessage, type SubmissionState, type SubmitFunction } from './submission.ts';
-import { panelStyles, theme } from './theme.ts';
 
 /** What both workflows return for `dryRun: true`: the requests they would send and the note text. */
 interface DryRun {
@@ -27,15 +25,13 @@ function isDryRun(result: { readonly status: string }): result is DryRun {
  *
  * @typeParam C - the context; K - its note kind; S - a submission; R - the workflow's result.
  */
-export abstract class QcPanel<C extends { readonly kind: string }, K, S, R extends { readonly status: string }> extends LitElement {
+export abstract class QcPanel<C extends { readonly kind: string }, K, S, R extends { readonly status: string }> extends QcElement {
   static override properties: PropertyDeclarations = {
     context: { attribute: false },
     submit: { attribute: false },
     value: { attribute: false },
     state: { state: true },
   };
-
-  static override styles = [theme, panelStyles];
 
   /** What the reviewer acts on and what Alyx holds already; `null` while loading. */
   declare context: C | null;
@@ -48,14 +44,12 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
 
   /** Shown while there is no context. */
   protected abstract readonly waiting: string;
-  readonly #scheme = new ColorSchemeController(this);
 
   constructor() {
     super();
     this.context = null;
     this.value = NO_CHOICE;
     this.state = { status: 'idle' };
-    stopKeyPropagation(this);
   }
 
   /** The context's note kind, or an error saying what to use instead. */
@@ -68,7 +62,7 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
 
   protected override render(): unknown {
     const { context } = this;
-    const root = `root panel ${this.#scheme.scheme}`;
+    const root = `${this.root} panel`;
     if (!context) return html`<div class=${root}><p class="muted">${this.waiting}</p></div>`;
     let kind: K;
     try {

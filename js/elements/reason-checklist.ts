@@ -1,12 +1,10 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { OTHER, type NoteKind, type NoteKindId } from '../core/note-kinds.ts';
 import { getNoteKind, validateChoice, type ReasonChoice } from '../core/reasons.ts';
-import { ColorSchemeController } from './color-scheme.ts';
 import { defineElement } from './define.ts';
 import { emit, stop } from './events.ts';
-import { stopKeyPropagation } from './stop-key-propagation.ts';
+import { QcElement } from './qc-element.ts';
 import { errorMessage } from './submission.ts';
-import { panelStyles, theme } from './theme.ts';
 
 export const NO_CHOICE: ReasonChoice = { reasons: [], other: null };
 
@@ -20,7 +18,7 @@ export const NO_CHOICE: ReasonChoice = { reasons: [], other: null };
  * @fires input - The reviewer changed the choice; `detail` (and `value`) is the new ReasonChoice.
  * @fires change - Same detail, when a checkbox is toggled or the "Other" text is committed.
  */
-export class ReasonChecklist extends LitElement {
+export class ReasonChecklist extends QcElement {
   static override properties: PropertyDeclarations = {
     kind: { type: String },
     reasons: { attribute: false },
@@ -30,8 +28,6 @@ export class ReasonChecklist extends LitElement {
     legend: { type: String },
     showErrors: { state: true },
   };
-
-  static override styles = [theme, panelStyles];
 
   /** The note kind whose reasons are offered, e.g. `critical-insertion` or `signoff-task`. */
   declare kind: NoteKindId | undefined;
@@ -52,7 +48,6 @@ export class ReasonChecklist extends LitElement {
   #draft = '';
   /** The last value this element produced itself: anything else was set from code. */
   #ownValue: ReasonChoice | undefined;
-  readonly #scheme = new ColorSchemeController(this);
 
   constructor() {
     super();
@@ -60,7 +55,6 @@ export class ReasonChecklist extends LitElement {
     this.disabled = false;
     this.required = false;
     this.showErrors = false;
-    stopKeyPropagation(this);
   }
 
   /** Why the choice cannot be submitted (the kind is unknown, a reason or the "Other" text is missing), or `''` when it can. */
@@ -98,19 +92,18 @@ export class ReasonChecklist extends LitElement {
   }
 
   protected override render(): unknown {
-    const root = `root ${this.#scheme.scheme}`;
     let kind: NoteKind;
     try {
       kind = getNoteKind(String(this.kind));
     } catch (error) {
-      return html`<p class="${root} notice error" role="alert">[alyx-qc] ${errorMessage(error)}</p>`;
+      return html`<p class="${this.root} notice error" role="alert">[alyx-qc] ${errorMessage(error)}</p>`;
     }
     const options = this.reasons ?? kind.reasons;
     const chosen = new Set(this.value.reasons);
     const message = this.showErrors ? this.validationMessage : '';
     const describedBy = message ? 'error' : nothing;
     // Native `input` events are stopped at the fieldset: the element dispatches its own.
-    return html`<fieldset class=${root} ?disabled=${this.disabled} aria-describedby=${describedBy} @input=${stop}>
+    return html`<fieldset class=${this.root} ?disabled=${this.disabled} aria-describedby=${describedBy} @input=${stop}>
       <legend>${this.legend ?? kind.promptHeader.replace(/:$/, '')}</legend>
       ${options.map(
         (reason) => html`<label>
