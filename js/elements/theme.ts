@@ -114,6 +114,9 @@ export const panelStyles = css`
   dialog:not([open]) {
     display: none;
   }
+  dialog::backdrop {
+    background: var(--jp-dialog-background, #0006);
+  }
   h2,
   h3,
   legend {
