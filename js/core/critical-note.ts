@@ -4,11 +4,11 @@
  */
 import type { AlyxNote } from './alyx-types.ts';
 import type { AlyxClient } from './client.ts';
-import { resolveNoteTarget, type NoteTarget } from './content-type.ts';
-import { AlyxNotFoundError, InputError } from './errors.ts';
+import { resolveNoteTarget } from './content-type.ts';
+import { InputError } from './errors.ts';
 import { NOTE_KINDS, type CriticalKind, type NoteKind } from './note-kinds.ts';
 import { criticalNoteText } from './note-text.ts';
-import { createNoteOnce, noteBody } from './notes-api.ts';
+import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
 import { reasonsFromNumbers, validateChoice, type ReasonChoice } from './reasons.ts';
 import { assertUuid4 } from './validation.ts';
 import type { CriticalContext, CriticalResult, PlannedRequest } from './workflow-types.ts';
@@ -32,10 +32,6 @@ export interface CriticalNoteOptions {
   readonly signal?: AbortSignal;
 }
 
-function kindFor(contentType: string): CriticalKind {
-  return (contentType === 'probeinsertion' ? NOTE_KINDS['critical-insertion'] : NOTE_KINDS['critical-session']) as CriticalKind;
-}
-
 function hasTitle(note: AlyxNote, title: string): boolean {
   // Alyx's `text__icontains`: case-insensitive containment.
   return note.text.toLowerCase().includes(title.toLowerCase());
@@ -56,15 +52,8 @@ export function choiceFor(kind: NoteKind, options: { reasons?: readonly string[]
  */
 export async function loadCriticalContext(client: AlyxClient, uuid: string, options: { contentType?: string; signal?: AbortSignal } = {}): Promise<CriticalContext> {
   const id = assertUuid4(uuid);
-  const [target, notes] = await Promise.all([
-    resolveNoteTarget(client, id, options),
-    client.list<AlyxNote>('notes', { django: `object_id,${id}`, signal: options.signal }),
-  ]);
-  return contextFor(client, target, notes);
-}
-
-function contextFor(client: AlyxClient, target: NoteTarget, notes: readonly AlyxNote[]): CriticalContext {
-  const kind = kindFor(target.contentType);
+  const [target, notes] = await Promise.all([resolveNoteTarget(client, id, options), findNotes(client, id, options.signal)]);
+  const kind = NOTE_KINDS[target.contentType === 'probeinsertion' ? 'critical-insertion' : 'critical-session'] as CriticalKind;
   return {
     uuid: target.uuid,
     kind: kind.id,
@@ -84,7 +73,7 @@ export async function writeCriticalNoteFromGui(client: AlyxClient, options: { pi
   const kind = NOTE_KINDS['critical-insertion'] as CriticalKind;
   // Validate before any request, so bad input sends nothing.
   if (options.reasons.includes('Other')) {
-    throw new InputError('The alignment GUI path has no free text, so "Other" cannot be chosen there; use writeCriticalNote with other text instead.');
+    throw new InputError('The alignment GUI path has no free text, so "Other" cannot be chosen there; use writeCriticalNote instead.');
   }
   choiceFor(kind, { reasons: options.reasons }, kind.guiReasons);
   const context = await loadCriticalContext(client, options.pid, { signal: options.signal });
@@ -97,45 +86,26 @@ export async function writeCriticalNoteFromGui(client: AlyxClient, options: { pi
 async function writeCriticalNoteIn(client: AlyxClient, context: CriticalContext, options: CriticalNoteOptions, allowed?: readonly string[]): Promise<CriticalResult> {
   const kind = NOTE_KINDS[context.kind] as CriticalKind;
   const text = criticalNoteText(kind, choiceFor(kind, options, allowed));
-  const existing = context.existingNotes;
-  const unconfirmed = options.confirmedNoteIds ? existing.filter((note) => !options.confirmedNoteIds?.includes(note.id)) : [];
-  if (existing.length > 0 && (!options.overwrite || unconfirmed.length > 0)) {
+  const { existingNotes: existing } = context;
+  const { confirmedNoteIds: confirmed, signal } = options;
+  if (existing.length > 0 && (!options.overwrite || (confirmed && existing.some((note) => !confirmed.includes(note.id))))) {
     return { status: 'needs-confirmation', existingNotes: existing, text };
   }
-  const body = noteBody(client, { contentType: context.contentType, objectId: context.uuid, text });
+  const note = { contentType: context.contentType, objectId: context.uuid, text };
   if (options.dryRun) {
-    const requests: PlannedRequest[] = [
-      { method: 'POST', path: '/notes', body },
-      ...existing.map((note): PlannedRequest => ({ method: 'DELETE', path: `/notes/${note.id}` })),
-    ];
-    return { status: 'dry-run', text, requests };
+    const deletes = existing.map((old): PlannedRequest => ({ method: 'DELETE', path: `/notes/${old.id}` }));
+    return { status: 'dry-run', text, requests: [{ method: 'POST', path: '/notes', body: noteBody(client, note) }, ...deletes] };
   }
-  const knownIds = new Set(existing.map((note) => note.id));
-  const note = await createNoteOnce(client, { contentType: context.contentType, objectId: context.uuid, text }, { knownIds, signal: options.signal });
-  // Ours exists now, so the old notes can go; at the same time, look for a rival written meanwhile.
-  const [after] = await Promise.all([
-    client.list<AlyxNote>('notes', { django: `object_id,${context.uuid}`, signal: options.signal }),
-    // Another reviewer overwriting at the same moment may have deleted it first: gone is what we want.
-    ...existing.map((old) => client.request('DELETE', `/notes/${old.id}`, { signal: options.signal }).catch(ignoreNotFound)),
-  ]);
-  const winner = firstNewNote(after.filter((candidate) => hasTitle(candidate, kind.title) && !knownIds.has(candidate.id)), note);
-  if (winner.id !== note.id) {
+  const knownIds = new Set(existing.map((old) => old.id));
+  const created = await createNoteOnce(client, note, { knownIds, signal });
+  // Ours exists now, so the old notes can go (another reviewer overwriting at the same moment may
+  // have deleted them first: gone is what we want); at the same time, look for a rival written meanwhile.
+  const [after] = await Promise.all([findNotes(client, context.uuid, signal), deleteNotes(client, existing, signal)]);
+  const [winner = created] = [created, ...after.filter((candidate) => hasTitle(candidate, kind.title) && !knownIds.has(candidate.id))].sort(byAge);
+  if (winner.id !== created.id) {
     // Two reviewers wrote at once: the earlier note stands, ours is withdrawn, and we say so.
-    await client.request('DELETE', `/notes/${note.id}`, { signal: options.signal });
+    await deleteNotes(client, [created], signal);
     return { status: 'superseded', note: winner, text: winner.text };
   }
-  return { status: 'written', note, text, deletedNoteIds: existing.map((old) => old.id) };
-}
-
-function ignoreNotFound(error: unknown): null {
-  if (error instanceof AlyxNotFoundError) return null;
-  throw error;
-}
-
-/** The earliest-created of the new notes (ties broken by id), so rivals agree on one winner. */
-function firstNewNote(candidates: readonly AlyxNote[], ours: AlyxNote): AlyxNote {
-  return [ours, ...candidates].reduce((best, candidate) => {
-    const order = candidate.date_time.localeCompare(best.date_time) || candidate.id.localeCompare(best.id);
-    return order < 0 ? candidate : best;
-  });
+  return { status: 'written', note: created, text, deletedNoteIds: [...knownIds] };
 }

@@ -1,4 +1,5 @@
 /** When and how long to wait before sending a request again. */
+import { AlyxQcError, type ErrorCode } from './errors.ts';
 
 export interface RetryPolicy {
   /** Further attempts after a network error, a timeout or a 5xx (idempotent requests only). */
@@ -21,19 +22,20 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetryAfterMs: 120_000,
 };
 
+/** Whether `error` is one of ours with one of these codes. */
+export function hasCode(error: unknown, ...codes: ErrorCode[]): boolean {
+  return error instanceof AlyxQcError && codes.includes(error.code);
+}
+
 /** Exponential backoff with "full jitter" (so parallel clients do not retry in lockstep). */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(policy: RetryPolicy, attempt: number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(signal?.reason);
@@ -42,6 +44,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -4,13 +4,13 @@
  */
 import type { AlyxNote, AlyxSession, SignOffEntry } from './alyx-types.ts';
 import type { AlyxClient } from './client.ts';
-import { AlyxNotFoundError, AlyxQcError, AlyxServerError, AlyxThrottledError, ConflictError } from './errors.ts';
+import { AlyxServerError, AlyxThrottledError, ConflictError } from './errors.ts';
 import { choiceFor } from './critical-note.ts';
 import { localIsoDate, mergeSignOffNoteText, parseNoteJson, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
-import { createNoteOnce, findNotesWithTitle, noteBody } from './notes-api.ts';
-import { pythonJsonDumps, type PyJson } from './python-json.ts';
+import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
+import { pythonJsonDumps } from './python-json.ts';
 import { getSignOffKind, type ReasonChoice } from './reasons.ts';
-import { sleep } from './retry-policy.ts';
+import { hasCode, sleep } from './retry-policy.ts';
 import { assertSignOffKey, assertUuid4 } from './validation.ts';
 import type { PlannedRequest, SignOffContext, SignOffResult } from './workflow-types.ts';
 
@@ -39,17 +39,14 @@ function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** `json.sign_off_checklist`, `undefined` when there is none; refuses a shape a sign-off would clobber. */
 function checklistOf(session: AlyxSession): JsonObject | undefined {
-  if (session.json === null || session.json === undefined) return undefined;
-  if (!isObject(session.json)) {
-    throw new ConflictError(`Session ${session.id} has a "json" field that is not an object (${Array.isArray(session.json) ? 'a list' : typeof session.json}), so the sign-off checklist cannot be added without losing it. Fix the session's JSON in Alyx's admin, then sign off again.`);
-  }
-  const checklist = session.json['sign_off_checklist'];
-  if (checklist === undefined || checklist === null) return undefined;
-  if (!isObject(checklist)) {
-    throw new ConflictError(`Session ${session.id} has a "sign_off_checklist" that is not an object. Fix it in Alyx's admin, then sign off again.`);
-  }
-  return checklist;
+  const objectOrNone = (field: string, value: unknown): JsonObject | undefined => {
+    if (value === null || value === undefined) return undefined;
+    if (isObject(value)) return value;
+    throw new ConflictError(`Session ${session.id}'s "${field}" is not an object (${Array.isArray(value) ? 'a list' : `a ${typeof value}`}). Fix it in Alyx's admin, then sign off again.`);
+  };
+  return objectOrNone('sign_off_checklist', objectOrNone('json', session.json)?.['sign_off_checklist']);
 }
 
 /** `json` with `sign_off_checklist[key] = entry`, every other key kept. */
@@ -59,10 +56,9 @@ export function withChecklistEntry(session: AlyxSession, signOffKey: string, ent
   return { ...json, sign_off_checklist: { ...checklist, [signOffKey]: entry } };
 }
 
-/** No answer, a 5xx or a 429: the PATCH may be tried again, from a fresh read. */
-function isTransient(error: unknown): boolean {
-  if (error instanceof AlyxServerError || error instanceof AlyxThrottledError) return true;
-  return error instanceof AlyxQcError && (error.code === 'network' || error.code === 'timeout');
+/** The session record, as it is now. */
+function readSession(client: AlyxClient, eid: string, signal?: AbortSignal): Promise<AlyxSession> {
+  return client.request<AlyxSession>('GET', `/sessions/${eid}`, { signal });
 }
 
 function sameEntry(a: unknown, b: SignOffEntry): boolean {
@@ -73,13 +69,9 @@ function sameEntry(a: unknown, b: SignOffEntry): boolean {
 export async function loadSignOffContext(client: AlyxClient, options: { eid: string; signOffKey: string; kind: string; signal?: AbortSignal }): Promise<SignOffContext & { session: AlyxSession }> {
   const kind = getSignOffKind(options.kind);
   const eid = assertUuid4(options.eid, 'session eid');
-  const title = signOffTitle(assertSignOffKey(options.signOffKey));
-  const [session, notes] = await Promise.all([
-    client.request<AlyxSession>('GET', `/sessions/${eid}`, { signal: options.signal }),
-    findNotesWithTitle(client, eid, title, options.signal),
-  ]);
-  const checklist = checklistOf(session);
-  const entry = checklist?.[options.signOffKey];
+  const title = signOffTitle(options.signOffKey);
+  const [session, notes] = await Promise.all([readSession(client, eid, options.signal), findNotes(client, eid, options.signal, title)]);
+  const entry = checklistOf(session)?.[options.signOffKey];
   return {
     eid,
     kind: kind.id,
@@ -96,61 +88,83 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
   const kind = getSignOffKind(options.kind);
   const withNote = options.withNote ?? true;
   const choice = withNote ? choiceFor(kind, options) : null;
-  assertSignOffKey(options.signOffKey);
-  assertUuid4(options.eid, 'session eid');
+  const key = assertSignOffKey(options.signOffKey);
+  const eid = assertUuid4(options.eid, 'session eid');
+  const { signal } = options;
   const now = options.now ?? new Date();
   const entry: SignOffEntry = { date: localIsoDate(now), user: client.user };
   const dateKey = signOffDateKey(client.user, now);
 
-  const context = withNote
-    ? await loadSignOffContext(client, { ...options, signal: options.signal })
-    : { ...(await loadSessionOnly(client, options)), existingNotes: [] as AlyxNote[] };
-  const { session, existingNotes } = context;
+  const [session, existingNotes] = await Promise.all([
+    readSession(client, eid, signal),
+    withNote ? findNotes(client, eid, signal, signOffTitle(key)) : [],
+  ]);
   if (existingNotes.length > 1) {
     throw new ConflictError(
-      `Found ${existingNotes.length} sign-off notes for ${options.signOffKey} on session ${context.eid} (${existingNotes.map((note) => `${note.id} by ${note.user} on ${note.date_time}`).join('; ')}); at most one is expected. Merge or delete the extra notes in Alyx, then sign off again. Nothing was written.`,
+      `Found ${existingNotes.length} sign-off notes for ${key} on session ${eid} (${existingNotes.map((note) => `${note.id} by ${note.user} on ${note.date_time}`).join('; ')}). Merge or delete the extra notes in Alyx, then sign off again.`,
       existingNotes.map((note) => note.id),
     );
   }
-  const json = withChecklistEntry(session, options.signOffKey, entry);
-  const existing = existingNotes[0];
-  const text = choice === null ? null : existing ? mergeSignOffNoteText(existing.text, dateKey, choice, existing.id) : signOffNoteText(options.signOffKey, dateKey, choice);
-  const previous = checklistOf(session)?.[options.signOffKey];
-  const replacedSameDay = sameEntry(previous, entry) || (existing !== undefined && existing.text.includes(`"${dateKey}"`));
-  const target = { contentType: 'session', objectId: context.eid };
+  const json = withChecklistEntry(session, key, entry);
+  const [existing] = existingNotes;
+  const text = choice && (existing ? mergeSignOffNoteText(existing.text, dateKey, choice, existing.id) : signOffNoteText(key, dateKey, choice));
+  const previous = checklistOf(session)?.[key];
+  const replacedSameDay = sameEntry(previous, entry) || !!existing?.text.includes(`"${dateKey}"`);
 
   if (options.dryRun) {
-    const requests: PlannedRequest[] = [];
+    const requests: PlannedRequest[] = [{ method: 'PATCH', path: `/sessions/${eid}`, body: { json } }];
     if (text !== null) {
-      requests.push(existing
-        ? { method: 'PATCH', path: `/notes/${existing.id}`, body: noteBody(client, { ...target, text }) }
-        : { method: 'POST', path: '/notes', body: noteBody(client, { ...target, text }) });
+      const body = noteBody(client, { contentType: 'session', objectId: eid, text });
+      requests.unshift(existing ? { method: 'PATCH', path: `/notes/${existing.id}`, body } : { method: 'POST', path: '/notes', body });
     }
-    requests.push({ method: 'PATCH', path: `/sessions/${context.eid}`, body: { json } });
     return { status: 'dry-run', text, checklistEntry: entry, requests };
   }
 
   const verify = options.verify ?? true;
   const writeNote = async (): Promise<AlyxNote | null> => {
-    if (text === null || choice === null) return null;
+    if (choice === null || text === null) return null;
     let written: AlyxNote | null = null;
-    if (!existing) written = await createNoteOnce(client, { ...target, text }, { knownIds: new Set(), signal: options.signal });
-    else {
-      try {
-        // Sent once, like the checklist: the same merged text re-sent later would drop an entry added meanwhile.
-        written = await client.request<AlyxNote>('PATCH', `/notes/${existing.id}`, { body: noteBody(client, { ...target, text }), signal: options.signal, idempotent: false, retryThrottled: false });
-      } catch (error) {
-        if (!verify || !isTransient(error)) throw error;
-      }
+    try {
+      // A merge is sent once, like the checklist: the same merged text re-sent later would drop an entry added meanwhile.
+      written = existing ? await patchNote(client, eid, existing.id, text, signal) : await createNoteOnce(client, { contentType: 'session', objectId: eid, text }, { signal });
+    } catch (error) {
+      if (!existing || !verify || !isTransient(error)) throw error;
     }
-    return verify ? settleSignOffNote(client, context.eid, options.signOffKey, dateKey, choice, written, options.signal) : written;
+    return verify ? settleSignOffNote(client, eid, key, dateKey, choice, written, signal) : written;
   };
-  const [note] = await Promise.all([
-    writeNote(),
-    writeChecklist(client, context.eid, options.signOffKey, entry, previous, json, verify, options.signal),
-  ]);
+  const [note] = await Promise.all([writeNote(), writeChecklist(client, eid, key, entry, previous, json, verify, signal)]);
   const noteAction = text === null ? null : existing ? 'merged' : 'created';
   return { status: 'written', note, noteAction, text: note?.text ?? text, checklistEntry: entry, replacedSameDay };
+}
+
+function patchNote(client: AlyxClient, eid: string, noteId: string, text: string, signal?: AbortSignal): Promise<AlyxNote> {
+  const body = noteBody(client, { contentType: 'session', objectId: eid, text });
+  return client.request<AlyxNote>('PATCH', `/notes/${noteId}`, { body, signal, idempotent: false, retryThrottled: false });
+}
+
+/** No answer, a 5xx or a 429: the PATCH may be tried again, from a fresh read. */
+function isTransient(error: unknown): boolean {
+  return error instanceof AlyxServerError || hasCode(error, 'throttled', 'network', 'timeout');
+}
+
+/**
+ * The failures a write that is retried from a fresh read may meet: an error that is not transient
+ * is thrown at once, and so is one beyond three (with a backoff between them). A 429 means Alyx
+ * did nothing and the client holds its next request until the Retry-After, so it is only a wait,
+ * with a budget of its own.
+ */
+function transientFailures(signal?: AbortSignal): (error: unknown) => Promise<void> {
+  let failures = 0;
+  let throttles = 0;
+  return async (error) => {
+    const throttled = error instanceof AlyxThrottledError;
+    if (!isTransient(error) || (throttled ? ++throttles > 10 : ++failures > 3)) throw error;
+    if (!throttled) await sleep(100 * 2 ** failures, signal);
+  };
+}
+
+function keptChanging(what: string): ConflictError {
+  return new ConflictError(`${what} kept changing while we wrote (a concurrent sign-off?): sign off again.`);
 }
 
 /**
@@ -161,45 +175,24 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
  * one note holds our entry. Each reviewer only ever adds entries, so the two converge.
  */
 async function settleSignOffNote(client: AlyxClient, eid: string, signOffKey: string, dateKey: string, choice: ReasonChoice, written: AlyxNote | null, signal?: AbortSignal): Promise<AlyxNote | null> {
-  const ours = pythonJsonDumps(entryOf(signOffNoteText(signOffKey, dateKey, choice), dateKey) ?? null);
-  let current = written;
-  let failures = 0;
-  let throttles = 0;
+  const tolerate = transientFailures(signal);
   for (let attempt = 0; ; attempt++) {
     // Let a write sent at the same moment as ours land first.
     await sleep(40 + Math.random() * 40, signal);
-    const notes = [...(await findNotesWithTitle(client, eid, signOffTitle(signOffKey), signal))]
-      .sort((a, b) => a.date_time.localeCompare(b.date_time) || a.id.localeCompare(b.id));
-    const [keeper, ...rest] = notes;
-    if (!keeper) return current;
+    const [keeper, ...rest] = (await findNotes(client, eid, signal, signOffTitle(signOffKey))).sort(byAge);
+    if (!keeper) return written;
     const others = rest.filter((note) => parseNoteJson(note.text) instanceof Map);
-    const keeperEntry = entryOf(keeper.text, dateKey);
-    if (others.length === 0 && keeperEntry !== undefined && pythonJsonDumps(keeperEntry) === ours) return keeper;
-    if (attempt >= 5) {
-      throw new ConflictError(`The sign-off note for ${signOffKey} on session ${eid} kept changing while we wrote our entry (another sign-off of the same key at the same time?). Sign off again.`);
-    }
-    let text = keeper.text;
-    for (const other of others) text = foldSignOffNoteText(text, other.text);
-    text = mergeSignOffNoteText(text, dateKey, choice, keeper.id);
+    const text = mergeSignOffNoteText(others.reduce((into, other) => foldSignOffNoteText(into, other.text), keeper.text), dateKey, choice, keeper.id);
+    if (others.length === 0 && text === keeper.text) return keeper;
+    if (attempt >= 5) throw keptChanging(`The sign-off note for ${signOffKey} on session ${eid}`);
     try {
-      if (text !== keeper.text) {
-        current = await client.request<AlyxNote>('PATCH', `/notes/${keeper.id}`, { body: noteBody(client, { contentType: 'session', objectId: eid, text }), signal, idempotent: false, retryThrottled: false });
-      }
-      // Their entries are in the keeper now; a note already deleted by the other reviewer is fine.
-      await Promise.all(others.map((other) => client.request('DELETE', `/notes/${other.id}`, { signal }).catch((error: unknown) => {
-        if (!(error instanceof AlyxNotFoundError)) throw error;
-      })));
+      if (text !== keeper.text) written = await patchNote(client, eid, keeper.id, text, signal);
+      // Their entries are in the keeper now.
+      await deleteNotes(client, others, signal);
     } catch (error) {
-      // As for the checklist: a 429 is only a wait, which the client holds before its next request.
-      if (!isTransient(error) || (error instanceof AlyxThrottledError ? ++throttles > 10 : ++failures > 3)) throw error;
+      await tolerate(error);
     }
   }
-}
-
-/** The value of `key` in a note's JSON text, if the text is a JSON object holding it. */
-function entryOf(text: string, key: string): PyJson | undefined {
-  const parsed = parseNoteJson(text);
-  return parsed instanceof Map ? parsed.get(key) : undefined;
 }
 
 /** `into` with every entry of `from` it lacks appended (the title and its own entries kept). */
@@ -212,53 +205,38 @@ function foldSignOffNoteText(into: string, from: string): string {
   return pythonJsonDumps(merged);
 }
 
-async function loadSessionOnly(client: AlyxClient, options: SignOffOptions): Promise<{ eid: string; session: AlyxSession }> {
-  const eid = assertUuid4(options.eid, 'session eid');
-  return { eid, session: await client.request<AlyxSession>('GET', `/sessions/${eid}`, { signal: options.signal }) };
-}
-
 /**
  * PATCHes `json` (Alyx replaces the whole field), then reads it back after about one round trip
  * so that a sign-off of another key sent at the same moment has landed; if it removed our entry,
  * merge into what is there now and write again.
  */
 async function writeChecklist(client: AlyxClient, eid: string, key: string, entry: SignOffEntry, previous: unknown, json: JsonObject, verify: boolean, signal?: AbortSignal): Promise<void> {
-  const settled = (fresh: AlyxSession): boolean => {
-    const current = checklistOf(fresh)?.[key];
-    // Ours is there; or another reviewer signed off this same key meanwhile, and the last sign-off
-    // stands, as in ibllib. Only the value from before our write means ours was undone.
-    return sameEntry(current, entry) || (isObject(current) && JSON.stringify(current) !== JSON.stringify(previous ?? null));
-  };
+  const before = JSON.stringify(previous ?? null);
+  const tolerate = transientFailures(signal);
   let next = json;
-  let failures = 0;
-  let throttles = 0;
   for (let attempt = 0; ; attempt++) {
     const started = Date.now();
+    let sent = true;
     try {
       // Never re-sent as is: `json` is replaced whole, so the same body sent again after a timeout
       // or a Retry-After wait would undo a sign-off of another key made meanwhile, after that
       // reviewer's read-back had passed. After a failure, read again and merge into what is there.
       await client.request('PATCH', `/sessions/${eid}`, { body: { json: next }, signal, idempotent: false, retryThrottled: false });
     } catch (error) {
-      // A 429 means Alyx did nothing and the client holds its next request for the Retry-After;
-      // only other failures use up the few attempts.
-      const throttled = error instanceof AlyxThrottledError;
-      if (!isTransient(error) || (throttled ? ++throttles > 10 : ++failures > 3)) throw error;
-      if (!throttled) await sleep(100 * 2 ** failures, signal);
-      const fresh = await client.request<AlyxSession>('GET', `/sessions/${eid}`, { signal });
-      // The failed PATCH may have been applied (only its answer was lost): then this read is the read-back.
-      if (settled(fresh)) return;
-      next = withChecklistEntry(fresh, key, entry);
-      continue;
+      await tolerate(error);
+      sent = false;
     }
-    if (!verify) return;
-    const roundTrip = Date.now() - started;
-    await sleep(Math.min(500, Math.max(20, roundTrip)) + Math.random() * 20, signal);
-    const fresh = await client.request<AlyxSession>('GET', `/sessions/${eid}`, { signal });
-    if (settled(fresh)) return;
-    if (attempt >= 5) {
-      throw new ConflictError(`Session ${eid}'s sign-off checklist kept changing while we wrote "${key}" (another sign-off at the same time?). Nothing is lost; sign off again.`);
+    if (sent) {
+      if (!verify) return;
+      await sleep(Math.min(500, Math.max(20, Date.now() - started)) + Math.random() * 20, signal);
     }
+    // After a failure, the PATCH may have been applied (only its answer was lost): then this read is the read-back.
+    const fresh = await readSession(client, eid, signal);
+    const current = checklistOf(fresh)?.[key];
+    // Ours is there; or another reviewer signed off this same key meanwhile, and the last sign-off
+    // stands, as in ibllib. Only the value from before our write means ours was undone.
+    if (sameEntry(current, entry) || (isObject(current) && JSON.stringify(current) !== before)) return;
+    if (sent && attempt >= 5) throw keptChanging(`Session ${eid}'s sign-off checklist`);
     next = withChecklistEntry(fresh, key, entry);
   }
 }

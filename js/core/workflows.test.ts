@@ -176,7 +176,7 @@ describe('sign-off', () => {
 
   test('a session whose json is not an object is refused before any write', async () => {
     const eid = await alyx.newSession(['not', 'an', 'object']);
-    await assert.rejects(signOff(client, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), /not an object.*Fix the session's JSON/);
+    await assert.rejects(signOff(client, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), /not an object.*Fix it in Alyx's admin/);
     assert.equal((await alyx.notesOf(eid)).length, 0);
     assert.deepEqual(await alyx.sessionJson(eid), ['not', 'an', 'object']);
   });
