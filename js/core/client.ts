@@ -9,12 +9,13 @@ import {
   AlyxHttpError,
   AlyxNetworkError,
   AlyxQcError,
+  AlyxServerError,
   AlyxThrottledError,
   AlyxTimeoutError,
   InputError,
 } from './errors.ts';
-import { errorForResponse, parseJsonBody, retryAfterSeconds } from './http-errors.ts';
-import { DEFAULT_RETRY_POLICY, backoffDelay, sleep, type RetryPolicy } from './retry-policy.ts';
+import { errorForResponse, parseJsonBody } from './http-errors.ts';
+import { DEFAULT_RETRY_POLICY, backoffDelay, hasCode, sleep, type RetryPolicy } from './retry-policy.ts';
 import { fetchTransport, type AlyxResponse, type Transport } from './transport.ts';
 import type { HttpMethod } from './workflow-types.ts';
 
@@ -62,40 +63,31 @@ export interface RestOptions {
 
 const DEFAULT_PAGE_SIZE = 250;
 
+/** The HTTP method of each DRF action but `list`, which {@link AlyxClient.list} pages through. */
+const REST_METHODS: Readonly<Record<string, HttpMethod>> = { read: 'GET', create: 'POST', update: 'PUT', partial_update: 'PATCH', delete: 'DELETE' };
+
 /** Validates and normalises an Alyx base URL (http or https, no trailing slash, no credentials). */
 export function normaliseBaseUrl(baseUrl: unknown): string {
-  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') {
-    throw new InputError('The Alyx base URL is missing. Pass it like "https://alyx.internationalbrainlab.org".');
-  }
+  const refuse = (problem: string, fix = 'Pass it like "https://alyx.internationalbrainlab.org".'): never => {
+    throw new InputError(`${problem} ${fix}`);
+  };
+  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') return refuse('The Alyx base URL is missing.');
   let url: URL;
   try {
     url = new URL(baseUrl.trim());
   } catch {
-    throw new InputError(`"${baseUrl}" is not a URL. Pass the Alyx base URL like "https://alyx.internationalbrainlab.org".`);
+    return refuse(`"${baseUrl}" is not a URL.`, 'Pass the Alyx base URL like "https://alyx.internationalbrainlab.org".');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError(`The Alyx base URL must start with http:// or https://, not ${url.protocol}//. Pass it like "https://alyx.internationalbrainlab.org".`);
-  }
-  if (url.username || url.password) {
-    throw new InputError('The Alyx base URL must not hold a username or password; pass them as credentials instead.');
-  }
-  if (url.search || url.hash) {
-    throw new InputError(`The Alyx base URL must not have a query or fragment: use "${url.origin}${url.pathname}".`);
-  }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  const base = `${url.origin}${url.pathname}`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') refuse(`The Alyx base URL must start with http:// or https://, not ${url.protocol}//.`);
+  if (url.username || url.password) refuse('The Alyx base URL must not hold a username or password;', 'pass them as credentials instead.');
+  if (url.search || url.hash) refuse('The Alyx base URL must not have a query or fragment:', `use "${base}".`);
+  return base.replace(/\/+$/, '');
 }
 
-function combineSignals(signals: readonly (AbortSignal | undefined)[]): AbortSignal {
-  const controller = new AbortController();
-  for (const signal of signals) {
-    if (!signal) continue;
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-  }
-  return controller.signal;
+/** `/notes` from `notes`, `/notes/` or `/notes`. */
+function endpointPath(endpoint: string): string {
+  return `/${endpoint.replace(/^\/+|\/+$/g, '')}`;
 }
 
 export class AlyxClient {
@@ -158,11 +150,11 @@ export class AlyxClient {
 
   /** Logs in with the stored password and keeps the new token. */
   async authenticate(signal?: AbortSignal): Promise<void> {
-    if (this.#password === null) throw new InputError('Cannot log in again without a password: create the client with { username, password }.');
+    if (this.#password === null) throw new InputError('Cannot log in again without a password: pass { username, password }.');
     const body = await this.#send('POST', '/auth-token', { body: { username: this.user, password: this.#password }, signal, idempotent: true }, true);
     const token = (body as { token?: unknown } | null)?.token;
     if (typeof token !== 'string' || token === '') {
-      throw new AlyxQcError('bad-response', `POST ${this.baseUrl}/auth-token answered without a token. Check that the base URL points at an Alyx server.`);
+      throw new AlyxQcError('bad-response', `POST ${this.baseUrl}/auth-token answered without a token: check the base URL.`);
     }
     this.#token = token;
   }
@@ -174,52 +166,39 @@ export class AlyxClient {
 
   /** ONE-style `rest(endpoint, action, {id, data, django})`. `list` follows every page. */
   async rest<T = unknown>(endpoint: string, action: RestAction, options: RestOptions = {}): Promise<T> {
-    const base = `/${endpoint.replace(/^\/+|\/+$/g, '')}`;
-    const detail = (): string => {
+    if (action === 'list') return (await this.list(endpoint, options)) as T;
+    const method = Object.hasOwn(REST_METHODS, action) ? REST_METHODS[action] : undefined;
+    if (!method) throw new InputError(`Unknown REST action "${String(action)}": use list, read, create, update, partial_update or delete.`);
+    let path = endpointPath(endpoint);
+    if (action !== 'create') {
       if (!options.id) throw new InputError(`The "${action}" action on ${endpoint} needs an id.`);
-      return `${base}/${encodeURIComponent(options.id)}`;
-    };
-    const common = { signal: options.signal, query: options.query };
-    switch (action) {
-      case 'list':
-        return (await this.list(endpoint, { django: options.django, query: options.query, signal: options.signal })) as T;
-      case 'read':
-        return this.request<T>('GET', detail(), common);
-      case 'create':
-        return this.request<T>('POST', base, { ...common, body: options.data });
-      case 'update':
-        return this.request<T>('PUT', detail(), { ...common, body: options.data });
-      case 'partial_update':
-        return this.request<T>('PATCH', detail(), { ...common, body: options.data });
-      case 'delete':
-        return this.request<T>('DELETE', detail(), common);
-      default:
-        throw new InputError(`Unknown REST action "${String(action)}": use list, read, create, update, partial_update or delete.`);
+      path += `/${encodeURIComponent(options.id)}`;
     }
+    // Only writes carry the data, as in ONE.
+    const body = method === 'GET' || method === 'DELETE' ? undefined : options.data;
+    return this.request<T>(method, path, { query: options.query, body, signal: options.signal });
   }
 
   /** Every record of a list endpoint: the first page, then the rest a few pages at a time. */
   async list<T = unknown>(endpoint: string, options: { django?: string; query?: RequestOptions['query']; signal?: AbortSignal } = {}): Promise<T[]> {
-    const path = `/${endpoint.replace(/^\/+|\/+$/g, '')}`;
-    const query = { ...options.query, ...(options.django ? { django: options.django } : {}) };
-    const first = await this.request<AlyxPage<T> | T[]>('GET', path, { query: { ...query, limit: DEFAULT_PAGE_SIZE }, signal: options.signal });
+    const path = endpointPath(endpoint);
+    const query = { ...options.query, django: options.django || undefined };
+    const get = (limit: number, offset?: number): Promise<AlyxPage<T> | T[]> => this.request('GET', path, { query: { ...query, limit, offset }, signal: options.signal });
+    const first = await get(DEFAULT_PAGE_SIZE);
     if (Array.isArray(first)) return first;
-    const results = [...first.results];
-    if (first.next === null || results.length >= first.count) return results;
     const pageSize = first.results.length || DEFAULT_PAGE_SIZE;
     const offsets: number[] = [];
-    for (let offset = pageSize; offset < first.count; offset += pageSize) offsets.push(offset);
-    const pages: T[][] = new Array(offsets.length);
-    let nextIndex = 0;
+    for (let offset = pageSize; first.next !== null && offset < first.count; offset += pageSize) offsets.push(offset);
+    const pages: (readonly T[])[] = [first.results];
+    let next = 0;
     const worker = async (): Promise<void> => {
-      while (nextIndex < offsets.length) {
-        const index = nextIndex++;
-        const page = await this.request<AlyxPage<T>>('GET', path, { query: { ...query, limit: pageSize, offset: offsets[index] }, signal: options.signal });
-        pages[index] = [...page.results];
+      while (next < offsets.length) {
+        const index = next++;
+        pages[index + 1] = ((await get(pageSize, offsets[index])) as AlyxPage<T>).results;
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#pageConcurrency, offsets.length) }, worker));
-    return results.concat(...pages);
+    return pages.flat() as T[];
   }
 
   /** What a client shows of itself when logged or serialised: never the token. */
@@ -227,108 +206,88 @@ export class AlyxClient {
     return { baseUrl: this.baseUrl, user: this.user };
   }
 
-  #url(path: string, query: RequestOptions['query']): string {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(key, String(value));
-    const search = params.toString();
-    return `${this.baseUrl}${path}${search ? `?${search}` : ''}`;
-  }
-
   async #send(method: HttpMethod, path: string, options: RequestOptions, isLogin: boolean): Promise<unknown> {
-    const url = this.#url(path, options.query);
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) params.set(key, String(value));
+    const search = params.toString();
+    const url = `${this.baseUrl}${path}${search ? `?${search}` : ''}`;
+    const { signal } = options;
     const idempotent = options.idempotent ?? method !== 'POST';
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const retry = this.#retry;
+    // A caller's abort during a wait is reported like an abort in flight.
+    const pause = (ms: number): Promise<void> => sleep(ms, signal).catch(() => {
+      throw new AlyxAbortError(method, url);
+    });
     let failures = 0;
     let throttles = 0;
     let reauthenticated = false;
     for (;;) {
-      let response: AlyxResponse;
       const throttled = this.#throttledUntil - Date.now();
       // A little spread, so the requests held back do not all arrive in the same millisecond.
-      if (throttled > 0) await pause(throttled * (1 + Math.random() / 10), options.signal, method, url);
+      if (throttled > 0) await pause(throttled * (1 + Math.random() / 10));
+      let response: AlyxResponse | undefined;
+      let error: unknown;
       try {
-        response = await this.#once(method, url, body, options.signal, isLogin);
-      } catch (error) {
-        // Only a request that got no answer is worth sending again; a transport that refuses one
-        // (the kernel relay's allow-list) has said no for good.
-        const unanswered = error instanceof AlyxNetworkError || error instanceof AlyxTimeoutError;
-        if (!unanswered || !idempotent || failures >= this.#retry.retries) throw error;
-        await pause(backoffDelay(this.#retry, failures++), options.signal, method, url);
-        continue;
+        response = await this.#once(method, url, body, signal, isLogin);
+      } catch (thrown) {
+        error = thrown;
       }
-      if (response.status >= 200 && response.status < 300) {
-        if (response.status === 204 || response.body === '') return null;
-        const parsed = parseJsonBody(response);
-        if (parsed === undefined) throw errorForResponse(method, url, this.#withoutSecrets(response), isLogin);
-        return parsed;
-      }
-      // A DELETE retried after its response was lost finds the note already gone: that is success.
-      if (method === 'DELETE' && response.status === 404 && failures > 0) return null;
-      const error = errorForResponse(method, url, this.#withoutSecrets(response), isLogin);
-      if (error.code === 'auth' && error.detail === 'Invalid token.' && !reauthenticated && this.#password !== null && !isLogin) {
-        reauthenticated = true;
-        await this.authenticate(options.signal);
-        continue;
-      }
-      if (error instanceof AlyxThrottledError) {
-        const retryAfter = retryAfterSeconds(response);
-        const waitMs = retryAfter === undefined ? backoffDelay(this.#retry, throttles) : retryAfter * 1000;
-        if (waitMs <= this.#retry.maxRetryAfterMs) {
-          this.#throttledUntil = Math.max(this.#throttledUntil, Date.now() + waitMs);
-          if (options.retryThrottled !== false && throttles < this.#retry.throttleRetries) {
-            throttles++;
-            continue; // the wait happens at the top of the loop, with every other request
+      if (response) {
+        const { status } = response;
+        const parsed = status === 204 || response.body === '' ? null : parseJsonBody(response);
+        if (status >= 200 && status < 300 && parsed !== undefined) return parsed;
+        // A DELETE retried after its response was lost finds the note already gone: that is success.
+        if (method === 'DELETE' && status === 404 && failures > 0) return null;
+        const refusal = errorForResponse(method, url, { ...response, body: this.#scrub(response.body) }, isLogin);
+        if (refusal.code === 'auth' && refusal.detail === 'Invalid token.' && !reauthenticated && this.#password !== null && !isLogin) {
+          reauthenticated = true;
+          await this.authenticate(signal);
+          continue;
+        }
+        if (refusal instanceof AlyxThrottledError) {
+          const waitMs = refusal.retryAfterSeconds === undefined ? backoffDelay(retry, throttles) : refusal.retryAfterSeconds * 1000;
+          if (waitMs <= retry.maxRetryAfterMs) {
+            this.#throttledUntil = Math.max(this.#throttledUntil, Date.now() + waitMs);
+            if (options.retryThrottled !== false && throttles < retry.throttleRetries) {
+              throttles++;
+              continue; // the wait happens at the top of the loop, with every other request
+            }
           }
         }
+        error = refusal;
       }
-      if (error.code === 'server' && error.status >= 500 && idempotent && failures < this.#retry.retries) {
-        await pause(backoffDelay(this.#retry, failures++), options.signal, method, url);
-        continue;
-      }
-      throw error;
+      // Only a request that got no answer, or a 5xx, is worth sending again; a transport that
+      // refuses one (the kernel relay's allow-list) has said no for good.
+      const transient = hasCode(error, 'network', 'timeout') || error instanceof AlyxServerError;
+      if (!transient || !idempotent || failures >= retry.retries) throw error;
+      await pause(backoffDelay(retry, failures++));
     }
   }
 
   /**
-   * The response with our token and password cut out of its body: errors quote an excerpt of it,
-   * and a debugging gateway or a framework's error page may echo the request's headers.
+   * `text` with our token and password cut out: errors quote an excerpt of a response's body, and a
+   * debugging gateway or a framework's error page may echo the request's headers; transports echo
+   * what they like in their errors.
    */
-  #withoutSecrets(response: AlyxResponse): AlyxResponse {
-    return { ...response, body: scrub(scrub(response.body, this.#token), this.#password) };
+  #scrub(text: string): string {
+    for (const secret of [this.#token, this.#password]) if (secret) text = text.replaceAll(secret, '[token]');
+    return text;
   }
 
   async #once(method: HttpMethod, url: string, body: string | undefined, callerSignal: AbortSignal | undefined, isLogin: boolean): Promise<AlyxResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.#token !== null && !isLogin) headers.authorization = `Token ${this.#token}`;
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this.#timeoutMs);
-    const signal = combineSignals([callerSignal, timeout.signal]);
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
     this.requestCount++;
     try {
-      return await this.#transport({ method, url, headers, ...(body === undefined ? {} : { body }), signal });
+      return await this.#transport({ method, url, headers, ...(body === undefined ? {} : { body }), signal: callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout });
     } catch (error) {
       if (callerSignal?.aborted) throw new AlyxAbortError(method, url);
-      if (timeout.signal.aborted) throw new AlyxTimeoutError(method, url, this.#timeoutMs);
+      if (timeout.aborted) throw new AlyxTimeoutError(method, url, this.#timeoutMs);
       if (error instanceof AlyxHttpError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new AlyxNetworkError(method, url, scrub(reason, this.#token), { cause: error });
-    } finally {
-      clearTimeout(timer);
+      throw new AlyxNetworkError(method, url, this.#scrub(error instanceof Error ? error.message : String(error)), { cause: error });
     }
   }
-}
-
-/** Waits before a retry; a caller's abort during the wait is reported like an abort in flight. */
-async function pause(ms: number, signal: AbortSignal | undefined, method: string, url: string): Promise<void> {
-  try {
-    await sleep(ms, signal);
-  } catch {
-    throw new AlyxAbortError(method, url);
-  }
-}
-
-/** Transports echo what they like in their errors; make sure the token is not part of it. */
-function scrub(text: string, token: string | null): string {
-  return token ? text.split(token).join('[token]') : text;
 }
