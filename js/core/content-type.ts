@@ -20,7 +20,7 @@ export async function resolveNoteTarget(
   const id = assertUuid4(uuid);
   if (options.contentType !== undefined) {
     if (!MODEL_NAME.test(options.contentType)) {
-      throw new InputError(`"${options.contentType}" is not an Alyx model name. Use a lower-case model such as "session", "probeinsertion" or "subject".`);
+      throw new InputError(`"${options.contentType}" is not an Alyx model name. Use a lower-case model such as "session" or "subject".`);
     }
     return { uuid: id, contentType: options.contentType };
   }
@@ -31,7 +31,6 @@ export async function resolveNoteTarget(
   if (sessions.length === 1 && insertions.length === 0) return { uuid: id, contentType: 'session' };
   if (insertions.length === 1 && sessions.length === 0) return { uuid: id, contentType: 'probeinsertion' };
   throw new ConflictError(
-    `${id} matches ${sessions.length} session(s) and ${insertions.length} insertion(s) on ${client.baseUrl}; exactly one was expected. ` +
-      'Check the UUID and the Alyx URL; for another model (e.g. a subject) pass the content type explicitly.',
+    `${id} matches ${sessions.length} session(s) and ${insertions.length} insertion(s) on ${client.baseUrl}, not one: check the UUID and the base URL, or pass the content type explicitly.`,
   );
 }

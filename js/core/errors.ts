@@ -52,22 +52,20 @@ export interface HttpErrorInfo {
 
 /** Alyx answered with an error status. */
 export class AlyxHttpError extends AlyxQcError {
-  readonly method: string;
-  readonly url: string;
-  readonly status: number;
-  readonly detail: string;
+  declare readonly method: string;
+  declare readonly url: string;
+  declare readonly status: number;
+  declare readonly detail: string;
   constructor(code: ErrorCode, info: HttpErrorInfo, advice: string) {
     super(code, `${info.method} ${info.url} failed with ${info.status}${info.detail ? `: ${info.detail}` : ''}. ${advice}`);
     this.name = 'AlyxHttpError';
-    this.method = info.method;
-    this.url = info.url;
-    this.status = info.status;
-    this.detail = info.detail;
+    const { method, url, status, detail } = info;
+    Object.assign(this, { method, url, status, detail });
   }
 }
 
 export class AlyxAuthError extends AlyxHttpError {
-  constructor(info: HttpErrorInfo, advice = 'Log in again (check the username and password) or pass a fresh token.') {
+  constructor(info: HttpErrorInfo, advice = 'Log in again, or pass a fresh token.') {
     super('auth', info, advice);
     this.name = 'AlyxAuthError';
   }
@@ -83,21 +81,21 @@ export class AlyxNotFoundError extends AlyxHttpError {
 /** 400 with Alyx's per-field messages in `fieldErrors`. */
 export class AlyxValidationError extends AlyxHttpError {
   constructor(info: HttpErrorInfo, readonly fieldErrors: Readonly<Record<string, readonly string[]>>) {
-    super('validation', info, 'Alyx rejected the values sent; correct the fields named above.');
+    super('validation', info, 'Correct the fields named.');
     this.name = 'AlyxValidationError';
   }
 }
 
 export class AlyxThrottledError extends AlyxHttpError {
   constructor(info: HttpErrorInfo, readonly retryAfterSeconds: number | undefined) {
-    super('throttled', info, 'Alyx is limiting requests; wait a minute and try again.');
+    super('throttled', info, 'Wait a minute and try again.');
     this.name = 'AlyxThrottledError';
   }
 }
 
 export class AlyxServerError extends AlyxHttpError {
   constructor(info: HttpErrorInfo) {
-    super('server', info, 'Alyx had an internal problem; try again later, and tell its administrator if it persists.');
+    super('server', info, 'Try again later, or tell the Alyx administrator.');
     this.name = 'AlyxServerError';
   }
 }
@@ -105,7 +103,7 @@ export class AlyxServerError extends AlyxHttpError {
 /** The server answered something that is not the JSON Alyx answers (a login page, a proxy's HTML). */
 export class AlyxBadResponseError extends AlyxHttpError {
   constructor(info: HttpErrorInfo) {
-    super('bad-response', info, 'This does not look like an Alyx REST API: check the base URL (it should be the API root, e.g. https://alyx.internationalbrainlab.org).');
+    super('bad-response', info, 'Not an Alyx API: check the base URL (the API root, e.g. https://alyx.internationalbrainlab.org).');
     this.name = 'AlyxBadResponseError';
   }
 }
@@ -113,29 +111,22 @@ export class AlyxBadResponseError extends AlyxHttpError {
 /** No response at all: the server is down, unreachable, or (in a browser) blocked by CORS. */
 export class AlyxNetworkError extends AlyxQcError {
   constructor(readonly method: string, readonly url: string, reason: string, options?: { cause?: unknown }) {
-    super('network', `${method} ${url} got no response (${reason}). ${networkAdvice()}`, options);
+    // A page on another origin sees a CORS refusal only as a bare network failure.
+    super('network', `${method} ${url} got no response (${reason}). Check the network, the base URL and (from a web page) CORS.`, options);
     this.name = 'AlyxNetworkError';
   }
 }
 
-function networkAdvice(): string {
-  // A page on another origin sees a CORS refusal only as a bare network failure.
-  const inBrowser = typeof globalThis.document !== 'undefined';
-  return inBrowser
-    ? 'Check that Alyx is reachable; from a web page, the Alyx server must also allow this page\'s origin (CORS, see the README) or be reached through a same-origin proxy.'
-    : 'Check the network and that the Alyx base URL is right, then try again.';
-}
-
 export class AlyxTimeoutError extends AlyxQcError {
   constructor(readonly method: string, readonly url: string, readonly timeoutMs: number) {
-    super('timeout', `${method} ${url} timed out after ${timeoutMs} ms. Alyx may be slow or unreachable; try again, or raise the timeout.`);
+    super('timeout', `${method} ${url} timed out after ${timeoutMs} ms: try again, or raise the timeout.`);
     this.name = 'AlyxTimeoutError';
   }
 }
 
 export class AlyxAbortError extends AlyxQcError {
   constructor(readonly method: string, readonly url: string) {
-    super('aborted', `${method} ${url} was cancelled before it finished. Nothing more will be sent; check Alyx before trying again.`);
+    super('aborted', `${method} ${url} was cancelled; check Alyx before trying again.`);
     this.name = 'AlyxAbortError';
   }
 }

@@ -56,7 +56,7 @@ export function signOffNoteText(signOffKey: string, dateKey: string, choice: Rea
 export function mergeSignOffNoteText(existingText: string, dateKey: string, choice: ReasonChoice, noteId = ''): string {
   const existing = parseNoteJson(existingText);
   if (!(existing instanceof Map)) {
-    throw new ConflictError(`The existing sign-off note${noteId ? ` ${noteId}` : ''} is not a JSON object, so the sign-off cannot be merged into it. Fix or delete that note in Alyx's admin, then sign off again.`);
+    throw new ConflictError(`The existing sign-off note${noteId ? ` ${noteId}` : ''} is not a JSON object, so the sign-off cannot be merged. Fix or delete it in Alyx's admin, then sign off again.`);
   }
   const merged = new Map(existing);
   merged.set(dateKey, new Map(reasonEntries(choice)));

@@ -99,7 +99,7 @@ export function pythonJsonLoads(text: string): PyJson {
       for (;;) {
         if (close === ']') list.push(parseValue(item));
         else {
-          const key = item[1] ?? fail('Expecting property name enclosed in double quotes');
+          const key = item[1] ?? fail('Expecting property name');
           if (next()[7] !== ':') fail("Expecting ':' delimiter");
           map.set(JSON.parse(key) as string, parseValue());
         }

@@ -75,7 +75,7 @@ export function validateChoice(kind: NoteKind, choice: ReasonChoice, allowed: re
     throw new InputError('The "Other" text must be a string (or null for none).');
   }
   if (reasons.includes(OTHER) && (other === null || other.trim() === '')) {
-    throw new InputError('"Other" is selected but its text is empty. Explain the other reason in a few words, or unselect "Other".');
+    throw new InputError('"Other" is selected but its text is empty. Explain the other reason, or unselect "Other".');
   }
   return { reasons, other: other === '' ? null : other };
 }

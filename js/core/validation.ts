@@ -11,11 +11,11 @@ export const MAX_NOTE_TEXT_LENGTH = 65_536;
 /** Returns the UUID lower-cased; throws unless it is a version-4 UUID, as Alyx ids are. */
 export function assertUuid4(value: unknown, what = 'UUID'): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new InputError(`The ${what} is missing. Pass the session's eid or the insertion's pid, e.g. "2ffd3ed5-477e-4153-9af7-7fdad3c6946b".`);
+    throw new InputError(`The ${what} is missing. Pass the session's eid or the insertion's pid.`);
   }
   const trimmed = value.trim();
   if (!UUID_ANY_VERSION.test(trimmed)) {
-    throw new InputError(`"${clip(trimmed)}" is not a UUID. Pass the ${what} as 36 characters like "2ffd3ed5-477e-4153-9af7-7fdad3c6946b".`);
+    throw new InputError(`"${clip(trimmed)}" is not a UUID. Pass the ${what} as 36 characters from Alyx.`);
   }
   if (!UUID_V4.test(trimmed)) {
     throw new InputError(`"${trimmed}" is a version-${trimmed.charAt(14)} UUID, but Alyx ids are version 4. Check that you copied the ${what} from Alyx.`);
@@ -32,7 +32,7 @@ export function assertSignOffKey(value: unknown): string {
     throw new InputError('The sign-off key is empty. Pass the key from the session\'s sign_off_checklist, e.g. "_ephysChoiceWorld_00".');
   }
   if (!SIGN_OFF_KEY.test(value)) {
-    throw new InputError(`"${clip(value)}" is not a sign-off key: it must start with "_" and hold only letters, digits and underscores, e.g. "_ephysChoiceWorld_00" or "_neuropixel_raw_probe00".`);
+    throw new InputError(`"${clip(value)}" is not a sign-off key: it must start with "_" and hold only letters, digits and underscores, e.g. "_ephysChoiceWorld_00".`);
   }
   return value;
 }
@@ -40,7 +40,7 @@ export function assertSignOffKey(value: unknown): string {
 /** Refuses note text too long to be a reason; nothing is written. */
 export function assertNoteTextLength(text: string): void {
   if (text.length > MAX_NOTE_TEXT_LENGTH) {
-    throw new InputError(`The note would be ${text.length} characters long, over the limit of ${MAX_NOTE_TEXT_LENGTH}. Shorten the "Other" text; attach long material to the session instead.`);
+    throw new InputError(`The note would be ${text.length} characters long, over the limit of ${MAX_NOTE_TEXT_LENGTH}. Shorten the "Other" text.`);
   }
 }
 

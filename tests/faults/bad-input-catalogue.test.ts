@@ -83,9 +83,9 @@ const ROWS: readonly Row[] = [
   { surface: 'API', input: 'base URL "javascript:alert(1)"', run: () => AlyxClient.login('javascript:alert(1)', { username: 'a', password: 'b' }), problem: /must start with http:\/\/ or https:\/\//, fix: /Pass it like/ },
   { surface: 'API', input: 'base URL without a scheme ("alyx.example.org")', run: () => AlyxClient.login('alyx.example.org', { username: 'a', password: 'b' }), problem: /"alyx.example.org" is not a URL/, fix: /Pass the Alyx base URL like "https:/ },
   { surface: 'API', input: 'base URL with user:password@', run: () => AlyxClient.login('http://u:secret@127.0.0.1:9', { username: 'a', password: 'b' }), problem: /must not hold a username or password/, fix: /pass them as credentials instead/ },
-  { surface: 'API', input: 'session whose json is a list', run: () => signOff(client, { eid: listJsonEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /"json" field that is not an object \(a list\)/, fix: /Fix the session's JSON in Alyx's admin, then sign off again/ },
-  { surface: 'API', input: 'session whose sign_off_checklist is a string', run: () => signOff(client, { eid: stringChecklistEid, signOffKey: '_camera_left', kind: 'video', withNote: false }), problem: /"sign_off_checklist" that is not an object/, fix: /Fix it in Alyx's admin, then sign off again/ },
-  { surface: 'API', input: 'existing sign-off note whose text is not JSON', run: () => signOff(client, { eid: plainNoteEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /is not a JSON object, so the sign-off cannot be merged/, fix: /Fix or delete that note in Alyx's admin, then sign off again/ },
+  { surface: 'API', input: 'session whose json is a list', run: () => signOff(client, { eid: listJsonEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /"json" is not an object \(a list\)/, fix: /Fix it in Alyx's admin, then sign off again/ },
+  { surface: 'API', input: 'session whose sign_off_checklist is a string', run: () => signOff(client, { eid: stringChecklistEid, signOffKey: '_camera_left', kind: 'video', withNote: false }), problem: /"sign_off_checklist" is not an object/, fix: /Fix it in Alyx's admin, then sign off again/ },
+  { surface: 'API', input: 'existing sign-off note whose text is not JSON', run: () => signOff(client, { eid: plainNoteEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /is not a JSON object, so the sign-off cannot be merged/, fix: /Fix or delete it in Alyx's admin, then sign off again/ },
   {
     surface: 'API', input: 'server answering an HTML page instead of JSON',
     run: async () => {
@@ -98,7 +98,7 @@ const ROWS: readonly Row[] = [
         proxy.clear();
       }
     },
-    problem: /expected JSON, got <!DOCTYPE html>/, fix: /check the base URL \(it should be the API root/,
+    problem: /expected JSON, got <!DOCTYPE html>/, fix: /check the base URL \(the API root/,
   },
   {
     surface: 'API', input: 'login to a server answering HTML',
@@ -116,7 +116,7 @@ const ROWS: readonly Row[] = [
   {
     surface: 'API', input: 'expired token, no password',
     run: async () => signOff(await AlyxClient.login(alyx.baseUrl, { username: 'test_user', token: 'e'.repeat(40) }), { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }),
-    problem: /Invalid token\./, fix: /log in again with your username and password, or pass a fresh token/,
+    problem: /Invalid token\./, fix: /log in again, or pass a fresh token/,
   },
   { surface: 'API', input: 'wrong password', run: () => AlyxClient.login(alyx.baseUrl, { username: 'test_user', password: 'not-the-password' }), problem: /username or password is wrong/, fix: /check them and log in again/ },
   { surface: 'API', input: 'no password and no token', run: () => AlyxClient.login(alyx.baseUrl, { username: 'test_user' } as never), problem: /No way to authenticate/, fix: /pass a password or a token/ },
@@ -134,7 +134,7 @@ const ROWS: readonly Row[] = [
   { surface: 'CLI', input: 'expired $ALYX_TOKEN, no password (exit 2)', run: () => cli(['critical', eid, '--reasons', '1'], 2, { ALYX_TOKEN: 'e'.repeat(40), ALYX_PASSWORD: undefined })(), problem: /Invalid token/, fix: /log in again|fresh token|ALYX_TOKEN/ },
   { surface: 'CLI', input: 'unknown option `--frobnicate` (exit 2)', run: () => cli(['critical', eid, '--frobnicate'], 2)(), problem: /unknown option --frobnicate/, fix: /alyx-qc critical --help/ },
   { surface: 'CLI', input: '`--gui-reasons "Histological images missing"` (exit 2)', run: () => cli(['critical', pid, '--gui-reasons', 'Histological images missing'], 2)(), problem: /"Histological images missing" is not a reason/, fix: /Choose from/ },
-  { surface: 'CLI', input: '`signoff` on a session whose json is a list (exit 2)', run: () => cli(['signoff', listJsonEid, '--key', '_ephysChoiceWorld_00', '--kind', 'task', '--reasons', '1'], 2)(), problem: /not an object/, fix: /Fix the session's JSON/ },
+  { surface: 'CLI', input: '`signoff` on a session whose json is a list (exit 2)', run: () => cli(['signoff', listJsonEid, '--key', '_ephysChoiceWorld_00', '--kind', 'task', '--reasons', '1'], 2)(), problem: /not an object/, fix: /Fix it in Alyx's admin/ },
   {
     surface: 'CLI', input: 'server answering HTML (exit 3)',
     run: async () => {
