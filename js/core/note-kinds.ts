@@ -49,48 +49,50 @@ export interface SignOffKind extends NoteKindBase {
 
 export type NoteKind = CriticalKind | SignOffKind;
 
-const SIGN_OFF_HEADER = 'Select from this list the reason(s) that describe issues with this session:';
 const INSERTION_GUI_REASONS = ['Noise and artifact', 'Drift', 'Poor neural yield', 'Brain Damage', OTHER] as const;
 
-function signOff(id: SignOffKindId, label: string, exampleKey: string, reasons: readonly string[]): SignOffKind {
-  return { id, family: 'signoff', label, contentType: 'session', reasons: [...reasons, OTHER], promptHeader: SIGN_OFF_HEADER, exampleKey };
+/** ibllib words the title and the question of both critical kinds alike. */
+function critical(what: 'session' | 'insertion', contentType: CriticalKind['contentType'], reasons: readonly string[], guiReasons?: readonly string[]): CriticalKind {
+  return {
+    id: `critical-${what}`,
+    family: 'critical',
+    label: `Critical ${what}`,
+    contentType,
+    title: `=== EXPERIMENTER REASON(S) FOR MARKING THE ${what.toUpperCase()} AS CRITICAL ===`,
+    reasons: [...reasons, OTHER],
+    ...(guiReasons && { guiReasons }),
+    promptHeader: `Select from this list the reason(s) why you are marking the ${what} as CRITICAL:`,
+  };
 }
 
-/** Every note kind, keyed by id, in the order a menu should list them. */
-export const NOTE_KINDS: Readonly<Record<NoteKindId, NoteKind>> = {
-  'critical-session': {
-    id: 'critical-session',
-    family: 'critical',
-    label: 'Critical session',
+/** A sign-off kind from its short name (`raw-ephys`: id `signoff-raw-ephys`, label "Raw ephys sign-off"). */
+function signOff(name: string, exampleKey: string, reasons: readonly string[]): SignOffKind {
+  return {
+    id: `signoff-${name}` as SignOffKindId,
+    family: 'signoff',
+    label: `${name.charAt(0).toUpperCase()}${name.slice(1).replace('-', ' ')} sign-off`,
     contentType: 'session',
-    title: '=== EXPERIMENTER REASON(S) FOR MARKING THE SESSION AS CRITICAL ===',
-    reasons: ['within experiment system crash', 'synching impossible', 'dud or mock session', 'essential dataset missing', OTHER],
-    promptHeader: 'Select from this list the reason(s) why you are marking the session as CRITICAL:',
-  },
-  'critical-insertion': {
-    id: 'critical-insertion',
-    family: 'critical',
-    label: 'Critical insertion',
-    contentType: 'probeinsertion',
-    title: '=== EXPERIMENTER REASON(S) FOR MARKING THE INSERTION AS CRITICAL ===',
-    reasons: ['Histological images missing', 'Track not visible on imaging data', ...INSERTION_GUI_REASONS],
-    guiReasons: INSERTION_GUI_REASONS,
-    promptHeader: 'Select from this list the reason(s) why you are marking the insertion as CRITICAL:',
-  },
-  'signoff-task': signOff('signoff-task', 'Task sign-off', '_ephysChoiceWorld_00', [
+    reasons: [...reasons, OTHER],
+    promptHeader: 'Select from this list the reason(s) that describe issues with this session:',
+    exampleKey,
+  };
+}
+
+const SIGN_OFF_KINDS = [
+  signOff('task', '_ephysChoiceWorld_00', [
     'raw trial data does not exist',
     'wheel data corrupt',
     'task data could not be synced',
     'stimulus timings unreliable',
   ]),
-  'signoff-passive': signOff('signoff-passive', 'Passive sign-off', '_passiveChoiceWorld_00', [
+  signOff('passive', '_passiveChoiceWorld_00', [
     'Raw passive data doesn\u2019t exist (no. of spacers = 0)',
     'Incorrect number or spacers (i.e passive cutoff midway)',
     'RFmap file doesn\u2019t exist',
     'Gabor patches couldn\u2019t be extracted',
     'Trial playback couldn\u2019t be extracted',
   ]),
-  'signoff-video': signOff('signoff-video', 'Video sign-off', '_camera_left', [
+  signOff('video', '_camera_left', [
     'The video timestamps are not the same length as the video file (either empty or slightly longer/shorter)',
     'The rotary encoder trace doesn\u2019t not appear synced with the video',
     'The QC fails because the GPIO file is missing or empty',
@@ -98,26 +100,23 @@ export const NOTE_KINDS: Readonly<Record<NoteKindId, NoteKind>> = {
     'The resolution is not what is defined in the experiment description file',
     'The DLC QC fails because something is obscuring the pupil',
   ]),
-  'signoff-raw-ephys': signOff('signoff-raw-ephys', 'Raw ephys sign-off', '_neuropixel_raw_probe00', [
-    'Data has striping',
-    'Horizontal band',
-    'Discontunuity',
-  ]),
-  'signoff-spike-sorting': signOff('signoff-spike-sorting', 'Spike sorting sign-off', '_neuropixel_spike_sorting_probe00', [
-    'Spikesorting could not be run',
-    'Poor quality spikesorting',
-  ]),
-  'signoff-alignment': signOff('signoff-alignment', 'Alignment sign-off', '_neuropixel_alignment_probe00', []),
-};
+  signOff('raw-ephys', '_neuropixel_raw_probe00', ['Data has striping', 'Horizontal band', 'Discontunuity']),
+  signOff('spike-sorting', '_neuropixel_spike_sorting_probe00', ['Spikesorting could not be run', 'Poor quality spikesorting']),
+  signOff('alignment', '_neuropixel_alignment_probe00', []),
+];
 
-/** Short names accepted wherever a sign-off kind is named (`kind="task"` in Python, `--kind task`). */
-export const SIGN_OFF_KIND_ALIASES: Readonly<Record<string, SignOffKindId>> = {
-  task: 'signoff-task',
-  passive: 'signoff-passive',
-  video: 'signoff-video',
-  'raw-ephys': 'signoff-raw-ephys',
-  raw_ephys: 'signoff-raw-ephys',
-  'spike-sorting': 'signoff-spike-sorting',
-  spike_sorting: 'signoff-spike-sorting',
-  alignment: 'signoff-alignment',
-};
+/** Every note kind, keyed by id, in the order a menu should list them. */
+export const NOTE_KINDS = Object.fromEntries([
+  critical('session', 'session', ['within experiment system crash', 'synching impossible', 'dud or mock session', 'essential dataset missing']),
+  critical('insertion', 'probeinsertion', ['Histological images missing', 'Track not visible on imaging data', ...INSERTION_GUI_REASONS.slice(0, -1)], INSERTION_GUI_REASONS),
+  ...SIGN_OFF_KINDS,
+].map((kind) => [kind.id, kind])) as Readonly<Record<NoteKindId, NoteKind>>;
+
+/**
+ * Short names accepted wherever a sign-off kind is named (`kind="task"` in Python, `--kind task`):
+ * the id without `signoff-`, also with `_` for `-`.
+ */
+export const SIGN_OFF_KIND_ALIASES: Readonly<Record<string, SignOffKindId>> = Object.fromEntries(SIGN_OFF_KINDS.flatMap(({ id }) => {
+  const name = id.slice('signoff-'.length);
+  return [...new Set([name, name.replace('-', '_')])].map((alias) => [alias, id]);
+}));
