@@ -3,38 +3,23 @@
  * Retry), and the outcome of a write asked for from Python (`widget.submit(...)`), which no panel
  * shows by itself. Errors show in the cell, not only in the console.
  */
-import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
-import { ColorSchemeController } from '../elements/color-scheme.ts';
+import { css, html, nothing, type TemplateResult } from 'lit';
 import { defineElement } from '../elements/define.ts';
-import { theme } from '../elements/theme.ts';
+import { QcElement } from '../elements/qc-element.ts';
 import type { ControllerPhase, KernelSubmitState } from './qc-controller.ts';
 
 /**
  * @slot - The QC panel (`<alyx-qc-signoff>` or `<alyx-qc-critical-note>`), shown once loaded.
  * @fires alyx-qc-retry - The reviewer pressed Retry after a failed load.
  */
-export class WidgetFrame extends LitElement {
+export class WidgetFrame extends QcElement {
   static override properties = {
     phase: { attribute: false },
     kernelSubmit: { attribute: false },
     label: { type: String },
   };
 
-  static override styles = [
-    theme,
-    css`
-      .root {
-        display: grid;
-        gap: 6px;
-      }
-      [hidden] {
-        display: none;
-      }
-      .actions {
-        margin-top: 4px;
-      }
-    `,
-  ];
+  static override styles = [...QcElement.styles, css`.frame { display: grid; gap: 6px; }`];
 
   /** Loading, failed to load, or ready (then the slotted panel shows). */
   phase: ControllerPhase = { phase: 'loading' };
@@ -43,16 +28,15 @@ export class WidgetFrame extends LitElement {
   /** What is being loaded, e.g. "sign-off of _ephysChoiceWorld_00 for <eid>". */
   label = '';
 
-  readonly #scheme = new ColorSchemeController(this);
-
   override render(): TemplateResult {
     const { phase } = this;
-    return html`<div class="root ${this.#scheme.scheme}">
+    // The panel's own card has the look; the frame only stacks messages around it.
+    return html`<div class="${this.root} frame">
       ${phase.phase === 'loading' ? html`<p class="muted" role="status">Loading ${this.label} from Alyx…</p>` : nothing}
       ${phase.phase === 'load-failed'
         ? html`<div class="notice error" role="alert">
             <p>${phase.message}</p>
-            <div class="actions"><button @click=${this.#retry}>Retry</button></div>
+            <button @click=${this.#retry}>Retry</button>
           </div>`
         : nothing}
       <div ?hidden=${phase.phase !== 'ready'}><slot></slot></div>
