@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { build, type Rolldown } from 'vite';
+import { build, minifySync, type Rolldown } from 'vite';
 
 export const BUDGET = { widgetGzip: 16 * 1024, coreGzip: 8 * 1024 } as const;
 
@@ -22,8 +22,42 @@ export interface BundleFigure {
   readonly brotli: number;
   readonly budgetGzip: number;
   readonly withinBudget: boolean;
-  /** The largest modules, minified bytes each before compression: where to cut when over. */
-  readonly largest: { module: string; bytes: number }[];
+  /** What the bundle is made of: where to cut when over. */
+  readonly parts: BundlePart[];
+}
+
+/**
+ * One layer of a bundle (Lit, the core, the elements, the widget glue), minified and gzipped on
+ * its own. The parts add up to more than the bundle: words they share compress once in it.
+ */
+export interface BundlePart {
+  readonly part: string;
+  readonly modules: number;
+  readonly minified: number;
+  readonly gzip: number;
+}
+
+/** The layer a module belongs to, from its path. */
+function partOf(module: string): string {
+  if (/node_modules\/(lit|lit-html|lit-element|@lit)\//.test(module)) return 'Lit';
+  const layer = /^js\/(\w+)\//.exec(module)?.[1];
+  if (layer === 'core') return 'core';
+  if (layer === 'elements') return 'elements';
+  if (layer === 'widget') return 'widget glue';
+  return 'other';
+}
+
+function partsOf(chunks: Rolldown.OutputChunk[], repo: string): BundlePart[] {
+  const byPart = new Map<string, string[]>();
+  for (const [id, info] of chunks.flatMap((chunk) => Object.entries(chunk.modules))) {
+    if (!info.code) continue;
+    const part = partOf(path.relative(repo, id));
+    byPart.set(part, [...(byPart.get(part) ?? []), info.code]);
+  }
+  return [...byPart].map(([part, codes]) => {
+    const { code } = minifySync(`${part}.js`, codes.join('\n'), { module: true, compress: false, mangle: { toplevel: true } });
+    return { part, modules: codes.length, minified: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length };
+  });
 }
 
 export interface BundleSizeResult {
@@ -44,15 +78,10 @@ function chunksOf(output: BuildOutput): Rolldown.OutputChunk[] {
 function figure(name: string, output: BuildOutput, budgetGzip: number, repo: string): BundleFigure {
   const chunks = chunksOf(output);
   const code = chunks.map((chunk) => chunk.code).join('\n');
-  const largest = chunks
-    .flatMap((chunk) => Object.entries(chunk.modules))
-    .map(([id, info]) => ({ module: path.relative(repo, id), bytes: info.renderedLength }))
-    .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, 5);
   const bytes = Buffer.from(code, 'utf8');
   const gzip = gzipSync(bytes, { level: 9 }).length;
   const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
-  return { name, minified: bytes.length, gzip, brotli, budgetGzip, withinBudget: gzip <= budgetGzip, largest };
+  return { name, minified: bytes.length, gzip, brotli, budgetGzip, withinBudget: gzip <= budgetGzip, parts: partsOf(chunks, repo) };
 }
 
 export async function measureBundleSize(repo: string): Promise<BundleSizeResult> {

@@ -69,8 +69,14 @@ function machineSection(machine: Machine, versions: Awaited<ReturnType<typeof ib
 function sizeSection(result: BundleSizeResult): string {
   const rows = result.figures.map((f) => [f.name, kb(f.minified), kb(f.gzip), kb(f.brotli), `≤ ${kb(f.budgetGzip)}`, f.withinBudget ? 'ok' : 'OVER']);
   for (const missing of result.missing) rows.push([missing.name, '—', '—', '—', '—', `MISSING: ${missing.why}`]);
-  const largest = result.figures.map((f) => `Largest modules in ${f.name.split(' ')[0]} (minified, before compression): ${f.largest.map((m) => `\`${m.module}\` ${kb(m.bytes)}`).join(', ')}.`);
-  return [table(['bundle', 'minified', 'gzip', 'brotli', 'budget (gzip)', 'verdict'], rows), '', ...largest.flatMap((line) => [line, ''])].join('\n').trimEnd();
+  const parts = result.figures.flatMap((f) => f.parts.map((p) => [f.name.split(' (')[0], p.part, String(p.modules), kb(p.minified), kb(p.gzip)]));
+  return [
+    table(['bundle', 'minified', 'gzip', 'brotli', 'budget (gzip)', 'verdict'], rows),
+    '',
+    'What each bundle is made of, each part minified and gzipped on its own (the parts add up to more than the bundle: what they share compresses once):',
+    '',
+    table(['bundle', 'part', 'modules', 'minified', 'gzip'], parts),
+  ].join('\n');
 }
 
 function ttiSection(result: TtiResult): string {
