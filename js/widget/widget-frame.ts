@@ -6,7 +6,12 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { defineElement } from '../elements/define.ts';
 import { QcElement } from '../elements/qc-element.ts';
-import type { ControllerPhase, KernelSubmitState } from './qc-controller.ts';
+
+/** What the frame shows around its panel. */
+export type FramePhase = { readonly phase: 'loading' | 'ready' } | { readonly phase: 'load-failed'; readonly message: string };
+
+/** The last write Python asked for (`widget.submit(...)`), which the panel does not show. */
+export type KernelSubmitState = { readonly status: 'pending' } | { readonly status: 'written' | 'failed'; readonly message: string };
 
 /**
  * @slot - The QC panel (`<alyx-qc-signoff>` or `<alyx-qc-critical-note>`), shown once loaded.
@@ -22,7 +27,7 @@ export class WidgetFrame extends QcElement {
   static override styles = [...QcElement.styles, css`.frame { display: grid; gap: 6px; }`];
 
   /** Loading, failed to load, or ready (then the slotted panel shows). */
-  phase: ControllerPhase = { phase: 'loading' };
+  phase: FramePhase = { phase: 'loading' };
   /** The last write asked for from Python, if any. */
   kernelSubmit: KernelSubmitState | undefined;
   /** What is being loaded, e.g. "sign-off of _ephysChoiceWorld_00 for <eid>". */

@@ -1,0 +1,170 @@
+/**
+ * One view of a widget (anywidget calls `render` once per output showing it): the frame, the
+ * workflow's panel inside it, and the Alyx client over the kernel relay. Each view loads what
+ * Alyx holds and writes on its own; their outcome goes to the traits (`status`, `error`,
+ * `last_written`, `existing_notes`) so Python reads what happened, and the reviewer's choice
+ * goes both ways through `selected`/`other`. A view announces itself to Python, which sends
+ * `widget.submit(...)` to the view shown last.
+ */
+import { AlyxClient } from '../core/client.ts';
+import { InputError } from '../core/errors.ts';
+import { getNoteKind, reasonsFromNumbers, type ReasonChoice } from '../core/reasons.ts';
+import { KernelRelay } from './kernel-transport.ts';
+import { asKernelMessage, type SubmitMessage } from './relay-messages.ts';
+import './widget-frame.ts';
+import { readChoice, readConfig, writeChoice, writeOutcome, type WidgetModel } from './widget-state.ts';
+import type { WidgetContext, WidgetResult, WidgetWorkflow } from './widget-workflow.ts';
+
+/** The client's per-request timeout: longer than the relay's, so the relay's clearer message wins. */
+const CLIENT_TIMEOUT_MS = 60_000;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function randomId(): string {
+  // getRandomValues, unlike randomUUID, also exists on plain-http pages (a remote JupyterHub).
+  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+function sameChoice(a: ReasonChoice, b: ReasonChoice): boolean {
+  return (a.other ?? null) === (b.other || null) && a.reasons.join('\n') === b.reasons.join('\n');
+}
+
+/** Renders a view of `workflow`'s widget into `el`; returns its cleanup. */
+export function renderView<C extends WidgetContext, S, R extends WidgetResult>(model: WidgetModel, el: HTMLElement, workflow: WidgetWorkflow<C, S, R>): () => void {
+  const config = readConfig(model);
+  const viewId = randomId();
+  const relay = new KernelRelay(model, { idPrefix: viewId });
+  // With the relay authenticating, `login` sends nothing: it checks the base URL and user.
+  const client = AlyxClient.login(config.baseUrl, { username: config.user, transportAuthenticates: true }, { transport: relay.transport, timeoutMs: CLIENT_TIMEOUT_MS });
+  // Failures surface when the client is first used; do not report them as unhandled here.
+  client.catch(() => undefined);
+
+  const frame = document.createElement('alyx-qc-widget-frame');
+  frame.label = workflow.label(config);
+  const panel = workflow.createPanel(config);
+  panel.value = readChoice(model);
+  frame.append(panel);
+  el.append(frame);
+
+  let context: C | undefined;
+  let loading: Promise<void> | undefined;
+  const load = (): Promise<void> =>
+    (loading ??= (async () => {
+      frame.phase = { phase: 'loading' };
+      writeOutcome(model, { status: 'loading' });
+      try {
+        context = await workflow.load(await client, config);
+        panel.context = context;
+        frame.phase = { phase: 'ready' };
+        writeOutcome(model, { status: 'idle', existingNotes: context.existingNotes });
+      } catch (error) {
+        console.error('[alyx-qc] loading the widget failed:', error);
+        loading = undefined; // Retry loads again
+        frame.phase = { phase: 'load-failed', message: messageOf(error) };
+        writeOutcome(model, { status: 'failed', error: messageOf(error) });
+      }
+    })());
+
+  /** After a write, what the panel shows (existing notes, checklist entry) is read again. */
+  const refresh = async (): Promise<void> => {
+    try {
+      context = await workflow.load(await client, config);
+      panel.context = context;
+      writeOutcome(model, { status: 'written', existingNotes: context.existingNotes });
+    } catch (error) {
+      // The write itself succeeded; a stale list is not worth failing it for.
+      console.warn('[alyx-qc] re-reading the notes after the write failed:', error);
+    }
+  };
+
+  /** Writes one submission (one at a time: the panel runs one, and Python's wait for it). */
+  let writes: Promise<unknown> = Promise.resolve();
+  const write = (submission: S, signal: AbortSignal, seenNoteIds: readonly string[] | undefined): Promise<R> => {
+    const next = writes.then(async () => {
+      writeOutcome(model, { status: 'pending' });
+      try {
+        const result = await workflow.write(await client, config, submission, signal, seenNoteIds);
+        const written = result.status === 'written' || result.status === 'superseded';
+        writeOutcome(model, written ? { status: 'written', written: result } : { status: 'idle', ...('existingNotes' in result ? { existingNotes: result.existingNotes } : {}) });
+        if (written) await refresh();
+        return result;
+      } catch (error) {
+        writeOutcome(model, { status: 'failed', error: messageOf(error) });
+        throw error;
+      }
+    });
+    writes = next.catch(() => undefined);
+    return next;
+  };
+  // An overwrite from the panel replaces only the notes the reviewer saw.
+  panel.submit = (submission, signal) => write(submission, signal, context?.existingNotes.map((note) => note.id) ?? []);
+
+  /** Python's choice as reasons: `nums` are turned into reasons here, so the panel can show them. */
+  const choiceFrom = ({ reasons, nums, other = null }: SubmitMessage['choice']): ReasonChoice => {
+    if (nums === undefined || nums === null) return { reasons: [...(reasons ?? [])], other };
+    if (!context) throw new InputError('The widget could not load its context from Alyx, so the reason numbers cannot be read.');
+    return { reasons: reasonsFromNumbers(getNoteKind(context.kind), nums, workflow.numberedReasons?.(config)), other };
+  };
+
+  const runKernelSubmit = async (message: SubmitMessage): Promise<void> => {
+    frame.kernelSubmit = { status: 'pending' };
+    try {
+      await load();
+      const choice = choiceFrom(message.choice);
+      // Show what Python submitted, in the panel and in `widget.selected`.
+      writeChoice(model, choice);
+      const result = await write(workflow.fromKernel(message, choice), new AbortController().signal, undefined);
+      const report = workflow.report(result, config);
+      // Refused for want of a confirmation: failed for Python (the existing notes are in the traits).
+      if (!report.written) writeOutcome(model, { status: 'failed', error: report.message });
+      frame.kernelSubmit = { status: report.written ? 'written' : 'failed', message: report.message };
+    } catch (error) {
+      // A choice refused before any request never reached `write`: report it the same way.
+      if (model.get('status') !== 'failed') writeOutcome(model, { status: 'failed', error: messageOf(error) });
+      frame.kernelSubmit = { status: 'failed', message: messageOf(error) };
+    }
+  };
+
+  const onMessage = (content: unknown): void => {
+    const message = asKernelMessage(content);
+    if (message?.type === 'submit') {
+      if (message.frontend === viewId) void runKernelSubmit(message);
+    } else if (message) {
+      relay.receive(message);
+    }
+  };
+  // The panel's value is the choice, whichever inner control the event came from.
+  const onInput = (): void => writeChoice(model, panel.value);
+  const onChoiceChanged = (): void => {
+    const choice = readChoice(model);
+    // Our own input comes back as a change too: leave the panel alone while the reviewer types.
+    if (!sameChoice(choice, panel.value)) panel.value = choice;
+  };
+  const onRetry = (): void => void load();
+  const announce = (count: number): void => {
+    try {
+      model.send({ type: 'views', frontend: viewId, count });
+    } catch {
+      // No kernel (saved widget state shown without one): nobody to tell.
+    }
+  };
+
+  model.on('msg:custom', onMessage);
+  model.on('change:selected', onChoiceChanged);
+  model.on('change:other', onChoiceChanged);
+  panel.addEventListener('input', onInput);
+  frame.addEventListener('alyx-qc-retry', onRetry);
+  announce(1);
+  void load();
+
+  return () => {
+    announce(0);
+    model.off('msg:custom', onMessage);
+    model.off('change:selected', onChoiceChanged);
+    model.off('change:other', onChoiceChanged);
+    relay.close();
+    frame.remove();
+  };
+}
