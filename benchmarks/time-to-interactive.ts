@@ -13,8 +13,8 @@
  *
  * "Interactive" means: the frame and the panel (and its reason checklist) have no update pending
  * (`updateComplete` resolved), the checklist shows all 7 reasons and the submit button is
- * available (`aria-disabled="false"`). `initialize` runs before the timing, as anywidget runs it
- * when the model is created. The first render in the page (cold) is reported apart; then warm-up
+ * available (`aria-disabled="false"`). The widget has no `initialize`: its relay and client are
+ * made in `render`, inside the timing. The first render in the page (cold) is reported apart; then warm-up
  * renders, then the timed runs, each into a fresh element with a fresh model.
  */
 import { execFileSync } from 'node:child_process';
