@@ -80,8 +80,9 @@ export function normaliseBaseUrl(baseUrl: unknown): string {
   }
   const base = `${url.origin}${url.pathname}`;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') refuse(`The Alyx base URL must start with http:// or https://, not ${url.protocol}//.`);
-  if (url.username || url.password) refuse('The Alyx base URL must not hold a username or password;', 'pass them as credentials instead.');
-  if (url.search || url.hash) refuse('The Alyx base URL must not have a query or fragment:', `use "${base}".`);
+  if (url.username || url.password || url.search || url.hash) {
+    refuse('The Alyx base URL must not hold a username, password, query or fragment:', `use "${base}" and pass credentials separately.`);
+  }
   return base.replace(/\/+$/, '');
 }
 
@@ -112,17 +113,18 @@ export class AlyxClient {
 
   private constructor(baseUrl: string, credentials: AlyxCredentials, options: AlyxClientOptions) {
     this.baseUrl = normaliseBaseUrl(baseUrl);
-    if (typeof credentials?.username !== 'string' || credentials.username === '') {
+    const { username, token = null, password = null, transportAuthenticates = false } = (credentials ?? {}) as Partial<Record<'username' | 'token' | 'password', string> & { transportAuthenticates: boolean }>;
+    if (typeof username !== 'string' || username === '') {
       throw new InputError('The Alyx username is missing: pass { username, password } or { username, token }.');
     }
-    this.user = credentials.username;
-    this.#token = 'token' in credentials ? credentials.token : null;
-    this.#password = 'password' in credentials ? credentials.password : null;
-    this.#transportAuthenticates = 'transportAuthenticates' in credentials && credentials.transportAuthenticates;
+    this.user = username;
+    this.#token = token;
+    this.#password = password;
+    this.#transportAuthenticates = transportAuthenticates;
     this.#transport = options.transport ?? fetchTransport();
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.#pageConcurrency = options.pageConcurrency ?? 4;
+    this.#pageConcurrency = Math.max(1, options.pageConcurrency ?? 4);
   }
 
   /**
@@ -190,14 +192,11 @@ export class AlyxClient {
     const offsets: number[] = [];
     for (let offset = pageSize; first.next !== null && offset < first.count; offset += pageSize) offsets.push(offset);
     const pages: (readonly T[])[] = [first.results];
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < offsets.length) {
-        const index = next++;
-        pages[index + 1] = ((await get(pageSize, offsets[index])) as AlyxPage<T>).results;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#pageConcurrency, offsets.length) }, worker));
+    // A few pages at a time, so that a long list does not flood Alyx.
+    for (let index = 0; index < offsets.length; index += this.#pageConcurrency) {
+      const batch = offsets.slice(index, index + this.#pageConcurrency).map(async (offset) => ((await get(pageSize, offset)) as AlyxPage<T>).results);
+      pages.push(...(await Promise.all(batch)));
+    }
     return pages.flat() as T[];
   }
 
@@ -214,6 +213,8 @@ export class AlyxClient {
     const { signal } = options;
     const idempotent = options.idempotent ?? method !== 'POST';
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
     const retry = this.#retry;
     // A caller's abort during a wait is reported like an abort in flight.
     const pause = (ms: number): Promise<void> => sleep(ms, signal).catch(() => {
@@ -223,15 +224,22 @@ export class AlyxClient {
     let throttles = 0;
     let reauthenticated = false;
     for (;;) {
+      // Read at each attempt: a re-authentication replaces the token.
+      if (this.#token !== null && !isLogin) headers.authorization = `Token ${this.#token}`;
       const throttled = this.#throttledUntil - Date.now();
       // A little spread, so the requests held back do not all arrive in the same millisecond.
       if (throttled > 0) await pause(throttled * (1 + Math.random() / 10));
       let response: AlyxResponse | undefined;
       let error: unknown;
+      const timeout = AbortSignal.timeout(this.#timeoutMs);
+      this.requestCount++;
       try {
-        response = await this.#once(method, url, body, signal, isLogin);
+        response = await this.#transport({ method, url, headers, ...(body === undefined ? {} : { body }), signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
       } catch (thrown) {
-        error = thrown;
+        if (signal?.aborted) error = new AlyxAbortError(method, url);
+        else if (timeout.aborted) error = new AlyxTimeoutError(method, url, this.#timeoutMs);
+        else if (thrown instanceof AlyxHttpError) error = thrown;
+        else error = new AlyxNetworkError(method, url, this.#scrub(thrown instanceof Error ? thrown.message : String(thrown)), { cause: thrown });
       }
       if (response) {
         const { status } = response;
@@ -273,21 +281,5 @@ export class AlyxClient {
   #scrub(text: string): string {
     for (const secret of [this.#token, this.#password]) if (secret) text = text.replaceAll(secret, '[token]');
     return text;
-  }
-
-  async #once(method: HttpMethod, url: string, body: string | undefined, callerSignal: AbortSignal | undefined, isLogin: boolean): Promise<AlyxResponse> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.#token !== null && !isLogin) headers.authorization = `Token ${this.#token}`;
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    this.requestCount++;
-    try {
-      return await this.#transport({ method, url, headers, ...(body === undefined ? {} : { body }), signal: callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout });
-    } catch (error) {
-      if (callerSignal?.aborted) throw new AlyxAbortError(method, url);
-      if (timeout.aborted) throw new AlyxTimeoutError(method, url, this.#timeoutMs);
-      if (error instanceof AlyxHttpError) throw error;
-      throw new AlyxNetworkError(method, url, this.#scrub(error instanceof Error ? error.message : String(error)), { cause: error });
-    }
   }
 }

@@ -31,7 +31,7 @@ export interface AlyxResponse {
  */
 export type Transport = (request: AlyxRequest) => Promise<AlyxResponse>;
 
-type FetchFunction = (input: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<{
+type FetchFunction = (input: string, init: Omit<AlyxRequest, 'url'>) => Promise<{
   status: number;
   headers: { forEach(callback: (value: string, key: string) => void): void };
   text(): Promise<string>;
@@ -40,11 +40,8 @@ type FetchFunction = (input: string, init: { method: string; headers: Record<str
 /** A transport over `fetch` (the platform's when there is one, cross-fetch otherwise). */
 export function fetchTransport(fetchImpl?: FetchFunction): Transport {
   const doFetch: FetchFunction = fetchImpl ?? (globalThis.fetch as unknown as FetchFunction | undefined) ?? (crossFetch as unknown as FetchFunction);
-  return async (request) => {
-    const init: Parameters<FetchFunction>[1] = { method: request.method, headers: { ...request.headers } };
-    if (request.body !== undefined) init.body = request.body;
-    if (request.signal) init.signal = request.signal;
-    const response = await doFetch(request.url, init);
+  return async ({ url, ...init }) => {
+    const response = await doFetch(url, init);
     const headers: Record<string, string> = {};
     response.headers.forEach((value, key) => {
       headers[key.toLowerCase()] = value;
