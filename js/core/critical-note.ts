@@ -73,7 +73,7 @@ export async function writeCriticalNoteFromGui(client: AlyxClient, options: { pi
   const kind = NOTE_KINDS['critical-insertion'] as CriticalKind;
   // Validate before any request, so bad input sends nothing.
   if (options.reasons.includes('Other')) {
-    throw new InputError('The alignment GUI path has no free text, so "Other" cannot be chosen there; use writeCriticalNote instead.');
+    throw new InputError('The alignment GUI path has no free text, so "Other" cannot be chosen there: use writeCriticalNote.');
   }
   choiceFor(kind, { reasons: options.reasons }, kind.guiReasons);
   const context = await loadCriticalContext(client, options.pid, { signal: options.signal });

@@ -59,8 +59,8 @@ export class AlyxHttpError extends AlyxQcError {
   constructor(code: ErrorCode, info: HttpErrorInfo, advice: string) {
     super(code, `${info.method} ${info.url} failed with ${info.status}${info.detail ? `: ${info.detail}` : ''}. ${advice}`);
     this.name = 'AlyxHttpError';
-    const { method, url, status, detail } = info;
-    Object.assign(this, { method, url, status, detail });
+    // method, url, status and detail: callers pass exactly an HttpErrorInfo.
+    Object.assign(this, info);
   }
 }
 

@@ -82,31 +82,22 @@ export interface NoteSummary {
   readonly plainText: string | null;
 }
 
-function readEntry(key: string, value: PyJson | undefined): NoteSummary['entries'][number] | null {
-  if (!(value instanceof Map)) return null;
-  const reasons = value.get('reasons_selected');
-  const other = value.get('reason_for_other');
-  return {
-    key,
-    reasons: Array.isArray(reasons) ? reasons.filter((r): r is string => typeof r === 'string') : [],
-    other: typeof other === 'string' && other !== '' ? other : null,
-  };
-}
-
 /** Summarises a note's text for display; text that is not JSON comes back as `plainText`. */
 export function summariseNoteText(text: string): NoteSummary {
   const parsed = parseNoteJson(text);
   if (!(parsed instanceof Map)) return { title: null, entries: [], plainText: text };
   const title = parsed.get('title');
-  const entries: NoteSummary['entries'][number][] = [];
-  if (parsed.has('reasons_selected')) {
-    const entry = readEntry('', parsed);
-    if (entry) entries.push(entry);
-  }
-  for (const [key, value] of parsed) {
-    if (key === 'title' || key === 'reasons_selected' || key === 'reason_for_other') continue;
-    const entry = readEntry(key, value);
-    if (entry) entries.push(entry);
-  }
+  // A critical note is itself the one entry (keyed ''); a sign-off note holds one per date key.
+  const candidates: [string, PyJson | undefined][] = [...(parsed.has('reasons_selected') ? [['', parsed] as [string, PyJson]] : []), ...parsed];
+  const entries = candidates.flatMap(([key, value]) => {
+    if (!(value instanceof Map)) return [];
+    const reasons = value.get('reasons_selected');
+    const other = value.get('reason_for_other');
+    return [{
+      key,
+      reasons: Array.isArray(reasons) ? reasons.filter((reason): reason is string => typeof reason === 'string') : [],
+      other: typeof other === 'string' && other !== '' ? other : null,
+    }];
+  });
   return { title: typeof title === 'string' ? title : null, entries, plainText: null };
 }

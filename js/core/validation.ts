@@ -18,7 +18,7 @@ export function assertUuid4(value: unknown, what = 'UUID'): string {
     throw new InputError(`"${clip(trimmed)}" is not a UUID. Pass the ${what} as 36 characters from Alyx.`);
   }
   if (!UUID_V4.test(trimmed)) {
-    throw new InputError(`"${trimmed}" is a version-${trimmed.charAt(14)} UUID, but Alyx ids are version 4. Check that you copied the ${what} from Alyx.`);
+    throw new InputError(`"${trimmed}" is a version-${trimmed.charAt(14)} UUID, but Alyx ids are version 4: copy the ${what} from Alyx.`);
   }
   return trimmed.toLowerCase();
 }
