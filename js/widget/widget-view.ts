@@ -2,8 +2,9 @@
  * One view of a widget (anywidget calls `render` once per output showing it): the frame, the
  * workflow's panel inside it, and the Alyx client over the kernel relay. Each view loads what
  * Alyx holds and writes on its own; their outcome goes to the traits (`status`, `error`,
- * `last_written`, `existing_notes`) so Python reads what happened, and the reviewer's choice
- * goes both ways through `selected`/`other`. A view announces itself to Python, which sends
+ * `last_written`, `existing_notes`) so Python reads what happened, and the other views re-read
+ * Alyx when `last_written` changes. The reviewer's choice goes both ways through
+ * `selected`/`other`. A view announces itself to Python, which sends
  * `widget.submit(...)` to the view shown last.
  */
 import { AlyxClient } from '../core/client.ts';
@@ -67,12 +68,15 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
       }
     })());
 
-  /** After a write, what the panel shows (existing notes, checklist entry) is read again. */
-  const refresh = async (): Promise<void> => {
+  /**
+   * After a write, what the panel shows (existing notes, checklist entry) is read again: by the
+   * view that wrote (which reports it in the traits), and by the other views of the widget.
+   */
+  const refresh = async (report: boolean): Promise<void> => {
     try {
       context = await workflow.load(await client, config);
       panel.context = context;
-      writeOutcome(model, { status: 'written', existingNotes: context.existingNotes });
+      if (report) writeOutcome(model, { status: 'written', existingNotes: context.existingNotes });
     } catch (error) {
       // The write itself succeeded; a stale list is not worth failing it for.
       console.warn('[alyx-qc] re-reading the notes after the write failed:', error);
@@ -81,16 +85,21 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
 
   /** Writes one submission (one at a time: the panel runs one, and Python's wait for it). */
   let writes: Promise<unknown> = Promise.resolve();
+  let writing = false;
   const write = (submission: S, signal: AbortSignal, seenNoteIds: readonly string[] | undefined): Promise<R> => {
     const next = writes.then(async () => {
       writeOutcome(model, { status: 'pending' });
       try {
         const result = await workflow.write(await client, config, submission, signal, seenNoteIds);
         const written = result.status === 'written' || result.status === 'superseded';
+        // `last_written` changes here: the other views re-read (see onWritten), this one below.
+        writing = true;
         writeOutcome(model, written ? { status: 'written', written: result } : { status: 'idle', ...('existingNotes' in result ? { existingNotes: result.existingNotes } : {}) });
-        if (written) await refresh();
+        writing = false;
+        if (written) await refresh(true);
         return result;
       } catch (error) {
+        writing = false;
         writeOutcome(model, { status: 'failed', error: messageOf(error) });
         throw error;
       }
@@ -143,6 +152,10 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
     if (!sameChoice(choice, panel.value)) panel.value = choice;
   };
   const onRetry = (): void => void load();
+  // Another view of this widget wrote: show what Alyx holds now.
+  const onWritten = (): void => {
+    if (!writing && context) void refresh(false);
+  };
   const announce = (count: number): void => {
     try {
       model.send({ type: 'views', frontend: viewId, count });
@@ -154,6 +167,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
   model.on('msg:custom', onMessage);
   model.on('change:selected', onChoiceChanged);
   model.on('change:other', onChoiceChanged);
+  model.on('change:last_written', onWritten);
   panel.addEventListener('input', onInput);
   frame.addEventListener('alyx-qc-retry', onRetry);
   announce(1);
@@ -164,6 +178,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
     model.off('msg:custom', onMessage);
     model.off('change:selected', onChoiceChanged);
     model.off('change:other', onChoiceChanged);
+    model.off('change:last_written', onWritten);
     relay.close();
     frame.remove();
   };

@@ -132,12 +132,24 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
 
   const taskChoice = { reasons: ['wheel data corrupt', 'stimulus timings unreliable', 'Other'], other: 'wheel café jitters after "trial 12" \\ ✓' };
 
-  await t.test('a reviewer ticks reasons, types an Other reason and signs off', async () => {
+  await t.test('a reviewer ticks reasons, types an Other reason and signs off; another view of the widget shows it', async () => {
+    // A second view open while the first one writes: it re-reads Alyx when `last_written` changes.
+    await page.locator('.jp-CodeCell').filter({ hasText: 'signoff = SignOff(' }).locator('.jp-InputArea').click();
+    await command('notebook:create-output-view');
+    const view = page.locator('.jp-LinkedOutputView alyx-qc-signoff');
+    await view.getByText('Not signed off yet.').waitFor({ timeout: WIDGET_TIMEOUT_MS });
+
     const task = taskPanel();
     for (const reason of taskChoice.reasons) await task.getByRole('checkbox', { name: reason, exact: true }).check();
     await task.getByRole('textbox').fill(taskChoice.other);
     await task.getByRole('button', { name: 'Sign off' }).click();
     await task.getByText(new RegExp(`Signed off as ${USER} on \\d{4}-\\d\\d-\\d\\d\\.`)).waitFor({ timeout: WIDGET_TIMEOUT_MS });
+
+    await view.getByText(new RegExp(`Signed off by ${USER} on \\d{4}-\\d\\d-\\d\\d`)).waitFor({ timeout: WIDGET_TIMEOUT_MS });
+    await view.getByText('Existing sign-off note (1)').waitFor();
+    await page.locator('.jp-LinkedOutputView').click();
+    await command('application:close');
+    await page.locator('.jp-LinkedOutputView').waitFor({ state: 'detached' });
   });
 
   await t.test('Alyx holds exactly the note ibllib would write, and the checklist entry', async () => {
