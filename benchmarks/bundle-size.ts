@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, minifySync, type Rolldown } from 'vite';
+import { WIDGETS } from '../vite.config.ts';
 
 export const BUDGET = { widgetGzip: 16 * 1024, coreGzip: 8 * 1024 } as const;
 
@@ -90,7 +91,7 @@ export async function measureBundleSize(repo: string): Promise<BundleSizeResult>
 
   // One bundle per Python widget class (`SignOff` loads signoff.js, `CriticalNote` critical.js):
   // each is what a notebook downloads for that widget, so each is held to the budget.
-  for (const name of ['signoff', 'critical']) {
+  for (const name of WIDGETS) {
     const entry = path.join(repo, `js/widget/${name}.ts`);
     if (!existsSync(entry)) {
       missing.push({ name: `widget ${name}`, why: `js/widget/${name}.ts does not exist` });

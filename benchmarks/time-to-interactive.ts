@@ -73,11 +73,10 @@ function answer(url) {
   return { status: 404, body: JSON.stringify({ detail: 'Not found.' }) };
 }
 
-let instance = 0;
 /** anywidget's model interface, with the kernel's relay answers preloaded. */
 function createModel() {
   const state = {
-    _instance_id: 'bench-' + (++instance), mode: 'signoff', target: EID, sign_off_key: KEY, kind: 'video', content_type: null,
+    mode: 'signoff', target: EID, sign_off_key: KEY, kind: 'video', content_type: null,
     gui_only: false, base_url: 'http://127.0.0.1:9', user: 'reviewer2', selected: [], other: null, status: 'loading', error: '',
     last_written: null, existing_notes: [],
   };

@@ -23,11 +23,11 @@ interface TemplateElement extends Node {
   readonly value: { readonly raw: string };
 }
 
-export function minifyHtml(raw: string): string {
+function minifyHtml(raw: string): string {
   return raw.replace(/\s*\n\s*/g, ' ');
 }
 
-export function minifyCss(raw: string): string {
+function minifyCss(raw: string): string {
   return raw
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\s+/g, ' ')

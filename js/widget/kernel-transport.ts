@@ -18,7 +18,7 @@ export interface KernelRelayOptions {
    * no messages until the cell ends, so this is also how long a busy kernel is waited for.
    */
   readonly timeoutMs?: number;
-  /** Prefix of request ids, unique per page load (the front end's id). */
+  /** Prefix of request ids, unique per view (the view's id). */
   readonly idPrefix?: string;
 }
 

@@ -12,7 +12,7 @@ import type { HttpMethod } from '../core/workflow-types.ts';
 /** Front end → kernel: perform this request (the kernel adds the credentials). */
 export interface AlyxRequestMessage {
   readonly type: 'alyx-request';
-  /** Unique per front end; the answer carries it back. */
+  /** Unique per view; the answer carries it back. */
   readonly id: string;
   readonly method: HttpMethod;
   /** Absolute URL under the widget's `base_url`; the kernel refuses any other. */
@@ -28,13 +28,13 @@ export interface AlyxAbortMessage {
 }
 
 /**
- * Front end → kernel: how many views of the widget this front end shows now. The kernel sends
- * `submit` to one front end that shows the widget (several browser tabs must not write twice),
- * and `submit()` in Python fails at once when none does.
+ * Front end → kernel: a view of the widget appeared (`count` 1) or went (`count` 0). The kernel
+ * sends `submit` to one view shown (several views or browser tabs must not write twice), and
+ * `submit()` in Python fails at once when none is.
  */
 export interface ViewsMessage {
   readonly type: 'views';
-  /** Random per page load. */
+  /** The view's id, random per view (named `frontend` on the wire, as Python reads it). */
   readonly frontend: string;
   readonly count: number;
 }
@@ -71,7 +71,7 @@ export interface AlyxRelayErrorMessage {
 /** Kernel → front end: `widget.submit(...)` from Python; the front end runs the workflow. */
 export interface SubmitMessage {
   readonly type: 'submit';
-  /** The front end that should run it (see {@link ViewsMessage}). */
+  /** The view that should run it (see {@link ViewsMessage}). */
   readonly frontend: string;
   /** Reasons by text, or by ibllib's `nums` (`"1,3"`, 0-based); the core validates either. */
   readonly choice: { readonly reasons?: readonly string[]; readonly nums?: string; readonly other: string | null };

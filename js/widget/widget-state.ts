@@ -34,8 +34,6 @@ export type NoteState = Pick<AlyxNote, 'id' | 'user' | 'date_time' | 'text'>;
 
 export interface WidgetState {
   readonly [key: string]: unknown;
-  /** Random per Python widget: finds the model's shared controller from any view. */
-  _instance_id: string;
   mode: WidgetMode;
   /** The session eid (sign-off) or the session eid / insertion pid (critical). */
   target: string;
@@ -80,11 +78,6 @@ export function readConfig(model: WidgetModel): WidgetConfig {
     baseUrl: model.get('base_url'),
     user: model.get('user'),
   };
-}
-
-/** The model's identity, the same from every proxy of it (see index.ts). */
-export function instanceKey(model: WidgetModel): string {
-  return String(model.get('_instance_id'));
 }
 
 export function readChoice(model: WidgetModel): ReasonChoice {

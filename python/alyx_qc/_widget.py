@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import threading
-import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -55,8 +54,6 @@ class _QcWidget(anywidget.AnyWidget):
     @property
     def _esm(self) -> str:  # read by anywidget when the widget is created
         return _bundle_source(self._bundle)
-
-    _instance_id = t.Unicode().tag(sync=True)
 
     mode = t.Unicode().tag(sync=True)
     """``"signoff"`` or ``"critical"``. Fixed when the widget is created.
@@ -169,7 +166,6 @@ class _QcWidget(anywidget.AnyWidget):
         self.__queued: List[Dict[str, Any]] = []
         self.__created = False
         super().__init__(
-            _instance_id=uuid.uuid4().hex,
             base_url=credentials.base_url,
             user=credentials.username,
             **traits,
@@ -196,7 +192,8 @@ class _QcWidget(anywidget.AnyWidget):
         elif kind == "views":
             frontend, count = str(content.get("frontend", "")), content.get("count")
             with self.__frontends_lock:
-                # Most recently active last: submit() goes to the front end the user touched last.
+                # Keyed by view id (the front end calls it "frontend"), the view shown last at the
+                # end: submit() goes to it.
                 self.__frontends.pop(frontend, None)
                 if isinstance(count, int) and count > 0:
                     self.__frontends[frontend] = count
