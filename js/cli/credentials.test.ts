@@ -17,12 +17,7 @@ let token: string;
 
 before(async () => {
   alyx = await AlyxFixture.start();
-  const response = await fetch(`${alyx.baseUrl}/auth-token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'test_user', password: PASSWORD }),
-  });
-  token = ((await response.json()) as { token: string }).token;
+  token = await alyx.token();
   assert.ok(token.length >= 20);
 });
 after(() => alyx.stop());

@@ -225,12 +225,7 @@ async function runCase(workflow: Workflow, position: Position, fault: Fault, tim
 
 before(async () => {
   alyx = await AlyxFixture.start();
-  const response = await fetch(`${alyx.baseUrl}/auth-token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ username: 'test_user', password: PASSWORD }),
-  });
-  token = ((await response.json()) as { token: string }).token;
+  token = await alyx.token();
 });
 
 after(async () => {

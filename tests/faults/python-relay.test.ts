@@ -49,12 +49,7 @@ before(async () => {
   if (skip) return;
   alyx = await AlyxFixture.start();
   proxy = await startFaultProxy({ target: alyx.baseUrl });
-  const response = await fetch(`${alyx.baseUrl}/auth-token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ username: 'test_user', password: PASSWORD }),
-  });
-  token = ((await response.json()) as { token: string }).token;
+  token = await alyx.token();
 });
 after(async () => {
   if (skip) return;

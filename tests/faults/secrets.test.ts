@@ -48,12 +48,7 @@ async function viaProxy(options: { timeoutMs?: number } = {}): Promise<AlyxClien
 before(async () => {
   alyx = await AlyxFixture.start();
   proxy = await startFaultProxy({ target: alyx.baseUrl });
-  const response = await fetch(`${alyx.baseUrl}/auth-token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ username: 'test_user', password: PASSWORD }),
-  });
-  token = ((await response.json()) as { token: string }).token;
+  token = await alyx.token();
   assert.ok(token.length >= 20);
 });
 after(async () => {

@@ -13,7 +13,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import type { AlyxNote } from '../../js/core/alyx-types.ts';
 import { NOTE_KINDS, type CriticalKind } from '../../js/core/note-kinds.ts';
 import { criticalNoteText, localIsoDate, signOffDateKey, signOffNoteText, signOffTitle } from '../../js/core/note-text.ts';
-import { AlyxFixture, PASSWORD } from '../support/alyx-fixture.ts';
+import { AlyxFixture } from '../support/alyx-fixture.ts';
 import { startJupyterLab, type RunningLab } from './jupyterlab.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -50,15 +50,6 @@ function command(id: string, args?: unknown): Promise<unknown> {
   return page.evaluate(([name, options]) => window.jupyterapp.commands.execute(name as string, options), [id, args] as const);
 }
 
-async function token(username: string): Promise<string> {
-  const response = await fetch(`${alyx.baseUrl}/auth-token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  return ((await response.json()) as { token: string }).token;
-}
-
 function notesWithTitle(notes: readonly AlyxNote[], title: string): AlyxNote[] {
   return notes.filter((note) => note.text.includes(title));
 }
@@ -72,7 +63,7 @@ function filesUnder(folder: string): string[] {
 before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   alyx = await AlyxFixture.start();
-  alyxToken = await token(USER);
+  alyxToken = await alyx.token(USER);
   lab = await startJupyterLab(NOTEBOOK, { ALYX_QC_DEMO_URL: alyx.baseUrl });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 1500 } });

@@ -43,6 +43,16 @@ export class AlyxFixture {
     return AlyxClient.login(this.baseUrl, { username, password: PASSWORD }, options);
   }
 
+  /** `username`'s Alyx token, fetched as a notebook or ONE would (`POST /auth-token`). */
+  async token(username = 'test_user'): Promise<string> {
+    const response = await fetch(`${this.baseUrl}/auth-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    return ((await response.json()) as { token: string }).token;
+  }
+
   /** A client for inspecting what the server stored; its requests are not the code under test. */
   async inspector(): Promise<AlyxClient> {
     this.admin ??= await this.login('admin');
