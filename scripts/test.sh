@@ -29,7 +29,7 @@ has_script() { node -e "process.exit(require('./package.json').scripts?.['$1'] ?
 
 run_suite build npm run --silent build
 run_suite typecheck npx tsc --noEmit -p .
-for suite in test:core test:cli test:browser test:observable test:py test:jupyter test:faults; do
+for suite in test:core test:cli test:browser test:observable test:py test:jupyter test:hosts test:faults; do
   if has_script "$suite"; then run_suite "$suite" npm run --silent "$suite"; fi
 done
 
