@@ -14,7 +14,20 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, minifySync, type Rolldown } from 'vite';
 import { WIDGETS } from '../vite.config.ts';
 
-export const BUDGET = { widgetGzip: 16 * 1024, coreGzip: 8 * 1024 } as const;
+/**
+ * Gzip budgets (KB = 1024 bytes), set in issue #17 from the measured floor (every text and style
+ * deleted: 17.3 KB per widget module, 8.2 KB for the core): each single-session widget module,
+ * the review queue's module (its list, keyboard and batch on top of the sign-off panel), the core.
+ */
+export const BUDGET = { widgetGzip: 22 * 1024, queueGzip: 28 * 1024, coreGzip: 10 * 1024 } as const;
+
+/** The review queue's widget: held to its own budget. */
+export const QUEUE_WIDGET = 'queue';
+
+/** The gzip budget of the widget module `name` (`static/<name>.js`). */
+export function widgetBudget(name: string): number {
+  return name === QUEUE_WIDGET ? BUDGET.queueGzip : BUDGET.widgetGzip;
+}
 
 export interface BundleFigure {
   readonly name: string;
@@ -63,8 +76,10 @@ function partsOf(chunks: Rolldown.OutputChunk[], repo: string): BundlePart[] {
 
 export interface BundleSizeResult {
   readonly figures: BundleFigure[];
-  /** Bundles that could not be built, and why. */
+  /** Bundles that could not be built, and why: the run fails on them. */
   readonly missing: { name: string; why: string }[];
+  /** Bundles with a budget whose feature is not in the build yet (the queue before it lands). */
+  readonly notYetBuilt: { name: string; budgetGzip: number; why: string }[];
 }
 
 type BuildOutput = Rolldown.RolldownOutput | Rolldown.RolldownOutput[] | Rolldown.RolldownWatcher;
@@ -91,7 +106,9 @@ export async function measureBundleSize(repo: string): Promise<BundleSizeResult>
 
   // One bundle per Python widget class (`SignOff` loads signoff.js, `CriticalNote` critical.js):
   // each is what a notebook downloads for that widget, so each is held to the budget.
-  for (const name of WIDGETS) {
+  const widgets: readonly string[] = WIDGETS;
+  const notYetBuilt = widgets.includes(QUEUE_WIDGET) ? [] : [{ name: `widget ${QUEUE_WIDGET}.js`, budgetGzip: BUDGET.queueGzip, why: `not in vite.config.ts WIDGETS yet` }];
+  for (const name of widgets) {
     const entry = path.join(repo, `js/widget/${name}.ts`);
     if (!existsSync(entry)) {
       missing.push({ name: `widget ${name}`, why: `js/widget/${name}.ts does not exist` });
@@ -105,7 +122,7 @@ export async function measureBundleSize(repo: string): Promise<BundleSizeResult>
         logLevel: 'error',
         build: { write: false, emptyOutDir: false },
       });
-      figures.push(figure(`widget ${name}.js (Lit included)`, output, BUDGET.widgetGzip, repo));
+      figures.push(figure(`widget ${name}.js (Lit included)`, output, widgetBudget(name), repo));
     } catch (error) {
       missing.push({ name: `widget ${name}`, why: `vite build --mode widget-${name} failed: ${(error as Error).message.split('\n')[0]}` });
     }
@@ -125,5 +142,5 @@ export async function measureBundleSize(repo: string): Promise<BundleSizeResult>
     },
   });
   figures.push(figure('core (dist/core/index.js)', output, BUDGET.coreGzip, repo));
-  return { figures, missing };
+  return { figures, missing, notYetBuilt };
 }
