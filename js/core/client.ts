@@ -6,6 +6,7 @@
 import type { AlyxPage } from './alyx-types.ts';
 import {
   AlyxAbortError,
+  AlyxBadResponseError,
   AlyxHttpError,
   AlyxNetworkError,
   AlyxQcError,
@@ -15,6 +16,7 @@ import {
   InputError,
 } from './errors.ts';
 import { errorForResponse, parseJsonBody } from './http-errors.ts';
+import { clip } from './validation.ts';
 import { DEFAULT_RETRY_POLICY, backoffDelay, hasCode, sleep, type RetryPolicy } from './retry-policy.ts';
 import { fetchTransport, type AlyxResponse, type Transport } from './transport.ts';
 import type { HttpMethod } from './workflow-types.ts';
@@ -62,6 +64,8 @@ export interface RestOptions {
 }
 
 const DEFAULT_PAGE_SIZE = 250;
+/** Pages a list may span (250 000 records): past it the pagination is broken, not long. */
+export const MAX_PAGES = 1000;
 
 /** The HTTP method of each DRF action but `list`, which {@link AlyxClient.list} pages through. */
 const REST_METHODS: Readonly<Record<string, HttpMethod>> = { read: 'GET', create: 'POST', update: 'PUT', partial_update: 'PATCH', delete: 'DELETE' };
@@ -76,7 +80,8 @@ export function normaliseBaseUrl(baseUrl: unknown): string {
   try {
     url = new URL(baseUrl.trim());
   } catch {
-    return refuse(`"${baseUrl}" is not a URL.`, 'Pass the Alyx base URL like "https://alyx.internationalbrainlab.org".');
+    // Never quoted whole: it may hold `user:password@`.
+    return refuse(`"${clip(baseUrl.replace(/\/\/[^/]*@/, '//…@'))}" is not a URL.`, 'Pass the Alyx base URL like "https://alyx.internationalbrainlab.org".');
   }
   const base = `${url.origin}${url.pathname}`;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') refuse(`The Alyx base URL must start with http:// or https://, not ${url.protocol}//.`);
@@ -181,23 +186,46 @@ export class AlyxClient {
     return this.request<T>(method, path, { query: options.query, body, signal: options.signal });
   }
 
-  /** Every record of a list endpoint: the first page, then the rest a few pages at a time. */
+  /**
+   * Every record of a list endpoint, page after page until `next` is null. `count` only says how
+   * many pages to ask for at once (at most `pageConcurrency`): a count that lies, high or low,
+   * neither allocates nor drops a page. More than {@link MAX_PAGES} pages is an error.
+   */
   async list<T = unknown>(endpoint: string, options: { django?: string; query?: RequestOptions['query']; signal?: AbortSignal } = {}): Promise<T[]> {
     const path = endpointPath(endpoint);
     const query = { ...options.query, django: options.django || undefined };
-    const get = (limit: number, offset?: number): Promise<AlyxPage<T> | T[]> => this.request('GET', path, { query: { ...query, limit, offset }, signal: options.signal });
-    const first = await get(DEFAULT_PAGE_SIZE);
-    if (Array.isArray(first)) return first;
-    const pageSize = first.results.length || DEFAULT_PAGE_SIZE;
-    const offsets: number[] = [];
-    for (let offset = pageSize; first.next !== null && offset < first.count; offset += pageSize) offsets.push(offset);
-    const pages: (readonly T[])[] = [first.results];
-    // A few pages at a time, so that a long list does not flood Alyx.
-    for (let index = 0; index < offsets.length; index += this.#pageConcurrency) {
-      const batch = offsets.slice(index, index + this.#pageConcurrency).map(async (offset) => ((await get(pageSize, offset)) as AlyxPage<T>).results);
-      pages.push(...(await Promise.all(batch)));
+    const url = `${this.baseUrl}${path}`;
+    const get = async (offset?: number): Promise<AlyxPage<T> | readonly T[]> => {
+      const page = await this.request<unknown>('GET', path, { query: { ...query, limit: DEFAULT_PAGE_SIZE, offset }, signal: options.signal });
+      if (Array.isArray(page)) return page as T[];
+      const { results, next } = (page ?? {}) as Partial<AlyxPage<T>>;
+      if (!Array.isArray(results) || (next !== null && typeof next !== 'string')) {
+        throw new AlyxBadResponseError({ method: 'GET', url, status: 200, detail: 'expected a list page ({count, next, previous, results})' });
+      }
+      return page as AlyxPage<T>;
+    };
+    const first = await get();
+    if (Array.isArray(first)) return first as T[];
+    let page = first as AlyxPage<T>;
+    const pageSize = page.results.length;
+    const records: T[] = [...page.results];
+    for (let pages = 1; page.next !== null; ) {
+      if (page.results.length === 0 || pages >= MAX_PAGES) {
+        throw new AlyxBadResponseError({ method: 'GET', url, status: 200, detail: page.results.length ? `more than ${MAX_PAGES} pages` : 'an empty page that says more follow' }, 'Its pagination does not end: narrow the query, or tell the Alyx administrator.');
+      }
+      // The first page's length is the page size (a deployment may cap `limit` below ours).
+      const hinted = Math.ceil((Number(page.count) - records.length) / pageSize);
+      const offset = records.length;
+      // A few pages at a time, so that a long list does not flood Alyx.
+      const batch = await Promise.all(Array.from({ length: Math.min(this.#pageConcurrency, Math.max(1, hinted || 1)) }, (_, index) => get(offset + index * pageSize)));
+      for (const next of batch as AlyxPage<T>[]) {
+        records.push(...next.results);
+        pages++;
+        page = next;
+        if (next.next === null) break;
+      }
     }
-    return pages.flat() as T[];
+    return records;
   }
 
   /** What a client shows of itself when logged or serialised: never the token. */
@@ -212,9 +240,10 @@ export class AlyxClient {
     const url = `${this.baseUrl}${path}${search ? `?${search}` : ''}`;
     const { signal } = options;
     const idempotent = options.idempotent ?? method !== 'POST';
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    // A FormData body (a note with an image) goes as it is: fetch writes its multipart boundary.
+    const body = options.body === undefined || options.body instanceof FormData ? options.body : JSON.stringify(options.body);
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (typeof body === 'string') headers['content-type'] = 'application/json';
     const retry = this.#retry;
     // A caller's abort during a wait is reported like an abort in flight.
     const pause = (ms: number): Promise<void> => sleep(ms, signal).catch(() => {
@@ -239,7 +268,7 @@ export class AlyxClient {
         if (signal?.aborted) error = new AlyxAbortError(method, url);
         else if (timeout.aborted) error = new AlyxTimeoutError(method, url, this.#timeoutMs);
         else if (thrown instanceof AlyxHttpError) error = thrown;
-        else error = new AlyxNetworkError(method, url, this.#scrub(thrown instanceof Error ? thrown.message : String(thrown)), { cause: thrown });
+        else error = new AlyxNetworkError(method, url, this.#scrub(thrown instanceof Error ? thrown.message : String(thrown)));
       }
       if (response) {
         const { status } = response;
@@ -247,7 +276,7 @@ export class AlyxClient {
         if (status >= 200 && status < 300 && parsed !== undefined) return parsed;
         // A DELETE retried after its response was lost finds the note already gone: that is success.
         if (method === 'DELETE' && status === 404 && failures > 0) return null;
-        const refusal = errorForResponse(method, url, { ...response, body: this.#scrub(response.body) }, isLogin);
+        const refusal = errorForResponse(method, url, { ...response, body: this.#scrub(response.body) }, isLogin, options.body);
         if (refusal.code === 'auth' && refusal.detail === 'Invalid token.' && !reauthenticated && this.#password !== null && !isLogin) {
           reauthenticated = true;
           await this.authenticate(signal);
@@ -274,12 +303,19 @@ export class AlyxClient {
   }
 
   /**
-   * `text` with our token and password cut out: errors quote an excerpt of a response's body, and a
-   * debugging gateway or a framework's error page may echo the request's headers; transports echo
-   * what they like in their errors.
+   * `text` with our token and password cut out, in any case, JSON-escaped, URL-encoded or in
+   * base64 (as a Basic header): errors quote an excerpt of a response's body, and a debugging
+   * gateway or a framework's error page may echo the request's headers; transports echo what
+   * they like in their errors.
    */
   #scrub(text: string): string {
-    for (const secret of [this.#token, this.#password]) if (secret) text = text.replaceAll(secret, '[token]');
+    const base64 = (value: string): string => btoa(String.fromCharCode(...new TextEncoder().encode(value)));
+    for (const secret of [this.#token, this.#password]) {
+      if (!secret) continue;
+      for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), base64(secret), base64(`${this.user}:${secret}`)]) {
+        text = text.replace(new RegExp(form.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), 'gi'), '[token]');
+      }
+    }
     return text;
   }
 }

@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'bad-input'
   | 'conflict'
   | 'auth'
+  /** Logged in, but Alyx does not let this user do it (a read-only account). */
+  | 'forbidden'
   | 'not-found'
   | 'validation'
   | 'throttled'
@@ -15,7 +17,9 @@ export type ErrorCode =
   | 'network'
   | 'timeout'
   | 'aborted'
-  | 'bad-response';
+  | 'bad-response'
+  /** The verdict was written but its figure not (issue 16): Retry attaches the figure only. */
+  | 'figure-not-attached';
 
 /** Base class: `code` for programs, `message` for people. */
 export class AlyxQcError extends Error {
@@ -57,7 +61,8 @@ export class AlyxHttpError extends AlyxQcError {
   declare readonly status: number;
   declare readonly detail: string;
   constructor(code: ErrorCode, info: HttpErrorInfo, advice: string) {
-    super(code, `${info.method} ${info.url} failed with ${info.status}${info.detail ? `: ${info.detail}` : ''}. ${advice}`);
+    // The server's text often ends with its own full stop ("Invalid token."): no second one.
+    super(code, `${info.method} ${info.url} failed with ${info.status}${info.detail ? `: ${info.detail}` : ''}${/[.!?]$/.test(info.detail) ? '' : '.'} ${advice}`);
     this.name = 'AlyxHttpError';
     // method, url, status and detail: callers pass exactly an HttpErrorInfo.
     Object.assign(this, info);
@@ -65,15 +70,15 @@ export class AlyxHttpError extends AlyxQcError {
 }
 
 export class AlyxAuthError extends AlyxHttpError {
-  constructor(info: HttpErrorInfo, advice = 'Log in again, or pass a fresh token.') {
-    super('auth', info, advice);
+  constructor(info: HttpErrorInfo, advice = 'Log in again, or pass a fresh token.', code: 'auth' | 'forbidden' = 'auth') {
+    super(code, info, advice);
     this.name = 'AlyxAuthError';
   }
 }
 
 export class AlyxNotFoundError extends AlyxHttpError {
-  constructor(info: HttpErrorInfo) {
-    super('not-found', info, 'Check the UUID and the Alyx base URL.');
+  constructor(info: HttpErrorInfo, advice = 'Check the UUID and the Alyx base URL.') {
+    super('not-found', info, advice);
     this.name = 'AlyxNotFoundError';
   }
 }
@@ -102,13 +107,16 @@ export class AlyxServerError extends AlyxHttpError {
 
 /** The server answered something that is not the JSON Alyx answers (a login page, a proxy's HTML). */
 export class AlyxBadResponseError extends AlyxHttpError {
-  constructor(info: HttpErrorInfo) {
-    super('bad-response', info, 'Not an Alyx API: check the base URL (the API root, e.g. https://alyx.internationalbrainlab.org).');
+  constructor(info: HttpErrorInfo, advice = 'Not an Alyx API: check the base URL (the API root, e.g. https://alyx.internationalbrainlab.org).') {
+    super('bad-response', info, advice);
     this.name = 'AlyxBadResponseError';
   }
 }
 
-/** No response at all: the server is down, unreachable, or (in a browser) blocked by CORS. */
+/**
+ * No response at all: the server is down, unreachable, or (in a browser) blocked by CORS. The
+ * client gives it no `cause`: a transport's own error may quote the request, token included.
+ */
 export class AlyxNetworkError extends AlyxQcError {
   constructor(readonly method: string, readonly url: string, reason: string, options?: { cause?: unknown }) {
     // A page on another origin sees a CORS refusal only as a bare network failure.

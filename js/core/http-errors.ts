@@ -26,16 +26,19 @@ function excerpt(body: string, max: number): string {
   return clip(body.replace(/\s+/g, ' ').trim(), max);
 }
 
-/** The `Retry-After` header in seconds (a number or an HTTP date), if present. */
+/**
+ * The `Retry-After` header in seconds, if present: decimal digits, or an HTTP date. Anything else
+ * (`0x10`, `1e3`, ` 5`) is ignored, which `Number()` would have read as a number.
+ */
 export function retryAfterSeconds(response: AlyxResponse): number | undefined {
   const value = response.headers['retry-after'];
   if (value === undefined) return undefined;
-  const seconds = Number.isFinite(Number(value)) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
+  const seconds = /^\d+$/.test(value) ? Number(value) : /^[A-Z][a-z]{2}, .* GMT$/.test(value) ? (Date.parse(value) - Date.now()) / 1000 : NaN;
   return Number.isNaN(seconds) ? undefined : Math.max(0, seconds);
 }
 
 /** The error for a non-2xx response, or for a 2xx whose body is not JSON. */
-export function errorForResponse(method: string, url: string, response: AlyxResponse, isLogin: boolean): AlyxHttpError {
+export function errorForResponse(method: string, url: string, response: AlyxResponse, isLogin: boolean, sent?: unknown): AlyxHttpError {
   const body = parseJsonBody(response);
   const { status } = response;
   // DRF's field errors, `{"field": ["message", ...]}`, minus Alyx's `status_code`.
@@ -46,13 +49,28 @@ export function errorForResponse(method: string, url: string, response: AlyxResp
     : clip(typeof serverDetail === 'string' ? serverDetail : Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; '), 300);
   const info: HttpErrorInfo = { method, url, status, detail };
   if (status >= 200 && status < 300) return new AlyxBadResponseError({ ...info, detail: `expected JSON, got ${excerpt(response.body, 80)}` });
+  // Never followed (`redirect: 'manual'`): the credentials and the token would go to wherever it points.
+  // A browser's fetch shows a redirect only as status 0, without the address.
+  if (status === 0 || (status >= 300 && status < 400)) {
+    return new AlyxBadResponseError({ ...info, detail: `redirected to ${response.headers['location'] ?? 'an address the browser hides'}` }, 'alyx-qc sends no credentials after a redirect: if that address is your Alyx, use it as the base URL.');
+  }
   if (isLogin && status === 400) return new AlyxAuthError(info, 'The username or password is wrong: check them and log in again.');
   if (status === 401 || status === 403) {
+    // Alyx answers 403 both to a missing or stale token and to a logged-in user who may not write.
+    if (/permission to perform/.test(detail)) return new AlyxAuthError(info, 'You are logged in, but this Alyx user may not do this: ask an Alyx administrator for write permission.', 'forbidden');
     return new AlyxAuthError(info, detail === 'Invalid token.'
       ? 'The token expired or was revoked: log in again, or pass a fresh token.'
-      : 'Log in again, or ask an Alyx administrator for the permission.');
+      : 'Log in again, or pass a fresh token.');
   }
-  if (status === 404) return new AlyxNotFoundError(info);
+  if (status === 404) return new AlyxNotFoundError(info, isLogin ? 'There is no Alyx login at this address: the base URL looks wrong (it is the API root, e.g. https://alyx.internationalbrainlab.org).' : undefined);
+  // Alyx 3.6.1 answers 500 to a note on an object it does not have: permanent, so not retried.
+  const missing = status === 500 ? /^(\w+) matching query does not exist/.exec(detail) : null;
+  if (missing) {
+    const { object_id: id, content_type: model } = (sent ?? {}) as Record<string, unknown>;
+    return new AlyxNotFoundError(info, missing[1] === 'ContentType'
+      ? `This Alyx has no content type "${String(model)}": pass a model name such as session, probeinsertion or subject.`
+      : `No ${missing[1]?.toLowerCase()}${typeof id === 'string' ? ` ${id}` : ''} on this Alyx${typeof model === 'string' ? ` (content type "${model}")` : ''}: check the UUID, the content type and the base URL.`);
+  }
   if (status === 429) return new AlyxThrottledError(info, retryAfterSeconds(response));
   if (status >= 500) return new AlyxServerError(info);
   if (body === undefined) return new AlyxBadResponseError(info);

@@ -12,8 +12,8 @@ export interface AlyxRequest {
   readonly url: string;
   /** Header names in lower case. Includes `authorization` only when the client holds a token. */
   readonly headers: Readonly<Record<string, string>>;
-  /** JSON text, for POST/PUT/PATCH. */
-  readonly body?: string;
+  /** JSON text, for POST/PUT/PATCH; `FormData` for a note with an image. */
+  readonly body?: string | FormData;
   /** Aborts the request (the client's timeout and the caller's signal, combined). */
   readonly signal?: AbortSignal;
 }
@@ -31,17 +31,21 @@ export interface AlyxResponse {
  */
 export type Transport = (request: AlyxRequest) => Promise<AlyxResponse>;
 
-type FetchFunction = (input: string, init: Omit<AlyxRequest, 'url'>) => Promise<{
+type FetchFunction = (input: string, init: Omit<AlyxRequest, 'url'> & { redirect: 'manual' }) => Promise<{
   status: number;
   headers: { forEach(callback: (value: string, key: string) => void): void };
   text(): Promise<string>;
 }>;
 
-/** A transport over `fetch` (the platform's when there is one, cross-fetch otherwise). */
+/**
+ * A transport over `fetch` (the platform's when there is one, cross-fetch otherwise). Redirects
+ * are not followed but answered as they are (the client refuses them): a followed redirect would
+ * carry the password or the token to wherever it points.
+ */
 export function fetchTransport(fetchImpl?: FetchFunction): Transport {
   const doFetch: FetchFunction = fetchImpl ?? (globalThis.fetch as unknown as FetchFunction | undefined) ?? (crossFetch as unknown as FetchFunction);
   return async ({ url, ...init }) => {
-    const response = await doFetch(url, init);
+    const response = await doFetch(url, { ...init, redirect: 'manual' });
     const headers: Record<string, string> = {};
     response.headers.forEach((value, key) => {
       headers[key.toLowerCase()] = value;
