@@ -1,6 +1,7 @@
 /** The Alyx client against the real development Alyx. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { AlyxFixture, PASSWORD } from '../../tests/support/alyx-fixture.ts';
 import type { AlyxNote } from './alyx-types.ts';
@@ -97,6 +98,53 @@ describe('REST', () => {
     const client = await AlyxClient.login('http://127.0.0.1:9', { username: 'test_user', token: 'x' }, { retry: { baseDelayMs: 10 } });
     await assert.rejects(client.list('sessions'), AlyxNetworkError);
     assert.equal(client.requestCount, 4);
+  });
+});
+
+describe('the answers of Alyx 3.6.1 (issue 12)', () => {
+  const noteFor = (objectId: string, contentType = 'session'): Record<string, string> => ({ user: 'test_user', content_type: contentType, object_id: objectId, text: 'x' });
+
+  test('a note on an object Alyx does not have is sent once, and the error names the object and what to check', async () => {
+    const client = await alyx.login('test_user', { retry: { baseDelayMs: 5 } });
+    const missing = randomUUID();
+    const sent = client.requestCount;
+    const error = await client.request('POST', '/notes', { body: noteFor(missing), idempotent: true }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof AlyxNotFoundError, String(error));
+    assert.equal(client.requestCount - sent, 1, 'a permanent 500 is not sent again');
+    assert.match(error.message, new RegExp(`Session matching query does not exist\\. No session ${missing} on this Alyx \\(content type "session"\\): check the UUID, the content type and the base URL\\.`));
+  });
+
+  test('a note with an unknown content type says to pass a model name', async () => {
+    const client = await alyx.login();
+    const error = await client.request('POST', '/notes', { body: noteFor(await alyx.newSession(), 'nosuchmodel') }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof AlyxNotFoundError, String(error));
+    assert.match(error.message, /no content type "nosuchmodel": pass a model name such as session/);
+  });
+
+  test('a logged-in user without write permission is told to ask an administrator, not to log in again', async () => {
+    const viewer = await alyx.login('public_viewer');
+    const error = await viewer.request('POST', '/notes', { body: noteFor(await alyx.newSession()) }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof AlyxAuthError, String(error));
+    assert.equal(error.code, 'forbidden');
+    assert.match(error.message, /You do not have permission to perform this action\. You are logged in, but .*ask an Alyx administrator for write permission/);
+    assert.doesNotMatch(error.message, /log in again|fresh token/);
+  });
+
+  test('a 404 at POST /auth-token says the base URL looks wrong, not to check a UUID', async () => {
+    await assert.rejects(AlyxClient.login(`${alyx.baseUrl}/not-the-api`, { username: 'test_user', password: PASSWORD }), (error: Error) => {
+      assert.match(error.message, /base URL looks wrong/);
+      assert.doesNotMatch(error.message, /UUID/);
+      return true;
+    });
+  });
+
+  test('the server\'s own full stop is not doubled', async () => {
+    const client = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', token: 'c'.repeat(40) });
+    await assert.rejects(client.list('sessions'), (error: Error) => {
+      assert.match(error.message, /: Invalid token\. The token expired/);
+      assert.doesNotMatch(error.message, /\.\./);
+      return true;
+    });
   });
 });
 
