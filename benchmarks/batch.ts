@@ -5,14 +5,16 @@
  * that forces 429s, to show that they are absorbed (retried after `Retry-After`) with no failures.
  *
  * Sessions are created beforehand by the fixture's admin; the timing covers the sign-offs only.
+ * Against an Alyx given by environment (`bench-alyx.ts`) the throttled run is left out: that
+ * server is not restarted, its own throttle (if any) shows in the first table.
  */
 import { AlyxClient } from '../js/core/client.ts';
 import { signOff } from '../js/core/sign-off.ts';
 import { fetchTransport, type Transport } from '../js/core/transport.ts';
-import { AlyxFixture, PASSWORD } from '../tests/support/alyx-fixture.ts';
+import { externalAlyxUrl, startBenchAlyx, type BenchAlyx } from './bench-alyx.ts';
 import { runIbllib } from './ibllib.ts';
-import { SIGN_OFF_KEY, USER } from './round-trips.ts';
 import { mapLimit } from './stats.ts';
+import { SIGN_OFF_KEY } from './workflows.ts';
 
 export const SESSIONS = 200;
 export const CONCURRENCY = 8;
@@ -36,6 +38,7 @@ export interface BatchResult {
   readonly throttle: string;
   readonly unthrottled: BatchFigures[];
   readonly throttled: BatchFigures[];
+  readonly alyx: string;
 }
 
 /** A transport that counts the statuses it sees, to report the 429s the client absorbed. */
@@ -48,15 +51,15 @@ function countingTransport(statuses: Map<number, number>): Transport {
   };
 }
 
-async function newSessions(fixture: AlyxFixture, count: number): Promise<string[]> {
+async function newSessions(fixture: BenchAlyx, count: number): Promise<string[]> {
   // The admin's own requests; a few in flight so that preparing 200 sessions stays short.
   return mapLimit(Array.from({ length: count }), 4, () => fixture.newSession());
 }
 
-async function alyxQcBatch(fixture: AlyxFixture, label: string, verify: boolean): Promise<BatchFigures> {
+async function alyxQcBatch(fixture: BenchAlyx, label: string, verify: boolean): Promise<BatchFigures> {
   const eids = await newSessions(fixture, SESSIONS);
   const statuses = new Map<number, number>();
-  const client = await AlyxClient.login(fixture.baseUrl, { username: USER, password: PASSWORD }, { transport: countingTransport(statuses) });
+  const client = await AlyxClient.login(fixture.baseUrl, { username: fixture.username, password: fixture.password }, { transport: countingTransport(statuses) });
   const before = client.requestCount;
   const errors: string[] = [];
   const started = performance.now();
@@ -81,10 +84,10 @@ async function alyxQcBatch(fixture: AlyxFixture, label: string, verify: boolean)
   };
 }
 
-async function ibllibBatch(fixture: AlyxFixture, label: string): Promise<BatchFigures> {
+async function ibllibBatch(fixture: BenchAlyx, label: string): Promise<BatchFigures> {
   const eids = await newSessions(fixture, SESSIONS);
   try {
-    const result = await runIbllib('batch-sign-off', { baseUrl: fixture.baseUrl, username: USER, password: PASSWORD, uuids: eids, signOffKey: SIGN_OFF_KEY });
+    const result = await runIbllib('batch-sign-off', { baseUrl: fixture.baseUrl, username: fixture.username, password: fixture.password, uuids: eids, signOffKey: SIGN_OFF_KEY });
     const seconds = result.total_ms / 1000;
     return {
       label,
@@ -102,8 +105,8 @@ async function ibllibBatch(fixture: AlyxFixture, label: string): Promise<BatchFi
   }
 }
 
-async function withServer<T>(throttle: string | undefined, body: (fixture: AlyxFixture) => Promise<T>): Promise<T> {
-  const fixture = await AlyxFixture.start(throttle ? { throttle } : {});
+async function withServer<T>(throttle: string | undefined, body: (fixture: BenchAlyx) => Promise<T>): Promise<T> {
+  const fixture = await startBenchAlyx(throttle ? { throttle } : {});
   try {
     return await body(fixture);
   } finally {
@@ -115,15 +118,20 @@ export async function measureBatch(options: { log?: (line: string) => void } = {
   const log = options.log ?? (() => {});
   const concurrent = `alyx-qc core, ${CONCURRENCY} at a time`;
   log('batch: throttle off');
-  const unthrottled = await withServer(undefined, async (fixture) => [
-    await alyxQcBatch(fixture, `${concurrent}, verify: true`, true),
-    await alyxQcBatch(fixture, `${concurrent}, verify: false`, false),
-    await ibllibBatch(fixture, 'ibllib, sequential loop'),
-  ]);
+  let alyx = '';
+  const unthrottled = await withServer(undefined, async (fixture) => {
+    alyx = fixture.description;
+    return [
+      await alyxQcBatch(fixture, `${concurrent}, verify: true`, true),
+      await alyxQcBatch(fixture, `${concurrent}, verify: false`, false),
+      await ibllibBatch(fixture, 'ibllib, sequential loop'),
+    ];
+  });
+  if (externalAlyxUrl()) return { sessions: SESSIONS, concurrency: CONCURRENCY, throttle: THROTTLE, unthrottled, throttled: [], alyx };
   log(`batch: throttle ${THROTTLE}`);
   const throttled = await withServer(THROTTLE, async (fixture) => [
     await alyxQcBatch(fixture, `${concurrent}, verify: true`, true),
     await ibllibBatch(fixture, 'ibllib, sequential loop'),
   ]);
-  return { sessions: SESSIONS, concurrency: CONCURRENCY, throttle: THROTTLE, unthrottled, throttled };
+  return { sessions: SESSIONS, concurrency: CONCURRENCY, throttle: THROTTLE, unthrottled, throttled, alyx };
 }

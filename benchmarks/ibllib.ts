@@ -6,11 +6,13 @@ import { venvPython } from '../dev/alyx-server/start.ts';
 
 const DRIVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ibllib_driver.py');
 
-export type IbllibWorkflow = 'critical-new' | 'critical-overwrite' | 'sign-off' | 'batch-sign-off';
+export type IbllibWorkflow = 'critical-new' | 'critical-new-known' | 'critical-overwrite' | 'sign-off' | 'sign-off-no-note' | 'batch-sign-off' | 'batch-sign-off-no-note';
 
 export interface IbllibRun {
   readonly ms: number;
   readonly requests: number;
+  /** `METHOD /path?query` of each request, in order (logins outside the workflow excluded). */
+  readonly calls: string[];
 }
 
 export interface IbllibResult {

@@ -10,13 +10,18 @@ WORKFLOW is one of
 - ``critical-new``: ibllib's ``main(uuid, alyx)``, the documented terminal flow (two content-type
   lookups, the notes list, the create), on a session without a critical note; its prompts are
   answered by a scripted ``input()`` (reasons ``0,2,4``, free text for "Other");
+- ``critical-new-known``: the content type known, ``CriticalSessionNote(uuid, alyx)
+  .upload_note(nums='0,2,4', other_reason=...)`` (the notes list, the create);
 - ``critical-overwrite``: the same on a session that has one, answering "y" to the overwrite
   prompt (each old note is deleted, then the new one created);
 - ``sign-off``: ``TaskSignOffNote(uuid, alyx, key).upload_note(nums='1', other_reason=...)``,
   the note and then ``sign_off()`` of the checklist;
-- ``batch-sign-off``: the same for every UUID, one after the other, as a lab's script would.
+  on a session with a sign-off note for the key by another reviewer, the same call merges into it;
+- ``sign-off-no-note``: ``TaskSignOffNote(uuid, alyx, key).sign_off()``, the checklist only;
+- ``batch-sign-off``: ``sign-off`` for every UUID, one after the other, as a lab's script would;
+- ``batch-sign-off-no-note``: ``sign-off-no-note`` for every UUID, one after the other.
 
-Prints one JSON object on stdout: ``{"runs": [{"ms": ..., "requests": ...}], "total_ms": ...,
+Prints one JSON object on stdout: ``{"runs": [{"ms": ..., "requests": ..., "calls": ["GET /sessions/…", …]}], "total_ms": ...,
 "failures": [...], "statuses": {"200": n, "429": n, ...}, "ibllib": version, "one": version}``
 (statuses include the login). Timing covers the workflow only
 (constructing the note object included, since its constructor makes requests); the Python start-up,
@@ -40,7 +45,7 @@ import traceback
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("workflow", choices=["critical-new", "critical-overwrite", "sign-off", "batch-sign-off", "versions"])
+    parser.add_argument("workflow", choices=["critical-new", "critical-new-known", "critical-overwrite", "sign-off", "sign-off-no-note", "batch-sign-off", "batch-sign-off-no-note", "versions"])
     parser.add_argument("--base-url")
     parser.add_argument("--username", default="reviewer2")
     parser.add_argument("--password")
@@ -84,7 +89,7 @@ def main(argv: list[str]) -> int:
     import one
     import builtins
     from ibllib.qc import critical_reasons
-    from ibllib.qc.critical_reasons import TaskSignOffNote
+    from ibllib.qc.critical_reasons import CriticalSessionNote, TaskSignOffNote
     from one.webclient import AlyxClient, RestSchemeOpenApi
 
     versions = {"ibllib": ibllib.__version__, "one": one.__version__}
@@ -93,11 +98,13 @@ def main(argv: list[str]) -> int:
         return 0
 
     count = {"n": 0}
+    calls: list[str] = []
     statuses: dict[str, int] = {}
     send = requests.adapters.HTTPAdapter.send
 
     def counting_send(self, request, *a, **kw):  # noqa: ANN001 - requests' own signature
         count["n"] += 1
+        calls.append(f"{request.method} {request.path_url}")
         response = send(self, request, *a, **kw)
         statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
         if os.environ.get("ALYX_QC_BENCH_TRACE"):
@@ -136,6 +143,10 @@ def main(argv: list[str]) -> int:
     def run(uuid: str) -> None:
         if args.workflow in ("critical-new", "critical-overwrite"):
             critical_reasons.main(uuid, alyx=alyx)
+        elif args.workflow == "critical-new-known":
+            CriticalSessionNote(uuid, alyx).upload_note(nums="0,2,4", other_reason="benchmark: other reason")
+        elif args.workflow in ("sign-off-no-note", "batch-sign-off-no-note"):
+            TaskSignOffNote(uuid, alyx, args.sign_off_key).sign_off()
         else:
             TaskSignOffNote(uuid, alyx, args.sign_off_key).upload_note(nums="1", other_reason="benchmark: sign-off")
 
@@ -144,12 +155,13 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     for uuid in [u for u in args.uuids.split(",") if u]:
         before = count["n"]
+        calls.clear()
         t0 = time.perf_counter()
         try:
             run(uuid)
         except Exception as error:  # noqa: BLE001 - reported, the benchmark counts failures
             failures.append({"uuid": uuid, "error": f"{type(error).__name__}: {error}", "trace": traceback.format_exc(limit=3)})
-        runs.append({"ms": (time.perf_counter() - t0) * 1000, "requests": count["n"] - before})
+        runs.append({"ms": (time.perf_counter() - t0) * 1000, "requests": count["n"] - before, "calls": list(calls)})
     total_ms = (time.perf_counter() - started) * 1000
     print(json.dumps({"runs": runs, "total_ms": total_ms, "failures": failures, "statuses": statuses, **versions}))
     return 0

@@ -98,17 +98,22 @@ function isFigures(value: WorkflowFigures | { error: string }): value is Workflo
 }
 
 function roundTripSection(result: RoundTripResult): string {
-  const rt = (value: number): string => (value / result.latencyMs).toFixed(1);
+  const rt = (value: number): string => (Number.isFinite(value) ? (value / result.latencyMs).toFixed(1) : '—');
+  const wall = (at: number): string => `${ms(at)} (${rt(at)})`;
   const rows = result.rows.map((row) => {
     const ours = row.alyxQc;
     const theirs = row.ibllib;
     const ibl = isFigures(theirs)
-      ? [`${ms(theirs.medianMs)} (p90 ${ms(theirs.p90Ms)})`, rt(theirs.medianMs), String(theirs.requests), String(theirs.sequential), ratio(theirs.medianMs, ours.medianMs)]
-      : [`n/a: ${theirs.error}`, '—', '—', '—', '—'];
+      ? [wall(theirs.medianMs), String(theirs.requests), ratio(theirs.medianMs, ours.writtenMs), ratio(theirs.medianMs, ours.medianMs)]
+      : [`n/a: ${theirs.error}`, '—', '—', '—'];
     const failures = ours.failures + (isFigures(theirs) ? theirs.failures : 0);
-    return [row.label, `${ms(ours.medianMs)} (p90 ${ms(ours.p90Ms)})`, rt(ours.medianMs), String(ours.requests), String(ours.sequential), ...ibl, String(failures)];
+    return [row.label, wall(ours.writtenMs), wall(ours.medianMs), `${ours.sequentialWritten} / ${ours.sequential}`, String(ours.requests), ...ibl, String(failures)];
   });
-  return table(['workflow', 'alyx-qc wall', `÷ ${result.latencyMs} ms`, 'requests', 'sequential', 'ibllib wall', `÷ ${result.latencyMs} ms`, 'requests', 'sequential', 'ibllib / alyx-qc (wall)', 'failures'], rows);
+  return [
+    `Against ${result.alyx}. Times are medians of ${result.runs} runs, with the round trips they make (÷ ${result.latencyMs} ms) in brackets; *sequential* is the longest chain of requests each sent after the previous one's answer, until written / until verified.`,
+    '',
+    table(['workflow', 'alyx-qc written', 'alyx-qc verified', 'sequential', 'requests', 'ibllib', 'requests', 'ibllib ÷ alyx-qc written', 'ibllib ÷ alyx-qc verified', 'failures'], rows),
+  ].join('\n');
 }
 
 function batchRows(rows: readonly BatchFigures[]): string[][] {

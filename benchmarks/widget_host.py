@@ -1,0 +1,88 @@
+"""The kernel side of the widget benchmark: alyx_qc's real widget classes and their relay, with
+the Jupyter comm replaced by lines of JSON on stdin and stdout (called by
+``benchmarks/widget-requests.ts``, which plays the front end in Chromium).
+
+Usage::
+
+    python benchmarks/widget_host.py --static DIR --base-url URL --username U --token T
+
+``DIR`` holds the widget bundles the benchmark built (the package's ``static/`` is not touched).
+Commands, one JSON object a line on stdin:
+
+- ``{"cmd": "create", "id": W, "class": "SignOff" | "CriticalNote", "args": [...], "kwargs": {...}}``
+  answers ``{"event": "created", "id": W, "state": {...}}`` (the synced traits) or ``{"event":
+  "error", ...}``;
+- ``{"cmd": "msg", "id": W, "content": {...}}``: a custom message from the front end (what the
+  comm would hand to the widget);
+- ``{"cmd": "call", "id": W, "method": "submit", "kwargs": {...}}``: a method of the widget, as
+  a notebook cell calls it;
+- ``{"cmd": "close", "id": W}``.
+
+Every ``widget.send(content)`` (the relay's answers, ``submit`` messages) comes out as
+``{"event": "send", "id": W, "content": {...}}``. The token is handed over once on the command
+line (as a notebook passes ``token=``), stays in this process, and is never written out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import traceback
+from pathlib import Path
+from typing import Any, Dict
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--static", required=True)
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--username", required=True)
+    parser.add_argument("--token", required=True)
+    args = parser.parse_args(argv)
+
+    import alyx_qc
+    from alyx_qc import _widget
+
+    # The bundles the benchmark built, instead of the package's (another build may be writing those).
+    _widget._STATIC = Path(args.static)
+
+    out_lock = threading.Lock()
+
+    def emit(event: Dict[str, Any]) -> None:
+        # The relay answers from its worker threads: one line at a time.
+        with out_lock:
+            sys.stdout.write(json.dumps(event) + "\n")
+            sys.stdout.flush()
+
+    widgets: Dict[str, Any] = {}
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        command = json.loads(line)
+        wid = str(command.get("id", ""))
+        try:
+            if command["cmd"] == "create":
+                cls = getattr(alyx_qc, command["class"])
+                widget = cls(*command.get("args", []), base_url=args.base_url, username=args.username, token=args.token, **command.get("kwargs", {}))
+                widget.send = lambda content, buffers=None, wid=wid: emit({"event": "send", "id": wid, "content": content})
+                widget._repr_mimebundle_()  # displayed, as the last expression of a cell
+                widgets[wid] = widget
+                state = {name: value for name, value in widget.get_state().items() if not name.startswith("_")}
+                emit({"event": "created", "id": wid, "state": state})
+            elif command["cmd"] == "msg":
+                widget = widgets[wid]
+                widget._handle_message(widget, command["content"], [])
+            elif command["cmd"] == "call":
+                getattr(widgets[wid], command["method"])(**command.get("kwargs", {}))
+                emit({"event": "called", "id": wid, "method": command["method"]})
+            elif command["cmd"] == "close":
+                widgets.pop(wid).close()
+        except Exception as error:  # noqa: BLE001 - reported to the benchmark, which fails the row
+            emit({"event": "error", "id": wid, "error": f"{type(error).__name__}: {error}", "trace": traceback.format_exc(limit=4)})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
