@@ -1,0 +1,184 @@
+/**
+ * Figure notes against the development Alyx: the exact text, the image read back byte for byte
+ * with the token, written once however often it is attached, never seen by ibllib's look-ups, and
+ * left in place by ibllib's own merge and overwrite (ibllib's code, run by the benchmark driver).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { AlyxFixture, PASSWORD } from '../../tests/support/alyx-fixture.ts';
+import type { AlyxNote } from './alyx-types.ts';
+import type { AlyxClient } from './client.ts';
+import { writeCriticalNote } from './critical-note.ts';
+import { AlyxValidationError, InputError } from './errors.ts';
+import { attachFigure, FIGURE_TITLE, figureNoteText, figuresOf, findFigureNotes, parseFigureNote, plannedFigureRequest, type FigureTarget } from './figure-note.ts';
+import { noteImage, type NoteImage } from './note-image.ts';
+import { SAMPLE_JPEG, samplePng } from './note-image-samples.ts';
+import { findNotes } from './notes-api.ts';
+import { signOffDateKey, signOffTitle } from './note-text.ts';
+import { signOff } from './sign-off.ts';
+
+const KEY = '_ephysChoiceWorld_00';
+const SHA = 'a'.repeat(64);
+const TODAY = new Date(2024, 0, 15, 12);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PYTHON = `${ROOT}.venv/bin/python`;
+
+let alyx: AlyxFixture;
+let client: AlyxClient;
+let token: string;
+
+before(async () => {
+  alyx = await AlyxFixture.start();
+  client = await alyx.login();
+  token = await alyx.token();
+});
+after(() => alyx.stop());
+
+/** The stored file, read as a notebook would: with the token (Alyx serves it to no one else). */
+async function imageBytes(note: AlyxNote): Promise<Uint8Array> {
+  assert.ok(note.image, `note ${note.id} has no image`);
+  assert.match(note.image, /\/uploaded\//);
+  const response = await fetch(note.image, { headers: { authorization: `Token ${token}` } });
+  assert.equal(response.status, 200);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function signOffTarget(eid: string, entry = signOffDateKey('test_user', TODAY)): FigureTarget {
+  return { contentType: 'session', objectId: eid, verdict: { signOffKey: KEY, entry } };
+}
+
+describe('figure note text', () => {
+  test('byte-exact, as Python json.dumps writes it', () => {
+    assert.equal(
+      figureNoteText({ signOffKey: KEY, entry: '2024-01-15_test_user' }, SHA),
+      `{"title": "=== QC FIGURE ===", "sign_off_key": "_ephysChoiceWorld_00", "entry": "2024-01-15_test_user", "sha256": "${SHA}"}`,
+    );
+    assert.equal(
+      figureNoteText({ criticalNoteId: '6F1A7A52-4E3B-4C9A-9D55-0B0C4A3E9F11' }, SHA),
+      `{"title": "=== QC FIGURE ===", "critical_note": "6f1a7a52-4e3b-4c9a-9d55-0b0c4a3e9f11", "sha256": "${SHA}"}`,
+    );
+  });
+
+  test('parsed back into the verdict it names; other notes are not figures', () => {
+    assert.deepEqual(parseFigureNote(figureNoteText({ signOffKey: KEY, entry: '2024-01-15_test_user' }, SHA)), { verdict: { signOffKey: KEY, entry: '2024-01-15_test_user' }, sha256: SHA });
+    assert.equal(parseFigureNote(`{"title": "${signOffTitle(KEY)}"}`), null);
+    assert.equal(parseFigureNote('free text'), null);
+  });
+
+  test('contains none of ibllib\'s titles', () => {
+    const text = figureNoteText({ signOffKey: KEY, entry: '2024-01-15_test_user' }, SHA).toLowerCase();
+    for (const title of [signOffTitle(KEY), 'SIGN-OFF NOTE FOR', 'EXPERIMENTER REASON(S) FOR MARKING THE SESSION AS CRITICAL', 'EXPERIMENTER REASON(S) FOR MARKING THE INSERTION AS CRITICAL']) {
+      assert.ok(!text.includes(title.toLowerCase()), title);
+    }
+  });
+
+  test('a bad key, entry or digest is refused before any request', () => {
+    assert.throws(() => figureNoteText({ signOffKey: 'bad,key', entry: '2024-01-15_u' }, SHA), InputError);
+    assert.throws(() => figureNoteText({ signOffKey: KEY, entry: 'yesterday' }, SHA), /not a sign-off entry/);
+    assert.throws(() => figureNoteText({ criticalNoteId: 'x' }, SHA), /not a UUID/);
+    assert.throws(() => figureNoteText({ signOffKey: KEY, entry: '2024-01-15_u' }, 'ABC'), /not a SHA-256/);
+  });
+});
+
+describe('attachFigure', () => {
+  test('a PNG and a JPEG are stored as sent, read back byte for byte with the token', async () => {
+    const eid = await alyx.newSession();
+    // Wider than Alyx's default 800 px: without width=orig it would be re-encoded.
+    const png = samplePng(1200, 40, 3);
+    for (const bytes of [png, SAMPLE_JPEG]) {
+      const note = await attachFigure(client, signOffTarget(eid), await noteImage(bytes));
+      assert.equal(note.user, 'test_user');
+      assert.equal(note.content_type, 'actions.session');
+      assert.deepEqual(await imageBytes(note), bytes);
+      assert.equal(parseFigureNote(note.text)?.sha256, (await noteImage(bytes)).sha256);
+    }
+    assert.equal((await findFigureNotes(client, eid)).length, 2);
+  });
+
+  test('attached again (Retry), the same figure of the same verdict is not written twice', async () => {
+    const eid = await alyx.newSession();
+    const image = await noteImage(samplePng());
+    const first = await attachFigure(client, signOffTarget(eid), image);
+    const before = client.requestCount;
+    const second = await attachFigure(client, signOffTarget(eid), image);
+    assert.equal(second.id, first.id);
+    assert.equal(client.requestCount - before, 1, 'one look-up, no POST');
+    // Another plot of the same verdict is a figure of its own: both kept, newest first.
+    const other = await attachFigure(client, signOffTarget(eid), await noteImage(samplePng(16, 12, 2)));
+    assert.deepEqual(figuresOf(await findFigureNotes(client, eid), signOffTarget(eid).verdict).map((note) => note.id), [other.id, first.id]);
+  });
+
+  test('bytes that are not an image: refused before any request; Alyx refuses them too', async () => {
+    const eid = await alyx.newSession();
+    const before = client.requestCount;
+    await assert.rejects(noteImage(new TextEncoder().encode('not a png')), /not a PNG or JPEG image/);
+    assert.equal(client.requestCount, before);
+    // Past the check (a NoteImage forged by hand), Alyx answers 400 and nothing is stored.
+    const forged: NoteImage = { contentType: 'image/png', size: 9, sha256: SHA, bytes: new TextEncoder().encode('not a png') };
+    await assert.rejects(attachFigure(client, signOffTarget(eid), forged), (error: Error) => error instanceof AlyxValidationError && /Upload a valid image/.test(error.message));
+    assert.deepEqual(await alyx.notesOf(eid), []);
+  });
+
+  test('the dry-run request names the image, its type and size', async () => {
+    const image = await noteImage(SAMPLE_JPEG);
+    const planned = plannedFigureRequest(client, signOffTarget('0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69'), image);
+    assert.equal(planned.method, 'POST');
+    assert.match(planned.image.description, /^a JPEG image of 633 bytes \(SHA-256 [0-9a-f]{12}…\)$/);
+    assert.equal((planned.body as Record<string, string>)['width'], 'orig');
+  });
+});
+
+describe('figures survive every later verdict', () => {
+  test('alyx-qc: a later sign-off merge, a critical overwrite and their look-ups leave every figure', async () => {
+    const eid = await alyx.newSession();
+    const reviewer2 = await alyx.login('reviewer2');
+    const mine = await attachFigure(client, signOffTarget(eid), await noteImage(samplePng()));
+    await signOff(client, { eid, signOffKey: KEY, kind: 'task', nums: '1', now: TODAY });
+    const theirs = await attachFigure(reviewer2, signOffTarget(eid, signOffDateKey('reviewer2', TODAY)), await noteImage(SAMPLE_JPEG));
+    await signOff(reviewer2, { eid, signOffKey: KEY, kind: 'task', nums: '2', now: TODAY });
+    // The sign-off look-up sees exactly the one sign-off note.
+    assert.equal((await findNotes(client, eid, undefined, signOffTitle(KEY))).length, 1);
+    const critical = await writeCriticalNote(client, { uuid: eid, nums: '0' });
+    assert.equal(critical.status, 'written');
+    const criticalFigure = critical.status === 'written' ? await attachFigure(client, { contentType: 'session', objectId: eid, verdict: { criticalNoteId: critical.note.id } }, await noteImage(samplePng(8, 8, 5))) : undefined;
+    const overwrite = await writeCriticalNote(reviewer2, { uuid: eid, nums: '1', overwrite: true });
+    assert.equal(overwrite.status, 'written');
+    // The old critical note is gone; its figure stays, naming it.
+    const figures = await findFigureNotes(client, eid);
+    assert.deepEqual(figures.map((note) => note.id).sort(), [mine.id, theirs.id, criticalFigure?.id].sort());
+    assert.deepEqual(await imageBytes(figures.find((note) => note.id === theirs.id) as AlyxNote), SAMPLE_JPEG);
+  });
+
+  const ibllib = existsSync(PYTHON) ? promisify(execFile)(PYTHON, ['-c', 'import ibllib'], { cwd: ROOT }).then(() => true, () => false) : Promise.resolve(false);
+
+  test('ibllib\'s own sign-off merge and critical overwrite leave every figure; ibllib finds one sign-off note per key', async (t) => {
+    if (!(await ibllib)) return t.skip('ibllib is not installed in .venv');
+    const eid = await alyx.newSession();
+    const figure = await attachFigure(client, signOffTarget(eid), await noteImage(samplePng(20, 10, 9)));
+    await signOff(client, { eid, signOffKey: KEY, kind: 'task', nums: '1', now: TODAY });
+    const critical = await writeCriticalNote(client, { uuid: eid, nums: '0' });
+    assert.equal(critical.status, 'written');
+    const criticalFigure = critical.status === 'written' ? await attachFigure(client, { contentType: 'session', objectId: eid, verdict: { criticalNoteId: critical.note.id } }, await noteImage(SAMPLE_JPEG)) : undefined;
+    const ibllibRun = async (workflow: string): Promise<void> => {
+      const { stdout } = await promisify(execFile)(PYTHON, ['benchmarks/ibllib_driver.py', workflow, '--base-url', alyx.baseUrl, '--username', 'reviewer2', '--password', PASSWORD, '--uuids', eid], { cwd: ROOT });
+      // ibllib logs to stdout too: the driver's JSON is the last line.
+      const report = stdout.trim().split('\n').at(-1) ?? '';
+      assert.deepEqual((JSON.parse(report) as { failures: unknown[] }).failures, [], `ibllib ${workflow}`);
+    };
+    // ibllib's merge found exactly one sign-off note (it raises on more) and PATCHed it with text only.
+    await ibllibRun('sign-off');
+    await ibllibRun('critical-overwrite');
+    const notes = await alyx.notesOf(eid);
+    const signOffNotes = notes.filter((note) => note.text.toLowerCase().includes(signOffTitle(KEY).toLowerCase()));
+    assert.equal(signOffNotes.length, 1);
+    assert.match(signOffNotes[0]?.text ?? '', /"2024-01-15_test_user".*"\d{4}-\d{2}-\d{2}_reviewer2"/);
+    assert.ok(!notes.some((note) => note.id === (critical.status === 'written' ? critical.note.id : '')), 'ibllib deleted the old critical note');
+    const figures = notes.filter((note) => note.text.includes(FIGURE_TITLE));
+    assert.deepEqual(figures.map((note) => note.id).sort(), [figure.id, criticalFigure?.id].sort());
+    assert.deepEqual(await imageBytes(figures.find((note) => note.id === figure.id) as AlyxNote), await imageBytes(figure));
+  });
+});
