@@ -96,6 +96,8 @@ export class KernelRelay {
     const { method, url, body, signal } = request;
     if (this.#closed) return Promise.reject(abortError('The widget was closed; its requests are no longer relayed.'));
     if (signal?.aborted) return Promise.reject(abortError(`${method} ${url} was aborted before it was sent.`));
+    // The page never holds a figure's bytes: the kernel attaches the figure it holds (issue 16).
+    if (body instanceof FormData) return Promise.reject(new Error(`${method} ${url} with a file is not relayed: figures are attached by the kernel.`));
     const id = `${this.#idPrefix}-${++this.#nextId}`;
     return new Promise<AlyxResponse>((resolve, reject) => {
       const settle = (outcome: AlyxResponse | Error): void => {
