@@ -1,0 +1,149 @@
+/**
+ * Loading a review queue: many sessions and their sign-off notes for one key, in few requests
+ * (`pk__in` for the records, `object_id__in` with the title for the notes), and the pending
+ * look-ups by Alyx's JSON lookups on `json.sign_off_checklist`. Moving through the queue then
+ * sends nothing: each session's record, checklist entry and notes are here.
+ */
+import type { AlyxNote, AlyxSession, SignOffEntry } from './alyx-types.ts';
+import type { AlyxClient } from './client.ts';
+import { InputError } from './errors.ts';
+import { signOffTitle } from './note-text.ts';
+import { getSignOffKind } from './reasons.ts';
+import { assertSignOffKey, assertUuid4 } from './validation.ts';
+import type { SignOffKindId } from './note-kinds.ts';
+import { signOff } from './sign-off.ts';
+import type { SignOffResult, SignOffSubmission } from './workflow-types.ts';
+import { checklistState } from './review-queue-checklist.ts';
+
+/**
+ * Sessions per `__in` request. 250 records and their notes fit one page each, so a queue of 250
+ * loads in 2 requests. The URL then holds about 11 KB of ids, above Apache's default 8 KB
+ * request line: a deployment behind a stock Apache wants a smaller batch.
+ */
+export const QUEUE_BATCH = 250;
+
+/** One session of a queue, as the list and the sign-off panel show it. */
+export interface QueueSession {
+  readonly eid: string;
+  /** The record as Alyx sent it; `null` when Alyx has no session with this eid. */
+  readonly session: AlyxSession | null;
+  /** `json.sign_off_checklist[key]`: `null` when due, `undefined` when the key is absent. */
+  readonly checklistEntry: SignOffEntry | null | undefined;
+  /** The session's sign-off notes for the key. */
+  readonly existingNotes: readonly AlyxNote[];
+  /** Why this session cannot be signed off here (no such session, a checklist that is not an object). */
+  readonly problem: string | null;
+}
+
+/** What a queue is about, and its sessions in the order given. */
+export interface ReviewQueueData {
+  readonly kind: SignOffKindId;
+  readonly signOffKey: string;
+  /** Who signs off (the client's user). */
+  readonly user: string;
+  readonly sessions: readonly QueueSession[];
+}
+
+export interface LoadQueueOptions {
+  readonly eids: readonly string[];
+  readonly signOffKey: string;
+  readonly kind: string;
+  readonly signal?: AbortSignal;
+}
+
+/** `['a','b']` as Alyx's `django` parser evaluates it: single quotes, commas, no spaces. */
+function pyList(ids: readonly string[]): string {
+  return `[${ids.map((id) => `'${id}'`).join(',')}]`;
+}
+
+function batches<T>(items: readonly T[], size = QUEUE_BATCH): T[][] {
+  const out: T[][] = [];
+  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
+  return out;
+}
+
+/** The eids, checked and lower-cased, each once, in the order given. Refuses an empty queue. */
+export function queueEids(eids: readonly unknown[]): string[] {
+  if (!Array.isArray(eids) || eids.length === 0) {
+    throw new InputError('The review queue is empty: pass the eids of the sessions to review, or use the pending look-up.');
+  }
+  return [...new Set(eids.map((eid) => assertUuid4(eid, 'session eid')))];
+}
+
+/** The queue's sessions and notes: the records and the notes go out together, `QUEUE_BATCH` ids per request. */
+export async function loadReviewQueue(client: AlyxClient, options: LoadQueueOptions): Promise<ReviewQueueData> {
+  const kind = getSignOffKind(options.kind);
+  const signOffKey = assertSignOffKey(options.signOffKey);
+  const eids = queueEids(options.eids);
+  const title = signOffTitle(signOffKey);
+  const { signal } = options;
+  const groups = batches(eids);
+  const [sessionPages, notePages] = await Promise.all([
+    Promise.all(groups.map((ids) => client.list<AlyxSession>('sessions', { django: `pk__in,${pyList(ids)}`, signal }))),
+    Promise.all(groups.map((ids) => client.list<AlyxNote>('notes', { django: `text__icontains,${title},object_id__in,${pyList(ids)}`, signal }))),
+  ]);
+  return { kind: kind.id, signOffKey, user: client.user, sessions: queueSessions(eids, signOffKey, sessionPages.flat(), notePages.flat()) };
+}
+
+/** Joins records and notes to the eids, in the order given. */
+export function queueSessions(eids: readonly string[], signOffKey: string, records: readonly AlyxSession[], notes: readonly AlyxNote[]): QueueSession[] {
+  const byId = new Map(records.map((record) => [String(record.id).toLowerCase(), record]));
+  const notesOf = new Map<string, AlyxNote[]>();
+  for (const note of notes) {
+    const id = String(note.object_id).toLowerCase();
+    notesOf.set(id, [...(notesOf.get(id) ?? []), note]);
+  }
+  return eids.map((eid) => {
+    const session = byId.get(eid) ?? null;
+    const existingNotes = notesOf.get(eid) ?? [];
+    if (!session) {
+      return { eid, session, checklistEntry: undefined, existingNotes, problem: `Alyx has no session ${eid}: check the eid (and that this is the right Alyx), or take it out of the queue.` };
+    }
+    const { entry, problem } = checklistState(session, signOffKey);
+    return { eid, session, checklistEntry: entry, existingNotes, problem };
+  });
+}
+
+export interface PendingOptions {
+  readonly signOffKey: string;
+  /** The notebook user's own extra filter, e.g. `projects__name,ibl_neuropixel_brainwide_01`. */
+  readonly django?: string;
+  /** At most this many sessions (the oldest first as Alyx lists them). */
+  readonly limit?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The two `django` values of the pending look-up: the key holding null (due) and the key absent.
+ * The relay allows exactly these (built in Python from the same parts).
+ */
+export function pendingFilters(signOffKey: string, django = ''): [string, string] {
+  const key = assertSignOffKey(signOffKey);
+  const extra = django.trim() === '' ? '' : `,${django.trim()}`;
+  return [`json__sign_off_checklist__${key},None${extra}`, `json__sign_off_checklist__${key}__isnull,True${extra}`];
+}
+
+/** The sessions whose sign-off for the key is due (null) or absent: 2 requests for up to 1000. */
+export async function findPendingSessions(client: AlyxClient, options: PendingOptions): Promise<AlyxSession[]> {
+  const limit = options.limit ?? 1000;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InputError(`limit must be an integer from 1 to 1000, not ${String(limit)}.`);
+  const lists = await Promise.all(pendingFilters(options.signOffKey, options.django).map((django) =>
+    // One page of `limit`: a queue is reviewed a few hundred at a time.
+    client.request<{ results: AlyxSession[] } | AlyxSession[]>('GET', '/sessions', { query: { django, limit }, signal: options.signal }),
+  ));
+  const seen = new Set<string>();
+  const out: AlyxSession[] = [];
+  for (const list of lists) {
+    for (const session of Array.isArray(list) ? list : list.results) {
+      if (!seen.has(session.id) && out.length < limit) out.push(session);
+      seen.add(session.id);
+    }
+  }
+  return out;
+}
+
+/** The queue's write over a client: the core's `signOff` for one session of the queue. */
+export function queueWriter(client: AlyxClient, data: Pick<ReviewQueueData, 'kind' | 'signOffKey'>): (eid: string, submission: SignOffSubmission, signal: AbortSignal) => Promise<SignOffResult> {
+  return (eid, { choice, withNote }, signal) =>
+    signOff(client, { eid, signOffKey: data.signOffKey, kind: data.kind, reasons: choice.reasons, other: choice.other, withNote, signal });
+}

@@ -1,0 +1,198 @@
+import { sendKeys } from '@web/test-runner-commands';
+import type { AlyxSession } from '../core/alyx-types.ts';
+import { signOffNoteText } from '../core/note-text.ts';
+import type { ReviewQueueData } from '../core/review-queue.ts';
+import type { SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';
+import './review-queue.ts';
+import { afterEach, cleanup, deepActiveElement, deepQuery, deepQueryAll, deferred, describe, equal, expect, expectAccessible, fixture, it, note, settle, visibleText, waitFor } from './test-support.ts';
+
+const KEY = '_ephysChoiceWorld_00';
+const NOW = new Date(2024, 2, 5, 15, 30);
+const EIDS = [1, 2, 3, 4, 5, 6].map((n) => `2ffd3ed5-477e-4153-9af7-7fdad3c6940${n}`);
+
+function record(eid: string, index: number): AlyxSession {
+  return { id: eid, subject: `KS0${20 + index}`, start_time: `2024-01-1${index}T10:00:00`, number: index + 1, task_protocol: '_iblrig_tasks_ephysChoiceWorld6.6.2', json: { sign_off_checklist: { [KEY]: null } } };
+}
+
+/** Six sessions: the second signed off by alice already (with a reason), the others due. */
+function data(): ReviewQueueData {
+  return {
+    kind: 'signoff-task',
+    signOffKey: KEY,
+    user: 'carol',
+    sessions: EIDS.map((eid, index) => {
+      const signed = index === 1;
+      return {
+        eid,
+        session: record(eid, index),
+        checklistEntry: signed ? { date: '2024-03-01', user: 'alice' } : null,
+        existingNotes: signed ? [note({ id: 'n-alice', user: 'alice', object_id: eid, text: signOffNoteText(KEY, '2024-03-01_alice', { reasons: ['wheel data corrupt'], other: null }) })] : [],
+        problem: null,
+      };
+    }),
+  };
+}
+
+function written(eid: string, submission: SignOffSubmission): SignOffResult {
+  const text = submission.withNote ? signOffNoteText(KEY, '2024-03-05_carol', submission.choice) : null;
+  return {
+    status: 'written',
+    note: text === null ? null : note({ id: `n-${eid.slice(-1)}`, user: 'carol', object_id: eid, text }),
+    noteAction: text === null ? null : 'created',
+    text,
+    checklistEntry: { date: '2024-03-05', user: 'carol' },
+    replacedSameDay: false,
+  };
+}
+
+type Queue = HTMLElementTagNameMap['alyx-qc-review-queue'];
+
+const header = (el: Queue): string => visibleText(deepQuery(el, '.progress-text'));
+const heading = (el: Queue): string => visibleText(deepQuery(el, '.detail h3'));
+const rowStatus = (el: Queue, index: number): string => visibleText(deepQueryAll(el, 'ol .meta')[index * 2 + 1]!);
+
+async function focusQueue(el: Queue): Promise<void> {
+  deepQuery(el, '.queue').focus();
+  await settle(el);
+}
+
+async function press(el: Queue, key: string): Promise<void> {
+  await sendKeys({ press: key });
+  await settle(el);
+}
+
+describe('<alyx-qc-review-queue>', () => {
+  afterEach(cleanup);
+
+  it('shows the progress, the list with statuses, and starts at the first due session', async () => {
+    const el = await fixture('alyx-qc-review-queue', { data: data(), now: NOW, submit: async (eid, s) => written(eid, s) });
+    equal(header(el), '1 of 6 signed off \u00b7 1 with reasons', 'header');
+    equal(deepQuery<HTMLProgressElement>(el, 'progress').value, 1, 'progress bar');
+    equal(rowStatus(el, 1), 'signed off by alice on 2024-03-01 (1 reason)', 'row of the signed-off session');
+    equal(rowStatus(el, 0), 'due', 'row of a due session');
+    expect(heading(el).startsWith('KS020 \u00b7 2024-01-10 \u00b7 #1'), `current session: ${heading(el)}`);
+    expect(visibleText(deepQuery(el, '.keys')).includes('Enter sign off & next'), 'the keys are shown');
+    await expectAccessible(el, 'the review queue');
+  });
+
+  it('keyboard only: five sessions reviewed, a fault on one write, Retry; nothing written twice, the choice kept', async () => {
+    const calls: [string, SignOffSubmission][] = [];
+    const fault = deferred<SignOffResult>();
+    const el = await fixture('alyx-qc-review-queue', {
+      data: data(),
+      now: NOW,
+      submit: (eid, submission) => {
+        calls.push([eid, submission]);
+        // The fourth session's first write fails (a fault of the transport, which the test stands in for).
+        if (eid === EIDS[3] && calls.filter(([id]) => id === eid).length === 1) return fault.promise;
+        return Promise.resolve(written(eid, submission));
+      },
+    });
+    await focusQueue(el);
+    // Session 1: fine (no reasons).
+    await press(el, 'Enter');
+    expect(heading(el).includes('#3'), `Enter moved to the next due session (#3), skipping the signed-off #2: ${heading(el)}`);
+    // Session 3: reason 1, then Enter.
+    await press(el, '1');
+    equal(deepQuery(el, 'alyx-qc-signoff').value, { reasons: ['wheel data corrupt'], other: null }, 'digit 1 toggles reason 1');
+    await press(el, 'Enter');
+    // Session 4: Other with text typed key by key, then Escape back to the queue, Enter.
+    await press(el, 'o');
+    expect(deepActiveElement()?.localName === 'textarea', 'o goes to the Other text');
+    await sendKeys({ type: 'stim 2 froze' });
+    await press(el, 'Escape');
+    await press(el, 'Enter');
+    expect(heading(el).includes('#5'), `moved on while the write of #4 runs: ${heading(el)}`);
+    equal(rowStatus(el, 3), 'being written\u2026', 'the write runs in the background, its status in the list');
+    fault.reject(new Error('POST /notes got no response (network): try again.'));
+    await waitFor(() => rowStatus(el, 3).startsWith('failed'), 'the failure shows in the list');
+    equal(header(el), '3 of 6 signed off \u00b7 2 with reasons \u00b7 1 failed', 'header after the failure');
+    // Session 5: skipped with s; then session 6 with reason 0.
+    await press(el, 's');
+    expect(heading(el).includes('#6'), `s skips: ${heading(el)}`);
+    await press(el, '0');
+    await press(el, 'Enter');
+    // Enter brings up the failed one next (the skipped #5 stays due); → and ← move one by one.
+    expect(heading(el).includes('#4'), `the failed session comes next: ${heading(el)}`);
+    await press(el, 'ArrowRight');
+    expect(heading(el).includes('#5'), `→ goes on: ${heading(el)}`);
+    await press(el, 'ArrowLeft');
+    expect(heading(el).includes('#4'), `← goes back: ${heading(el)}`);
+    equal(deepQuery(el, 'alyx-qc-signoff').value, { reasons: ['Other'], other: 'stim 2 froze' }, 'the failed choice is kept');
+    const retry = deepQueryAll<HTMLButtonElement>(el, '.detail button').find((button) => button.textContent === 'Retry')!;
+    retry.focus();
+    await press(el, 'Enter');
+    await waitFor(() => rowStatus(el, 3).startsWith('signed off'), 'Retry signed it off');
+    equal(header(el), '5 of 6 signed off \u00b7 4 with reasons', 'header after Retry');
+    equal(calls.map(([eid]) => EIDS.indexOf(eid) + 1), [1, 3, 4, 6, 4], 'one write per Enter, the failed one once more on Retry, none for the skipped');
+    equal(calls[2]![1], { choice: { reasons: ['Other'], other: 'stim 2 froze' }, withNote: true }, 'the Other text as typed');
+    equal(calls[0]![1], { choice: { reasons: [], other: null }, withNote: false }, 'no reasons signs off the checklist only');
+    equal(el.value.map((row) => row.status), ['signed-off', 'signed-off', 'signed-off', 'signed-off', 'due', 'signed-off'], 'value');
+  });
+
+  it('keys typed in the Other text stay text, and no key reaches the page', async () => {
+    const seen: string[] = [];
+    const listener = (event: KeyboardEvent): void => void seen.push(event.key);
+    document.addEventListener('keydown', listener);
+    try {
+      const el = await fixture('alyx-qc-review-queue', { data: data(), now: NOW, submit: async (eid, s) => written(eid, s) });
+      await focusQueue(el);
+      await press(el, 'o');
+      await sendKeys({ type: '12s' });
+      await settle(el);
+      equal(deepQuery(el, 'alyx-qc-signoff').value, { reasons: ['Other'], other: '12s' }, 'digits and s are text in the Other box');
+      expect(heading(el).includes('#1'), 'still on the first session');
+      expect(el.hasAttribute('data-lm-suppress-shortcuts'), 'carries data-lm-suppress-shortcuts');
+      equal(seen, [], 'no key reached the document');
+    } finally {
+      document.removeEventListener('keydown', listener);
+    }
+  });
+
+  it('all remaining as fine: a confirmation that lists them, then every due session signed off', async () => {
+    const calls: string[] = [];
+    const el = await fixture('alyx-qc-review-queue', { data: data(), now: NOW, submit: async (eid, s) => (calls.push(eid), written(eid, s)) });
+    deepQuery<HTMLButtonElement>(el, 'button.remaining').click();
+    await settle(el);
+    const dialog = deepQuery(el, '.confirm');
+    equal(dialog.querySelectorAll('li').length, 5, 'the five due sessions are listed');
+    dialog.querySelector<HTMLButtonElement>('button.primary')!.click();
+    await waitFor(() => header(el).startsWith('6 of 6'), 'all signed off');
+    equal(calls.length, 5, 'five writes');
+  });
+
+  it('plots: the current and the next due are asked for; a failing plot says so and the review goes on', async () => {
+    const asked: string[] = [];
+    const png = await (await fetch('data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==')).blob();
+    const el = await fixture('alyx-qc-review-queue', {
+      data: data(),
+      now: NOW,
+      submit: async (eid, s) => written(eid, s),
+      plot: async (eid) => {
+        asked.push(eid);
+        if (eid === EIDS[2]) throw new Error('plot() raised KeyError: trials');
+        return png;
+      },
+    });
+    await waitFor(() => deepQueryAll(el, '.plot img').length === 1, 'the plot shows');
+    equal(asked, [EIDS[0], EIDS[2]], 'the current and the next due session');
+    await focusQueue(el);
+    await press(el, 'Enter');
+    await waitFor(() => visibleText(deepQuery(el, '.plot')).includes('KeyError'), 'the failure shows for that session');
+    expect(deepQueryAll(el, 'alyx-qc-signoff').length === 1, 'the panel is still there');
+  });
+
+  it('an empty queue and an invalid session each say what is wrong', async () => {
+    const empty = await fixture('alyx-qc-review-queue', { data: { ...data(), sessions: [] } });
+    expect(visibleText(empty).includes('The review queue is empty'), 'empty queue');
+    const bad = data();
+    const el = await fixture('alyx-qc-review-queue', {
+      data: { ...bad, sessions: [{ ...bad.sessions[0]!, problem: 'Session x\u2019s "sign_off_checklist" is a list, not an object.' }, ...bad.sessions.slice(1)] },
+      submit: async (eid, s) => written(eid, s),
+    });
+    deepQueryAll<HTMLButtonElement>(el, 'ol button')[0]!.click();
+    await settle(el);
+    expect(visibleText(deepQuery(el, '.detail')).includes('is a list, not an object'), 'the problem is shown');
+    equal(deepQueryAll(el, 'alyx-qc-signoff').length, 0, 'no panel to sign it off');
+  });
+});
