@@ -8,6 +8,7 @@ package's code and seed.json, and later starts copy it. Tests that start many se
 import hashlib
 import os
 import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -42,6 +43,21 @@ def _close_database() -> None:
     connections.close_all()
 
 
+def _refuse_old_schema(path: Path) -> None:
+    """Stop on a database kept (--db) from before users became Alyx's LabMember.
+
+    Its migrations carry the same names as today's, so migrate would take it as up to date and
+    every request would then fail on a missing table.
+    """
+    with sqlite3.connect(path) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "django_migrations" in tables and "misc_labmember" not in tables:
+        raise SystemExit(
+            f"serve.py: {path} was made by an older development Alyx (users without Alyx's "
+            "LabMember table). Delete it, or pass another --db, to start from the seed."
+        )
+
+
 def prepare_database(path: Path, seed: bool) -> None:
     """Make `path` (the database in settings) migrated and, if asked, seeded.
 
@@ -49,6 +65,7 @@ def prepare_database(path: Path, seed: bool) -> None:
     missing. A missing file becomes a copy of the template, which is built first if need be.
     """
     if path.exists():
+        _refuse_old_schema(path)
         _migrate_and_seed(seed)
         return
     template = _template_path(seed)

@@ -1,44 +1,35 @@
 """Serializer fields with Alyx's wire formats."""
 
 from django.contrib.contenttypes.models import ContentType
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-# The apps whose objects may carry notes (Alyx also lists "data" and "jobs", absent here).
-NOTE_APPS = ("actions", "experiments", "subjects")
+# The apps whose objects may carry notes, as in Alyx ("data" and "jobs" have no models here).
+NOTE_APPS = ("actions", "data", "experiments", "jobs", "subjects")
 
 
-class ContentTypeField(serializers.RelatedField):
+class ContentTypeField(serializers.SlugRelatedField):
     """A content type written as "session" or "actions.session", read as "actions.session".
 
-    Alyx's BaseSerializerContentTypeField: the model name alone is enough on write because the
-    apps that can carry notes have no model names in common.
+    Alyx's BaseSerializerContentTypeField: an unknown name is not a validation error there but
+    an uncaught ContentType.DoesNotExist, so Alyx answers 500 "ContentType matching query does
+    not exist." and so does this server.
     """
-
-    default_error_messages = {
-        "does_not_exist": 'Unknown content type "{value}"; expected one of: {choices}.',
-    }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", ContentType.objects.filter(app_label__in=NOTE_APPS))
+        kwargs.setdefault("slug_field", "model")
         super().__init__(**kwargs)
 
     def to_representation(self, value):
         return f"{value.app_label}.{value.model}"
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("does_not_exist", value=data, choices=self._choices())
-        app_label, _, model = data.rpartition(".")
-        matches = self.get_queryset().filter(model=model.lower())
-        if app_label:
-            matches = matches.filter(app_label=app_label)
-        content_type = matches.first()
-        if content_type is None:
-            self.fail("does_not_exist", value=data, choices=self._choices())
-        return content_type
-
-    def _choices(self):
-        return ", ".join(sorted(ct.model for ct in self.get_queryset()))
+        if "." in data:
+            app_label, model = data.split(".")
+            return self.get_queryset().get(model=model, app_label=app_label)
+        return self.get_queryset().get(model=data)
 
 
 class EnumField(serializers.ChoiceField):
@@ -56,4 +47,30 @@ class EnumField(serializers.ChoiceField):
         return self._label_of[value]
 
     def to_internal_value(self, data):
-        return self._value_of[super().to_internal_value(data)]
+        if data not in self._value_of:
+            choices = ", ".join(self._value_of)
+            raise serializers.ValidationError(f"Invalid {self.field_name}, choices are: {choices}")
+        return self._value_of[data]
+
+
+@extend_schema_field({"type": "array", "items": {"type": "object"}, "readOnly": True})
+class EmptyListField(serializers.ReadOnlyField):
+    """A related list Alyx shows (datasets, water administrations, fields of view) that the
+    development Alyx has no tables for: always empty, so a session reads with Alyx's keys."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, value):
+        return []
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class NullField(serializers.ReadOnlyField):
+    """A relation Alyx shows that is always unset here (an insertion's chronic_insertion)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, value):
+        return None

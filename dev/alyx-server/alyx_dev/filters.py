@@ -1,37 +1,37 @@
 """The `django` query parameter that every Alyx list endpoint accepts.
 
 `?django=text__icontains,CRITICAL,~object_id,<uuid>` becomes
-`.filter(text__icontains="CRITICAL").exclude(object_id=<uuid>)`. The rules follow BaseFilterSet
-and _custom_filter_parser in Alyx's alyx/base.py: comma-separated `lookup,value` pairs, commas
-inside () or [] do not split, a leading ~ excludes, and values are converted ("None" -> None,
-true/false -> bool, digits with at most one dot -> float, bracketed -> Python literal).
+`.filter(text__icontains="CRITICAL").exclude(object_id=<uuid>)`. The rules are those of
+BaseFilterSet and _custom_filter_parser in Alyx's alyx/base.py: comma-separated `lookup,value`
+pairs, commas inside one level of () or [] do not split, a leading ~ excludes, and values are
+converted ("None" -> None, true/false -> bool, digits with at most one dot -> float, bracketed ->
+a Python literal).
 
-Where Alyx answers 500 (odd number of items, unknown field, unparsable value) this server
-answers 400 with the reason, which is what a client can act on.
+A malformed value is not caught, as in Alyx: an odd number of items, an unknown field or an
+unparsable value reaches the exception handler, which answers 500 with the error's text
+("list index out of range", "Cannot resolve keyword ..."). Lookups follow relations into other
+tables too (user__auth_token__key__startswith), exactly as on Alyx.
 """
 
 import ast
 
-from django.core.exceptions import FieldError
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
-from rest_framework.exceptions import ValidationError
-
-_CLOSING = {"(": ")", "[": "]"}
 
 
-def split_outside_brackets(value: str) -> list[str]:
-    """Split on commas that are not inside () or [] (nesting allowed)."""
-    parts, word, expected_closers = [], "", []
+def split_comma_outside_brackets(value: str) -> list[str]:
+    """Split on commas outside brackets; like Alyx's, one level only (no nesting)."""
+    parts, word, close_char = [], "", ""
     for char in value:
-        if char == "," and not expected_closers:
+        if char == "," and close_char == "":
             parts.append(word)
             word = ""
             continue
-        if char in _CLOSING:
-            expected_closers.append(_CLOSING[char])
-        elif expected_closers and char == expected_closers[-1]:
-            expected_closers.pop()
+        if char == "[":
+            close_char = "]"
+        elif char == "(":
+            close_char = ")"
+        elif char == close_char:
+            close_char = ""
         word += char
     parts.append(word)
     return parts
@@ -46,24 +46,21 @@ def convert_value(text: str):
     if text.replace(".", "", 1).isdigit():
         return float(text)
     if text.startswith(("(", "[")) and text.endswith((")", "]")):
-        try:
-            return ast.literal_eval(text)
-        except (ValueError, SyntaxError):
-            raise ValidationError({"django": [f'Not a list or tuple of literals: "{text}"']})
+        # Alyx eval()s the text; a literal is all a list of ids or numbers needs.
+        return ast.literal_eval(text)
     return text
 
 
 def parse_django_filter(value: str) -> dict:
     """Parse "lookup,value,lookup,value" into {lookup: converted value}."""
-    items = split_outside_brackets(value)
-    if len(items) % 2:
-        raise ValidationError(
-            {"django": [f'Expected "lookup,value" pairs, got {len(items)} items in "{value}"']}
-        )
-    lookups = {}
-    for lookup, text in zip(items[::2], items[1::2]):
+    items = split_comma_outside_brackets(value)
+    lookups, i = {}, 0
+    while i < len(items):
+        # An odd count fails here with IndexError, which Alyx answers as 500 "list index out of range".
+        lookup, text = items[i], items[i + 1]
+        i += 2
         if lookup in lookups:
-            raise ValidationError({"django": [f'Duplicated fields in "{value}"']})
+            raise ValueError(f'Duplicated fields in "{value}"')
         lookups[lookup] = convert_value(text)
     return lookups
 
@@ -74,13 +71,9 @@ class BaseFilterSet(filters.FilterSet):
     django = filters.CharFilter(method="filter_django")
 
     def filter_django(self, queryset, _name, value):
-        try:
-            for lookup, converted in parse_django_filter(value).items():
-                if lookup.startswith("~"):
-                    queryset = queryset.exclude(**{lookup[1:]: converted})
-                else:
-                    queryset = queryset.filter(**{lookup: converted})
-        except (FieldError, DjangoValidationError, ValueError, TypeError) as error:
-            raise ValidationError({"django": [str(error)]})
-        # Lookups across many-to-many relations can repeat rows.
-        return queryset.distinct()
+        for lookup, converted in parse_django_filter(value).items():
+            if lookup.startswith("~"):
+                queryset = queryset.exclude(**{lookup[1:]: converted}).distinct()
+            else:
+                queryset = queryset.filter(**{lookup: converted}).distinct()
+        return queryset

@@ -5,7 +5,8 @@ its command-line flags before Django starts:
 
 - ALYX_DEV_DB: path of the SQLite database file (required).
 - ALYX_DEV_MEDIA: folder for uploaded note images (default: beside the database).
-- ALYX_DEV_THROTTLE: per-user rate such as "10/second" or "550/minute"; empty means no throttling.
+- ALYX_DEV_THROTTLE: per-user rate of Alyx's `burst` scope, such as "10/second" or "550/minute";
+  empty means no throttling.
 - ALYX_DEV_CORS_ORIGINS: comma-separated origins allowed by CORS; empty means no CORS headers.
 
 The REST_FRAMEWORK block mirrors Alyx's own (alyx/alyx/settings.py in cortex-lab/alyx).
@@ -46,7 +47,7 @@ CORS_ALLOWED_ORIGINS = CORS_ORIGINS
 # A browser client cannot honour Retry-After on a 429 unless the header is exposed to it.
 CORS_EXPOSE_HEADERS = ["Retry-After"]
 
-# Routes accept an optional trailing slash themselves; no redirects.
+# Routes have no trailing slash, and one that has it is a 404, as on Alyx; never a redirect.
 APPEND_SLASH = False
 ROOT_URLCONF = "alyx_dev.urls"
 
@@ -64,6 +65,8 @@ DATABASES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+# Alyx's user model (UUID ids, is_public_user), so that /users and note users are as Alyx's.
+AUTH_USER_MODEL = "misc.LabMember"
 
 # Alyx runs with naive local datetimes (USE_TZ = False): date_time reads back without an offset.
 USE_TZ = False
@@ -84,16 +87,20 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["alyx_dev.authentication.TokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Alyx's rest_permission_classes(): logged in; a public user may only read.
+    "DEFAULT_PERMISSION_CLASSES": ["alyx_dev.permissions.REST_PERMISSION"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "alyx_dev.pagination.LimitedLimitOffsetPagination",
     "PAGE_SIZE": 250,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "alyx_dev.exceptions.status_code_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": (
-        ["rest_framework.throttling.UserRateThrottle"] if THROTTLE_RATE else []
+        ["alyx_dev.throttling.BurstRateThrottle", "alyx_dev.throttling.SustainedRateThrottle"]
+        if THROTTLE_RATE
+        else []
     ),
-    "DEFAULT_THROTTLE_RATES": {"user": THROTTLE_RATE or None},
+    "DEFAULT_THROTTLE_RATES": {"burst": THROTTLE_RATE or None, "sustained": None},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
 LOGGING = {

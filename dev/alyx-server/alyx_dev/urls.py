@@ -1,44 +1,32 @@
-"""Alyx's routes: no trailing slash, though one is accepted; detail routes take the UUID."""
+"""Alyx's routes, exactly: no trailing slash, detail routes take a UUID (or a nickname/username).
+
+Anything else (`/notes/`, `/sessions/not-a-uuid`) is Django's own 404 page, HTML, as Alyx
+answers with DEBUG off; errors inside a view are JSON (alyx_dev.exceptions).
+"""
 
 from django.conf import settings
-from django.http import JsonResponse
-from django.urls import re_path
+from django.urls import path, re_path
 from django.views.static import serve
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from alyx_dev.actions.views import SessionDetail, SessionList
 from alyx_dev.experiments.views import ProbeInsertionDetail, ProbeInsertionList
-from alyx_dev.misc.views import NoteDetail, NoteList
+from alyx_dev.misc.views import NoteDetail, NoteList, UserDetail, UserList
+from alyx_dev.schema import schema_view
 from alyx_dev.subjects.views import SubjectDetail, SubjectList
 
-UUID = r"(?P<pk>[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})"
-
-
-def endpoint(pattern, view, name):
-    return re_path(rf"^{pattern}/?$", view.as_view(), name=name)
-
-
 urlpatterns = [
-    endpoint("auth-token", ObtainAuthToken, "auth-token"),
-    endpoint("notes", NoteList, "note-list"),
-    endpoint(f"notes/{UUID}", NoteDetail, "note-detail"),
-    endpoint("sessions", SessionList, "session-list"),
-    endpoint(f"sessions/{UUID}", SessionDetail, "session-detail"),
-    endpoint("insertions", ProbeInsertionList, "probeinsertion-list"),
-    endpoint(f"insertions/{UUID}", ProbeInsertionDetail, "probeinsertion-detail"),
-    endpoint("subjects", SubjectList, "subject-list"),
-    endpoint(r"subjects/(?P<nickname>[^/]+)", SubjectDetail, "subject-detail"),
+    path("auth-token", ObtainAuthToken.as_view(), name="auth-token"),
+    path("notes", NoteList.as_view(), name="note-list"),
+    path("notes/<uuid:pk>", NoteDetail.as_view(), name="note-detail"),
+    path("users", UserList.as_view(), name="user-list"),
+    path("users/<str:username>", UserDetail.as_view(), name="user-detail"),
+    path("sessions", SessionList.as_view(), name="session-list"),
+    path("sessions/<uuid:pk>", SessionDetail.as_view(), name="session-detail"),
+    path("insertions", ProbeInsertionList.as_view(), name="probeinsertion-list"),
+    path("insertions/<uuid:pk>", ProbeInsertionDetail.as_view(), name="probeinsertion-detail"),
+    path("subjects", SubjectList.as_view(), name="subject-list"),
+    path("subjects/<str:nickname>", SubjectDetail.as_view(), name="subject-detail"),
+    path("api/schema", schema_view, name="schema"),
     re_path(r"^uploaded/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
-
-
-def _json_error(status, detail):
-    def view(request, exception=None):
-        return JsonResponse({"detail": detail, "status_code": status}, status=status)
-
-    return view
-
-
-# Django's own 404/500 pages are HTML; a REST client expects JSON errors everywhere.
-handler404 = _json_error(404, "Not found.")
-handler500 = _json_error(500, "Server error.")

@@ -1,6 +1,5 @@
 from django_filters import rest_framework as filters
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
 
 from alyx_dev.filters import BaseFilterSet
 
@@ -9,9 +8,15 @@ from .serializers import SessionDetailSerializer, SessionListSerializer
 
 
 class SessionFilter(BaseFilterSet):
+    """The filters of Alyx's SessionFilter that a QC reviewer's client can use."""
+
     subject = filters.CharFilter(field_name="subject__nickname")
     lab = filters.CharFilter(field_name="lab__name")
+    users = filters.CharFilter(field_name="users__username")
+    type = filters.CharFilter(field_name="type", lookup_expr="iexact")
     task_protocol = filters.CharFilter(lookup_expr="icontains")
+    projects = filters.CharFilter(field_name="projects__name", lookup_expr="icontains")
+    project = filters.CharFilter(field_name="projects__name", lookup_expr="icontains")
     qc = filters.CharFilter(method="filter_qc")
 
     class Meta:
@@ -19,16 +24,17 @@ class SessionFilter(BaseFilterSet):
         fields = ("number",)
 
     def filter_qc(self, queryset, name, value):
-        """?qc=CRITICAL, by name as the API shows it (case-insensitive)."""
+        """?qc=CRITICAL, by name as the API shows it; Alyx lets an unknown name through as a 500."""
         values = {label.lower(): number for number, label in Session.QC_CHOICES}
-        if value.lower() not in values:
-            raise ValidationError({name: [f"Choices are: {', '.join(values).upper()}"]})
-        return queryset.filter(qc=values[value.lower()])
+        if value.lower().strip() not in values:
+            choices = ", ".join(label for _, label in Session.QC_CHOICES)
+            raise ValueError(f"Invalid{name}, choices are: {choices}")
+        return queryset.filter(qc=values[value.lower().strip()])
 
 
 class SessionList(generics.ListCreateAPIView):
     queryset = Session.objects.select_related("subject", "lab").prefetch_related(
-        "users", "projects"
+        "users", "projects", "procedures"
     )
     filterset_class = SessionFilter
 
@@ -37,6 +43,9 @@ class SessionList(generics.ListCreateAPIView):
         return SessionListSerializer if self.request.method == "GET" else SessionDetailSerializer
 
 
-class SessionDetail(generics.RetrieveUpdateAPIView):
-    queryset = SessionList.queryset
+class SessionDetail(generics.RetrieveUpdateDestroyAPIView):
+    queryset = SessionList.queryset.select_related("location", "parent_session").prefetch_related(
+        "probe_insertion__model", "probe_insertion__session__subject",
+        "probe_insertion__session__lab", "probe_insertion__session__projects",
+    )
     serializer_class = SessionDetailSerializer

@@ -19,12 +19,15 @@ class ProbeInsertion(BaseModel):
     )
     model = models.ForeignKey(ProbeModel, null=True, blank=True, on_delete=models.SET_NULL)
     serial = models.CharField(max_length=255, blank=True, default="")
+    auto_datetime = models.DateTimeField(auto_now=True, null=True, blank=True)
 
     class Meta:
         ordering = ("-session__start_time", "name", "id")
         constraints = [
-            models.UniqueConstraint(fields=("session", "name"), name="unique_probe_per_session")
+            models.UniqueConstraint(
+                fields=("name", "session"), name="unique_probe_insertion_name_per_session"
+            )
         ]
 
     def __str__(self):
-        return f"{self.session} {self.name}"
+        return f"{self.name} {self.session}"

@@ -1,6 +1,9 @@
-"""Labs, and the notes that can be attached to any session, insertion or subject."""
+"""Users (Alyx's LabMember), labs, and the notes that can be attached to any session, insertion or subject."""
+
+import uuid
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -9,8 +12,39 @@ from django.utils import timezone
 from alyx_dev.base import BaseModel
 
 
+class LabMember(AbstractUser):
+    """Alyx's user: a UUID id, and `is_public_user` for accounts that may read but never write."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    is_stock_manager = models.BooleanField(default=False)
+    allowed_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True)
+    is_public_user = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["username"]
+
+    @property
+    def lab(self) -> list[str]:
+        """Names of the labs the user belongs to, as Alyx's /users shows them."""
+        return list(Lab.objects.filter(labmembership__user=self).values_list("name", flat=True))
+
+
 class Lab(BaseModel):
     name = models.CharField(max_length=255, unique=True)
+
+    def __str__(self):
+        return self.name
+
+
+class LabMembership(BaseModel):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    lab = models.ForeignKey(Lab, on_delete=models.CASCADE)
+
+
+class LabLocation(BaseModel):
+    """Where a session took place (a rig, a room); sessions here have none unless given one."""
+
+    lab = models.ForeignKey(Lab, null=True, blank=True, on_delete=models.CASCADE)
 
     def __str__(self):
         return self.name

@@ -1,18 +1,14 @@
-from django_filters import rest_framework as filters
+from django.contrib.auth import get_user_model
 from rest_framework import generics
 
 from alyx_dev.filters import BaseFilterSet
 
 from .models import Note
-from .serializers import NoteSerializer
+from .serializers import NoteSerializer, UserSerializer
 
 
 class NoteFilter(BaseFilterSet):
-    user = filters.CharFilter(field_name="user__username")
-
-    class Meta:
-        model = Note
-        fields = ("object_id",)
+    """Only `django=`: Alyx's notes take no other filter, so ?object_id= and ?user= are ignored."""
 
 
 class NoteList(generics.ListCreateAPIView):
@@ -24,3 +20,23 @@ class NoteList(generics.ListCreateAPIView):
 class NoteDetail(generics.RetrieveUpdateDestroyAPIView):
     queryset = NoteList.queryset
     serializer_class = NoteSerializer
+
+
+class UserFilter(BaseFilterSet):
+    class Meta:
+        model = get_user_model()
+        exclude = ["json"]
+
+
+class UserList(generics.ListCreateAPIView):
+    """Users; `?django=auth_token__key,<token>` names a token's owner, as on Alyx."""
+
+    queryset = get_user_model().objects.prefetch_related("subjects_responsible", "allowed_users")
+    serializer_class = UserSerializer
+    filterset_class = UserFilter
+
+
+class UserDetail(generics.RetrieveUpdateDestroyAPIView):
+    queryset = UserList.queryset
+    serializer_class = UserSerializer
+    lookup_field = "username"

@@ -1,5 +1,6 @@
 """Subjects (the animals) and the projects sessions belong to."""
 
+from django.conf import settings
 from django.db import models
 
 from alyx_dev.base import BaseModel
@@ -15,6 +16,14 @@ class Project(BaseModel):
 class Subject(BaseModel):
     nickname = models.CharField(max_length=64, unique=True)
     lab = models.ForeignKey("misc.Lab", null=True, blank=True, on_delete=models.SET_NULL)
+    # /users lists each user's subjects_responsible, as Alyx does.
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="subjects_responsible",
+        on_delete=models.SET_NULL,
+    )
 
     class Meta:
         ordering = ("nickname",)
