@@ -1,0 +1,194 @@
+import { css, html, nothing, type PropertyDeclarations } from 'lit';
+import { defineElement } from './define.ts';
+import { emit, stop } from './events.ts';
+import { QcElement } from './qc-element.ts';
+
+/** Loads the full-size image: a URL to show, or bytes as a Blob (made an object URL here). */
+export type FullImageLoader = (signal: AbortSignal) => Promise<string | Blob>;
+
+type FullState =
+  | { readonly status: 'closed' }
+  | { readonly status: 'loading' }
+  | { readonly status: 'shown'; readonly url: string }
+  | { readonly status: 'failed'; readonly message: string };
+
+/**
+ * A figure as a thumbnail (issue 16): a button that opens the image full size in a modal dialog
+ * (click, Enter or Space; Escape or Close shuts it, and focus returns to the thumbnail). With
+ * `attachable`, a checkbox "Attach this figure to the note" under it, whose state is `value`
+ * (Observable's contract: a bubbling `input` event on the reviewer's changes only). It knows no
+ * Alyx: the thumbnail's URL and, for a figure already in Alyx, a loader of the full image come in
+ * as properties.
+ *
+ * @fires input - The reviewer ticked or unticked "Attach this figure to the note"; `detail` is the new `value`.
+ */
+export class FigureThumbnail extends QcElement {
+  static override properties: PropertyDeclarations = {
+    src: { type: String },
+    label: { type: String },
+    caption: { type: String },
+    loadFull: { attribute: false },
+    attachable: { type: Boolean },
+    value: { type: Boolean },
+    disabled: { type: Boolean },
+    full: { state: true },
+  };
+
+  static override styles = [
+    ...QcElement.styles,
+    css`
+      :host {
+        display: inline-block;
+      }
+      figure {
+        display: grid;
+        gap: 4px;
+        margin: 0;
+        justify-items: start;
+      }
+      button.thumb {
+        padding: 2px;
+        line-height: 0;
+        cursor: zoom-in;
+      }
+      button.thumb img {
+        max-width: 160px;
+        max-height: 120px;
+      }
+      .missing {
+        display: grid;
+        place-items: center;
+        width: 120px;
+        height: 80px;
+        line-height: 1.4;
+      }
+      figcaption {
+        font-size: 0.9em;
+      }
+      dialog {
+        max-width: min(96vw, 1400px);
+        max-height: 96vh;
+      }
+      dialog img {
+        max-width: 100%;
+        max-height: calc(96vh - 90px);
+        object-fit: contain;
+        background: #fff;
+      }
+    `,
+  ];
+
+  /** The thumbnail's URL (`data:` or `blob:`); empty shows a placeholder. */
+  declare src: string;
+  /** What the figure is, for people who do not see it (the image's alt text and the dialog's title). */
+  declare label: string;
+  /** A line under the thumbnail, e.g. "PNG, 41.3 KB". */
+  declare caption: string;
+  /** Loads the full-size image; without one the dialog shows `src`. */
+  declare loadFull: FullImageLoader | null;
+  /** Show the "Attach this figure to the note" checkbox. */
+  declare attachable: boolean;
+  /** Whether the figure is to be attached (the checkbox). */
+  declare value: boolean;
+  /** The checkbox cannot be changed (a write is under way). */
+  declare disabled: boolean;
+  declare protected full: FullState;
+
+  #abort: AbortController | null = null;
+  #objectUrl: string | null = null;
+
+  constructor() {
+    super();
+    this.src = '';
+    this.label = 'Figure';
+    this.caption = '';
+    this.loadFull = null;
+    this.attachable = false;
+    this.value = true;
+    this.disabled = false;
+    this.full = { status: 'closed' };
+  }
+
+  protected override render(): unknown {
+    const { full } = this;
+    return html`<figure class=${this.root}>
+      <button class="thumb" aria-haspopup="dialog" title="Open full size" @click=${this.#open}>
+        ${this.src ? html`<img src=${this.src} alt=${this.label} />` : html`<span class="missing muted">${this.label}</span>`}
+      </button>
+      ${this.caption ? html`<figcaption class="muted">${this.caption}</figcaption>` : nothing}
+      ${this.attachable
+        ? html`<label @input=${stop}><input type="checkbox" .checked=${this.value} ?disabled=${this.disabled} @change=${this.#onToggle} /><span>Attach this figure to the note</span></label>`
+        : nothing}
+      <dialog aria-label=${this.label} @close=${this.#onClose}>
+        ${full.status === 'loading' ? html`<p role="status"><span class="spinner"></span>Loading the figure…</p>` : nothing}
+        ${full.status === 'failed' ? html`<p class="notice error" role="alert">${full.message}</p>` : nothing}
+        ${full.status === 'shown' ? html`<img src=${full.url} alt=${this.label} />` : nothing}
+        <div class="actions"><button autofocus @click=${this.#close}>Close</button></div>
+      </dialog>
+    </figure>`;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#release();
+  }
+
+  #dialog(): HTMLDialogElement {
+    return this.renderRoot.querySelector('dialog')!;
+  }
+
+  async #open(): Promise<void> {
+    this.#release();
+    const dialog = this.#dialog();
+    if (!dialog.open) dialog.showModal();
+    const { loadFull } = this;
+    if (!loadFull) {
+      this.full = this.src ? { status: 'shown', url: this.src } : { status: 'failed', message: 'This figure has no image to show.' };
+      return;
+    }
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.full = { status: 'loading' };
+    try {
+      const image = await loadFull(abort.signal);
+      if (abort.signal.aborted) return;
+      const url = typeof image === 'string' ? image : URL.createObjectURL(image);
+      if (typeof image !== 'string') this.#objectUrl = url;
+      this.full = { status: 'shown', url };
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      this.full = { status: 'failed', message: `The figure could not be loaded: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  #close(): void {
+    this.#dialog().close();
+  }
+
+  /** Closed by Close or Escape: stop a load under way, free the image, focus the thumbnail again. */
+  #onClose(): void {
+    this.#release();
+    this.full = { status: 'closed' };
+    this.renderRoot.querySelector<HTMLButtonElement>('button.thumb')?.focus();
+  }
+
+  #release(): void {
+    this.#abort?.abort();
+    this.#abort = null;
+    if (this.#objectUrl) URL.revokeObjectURL(this.#objectUrl);
+    this.#objectUrl = null;
+  }
+
+  #onToggle(event: Event): void {
+    this.value = (event.target as HTMLInputElement).checked;
+    emit(this, 'input', this.value);
+  }
+}
+
+defineElement('alyx-qc-figure-thumbnail', FigureThumbnail);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'alyx-qc-figure-thumbnail': FigureThumbnail;
+  }
+}
