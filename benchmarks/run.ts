@@ -1,11 +1,15 @@
 /**
- * `npm run bench`: every measure of issue #8, one table on stdout, the figures written into
- * `docs/benchmarks.md` (between its results markers). Exits non-zero when a bundle is over its
- * gzip budget (or missing) or the time to interactive is over budget.
+ * `npm run bench`: every measure of issues #8 and #17, one report on stdout, the figures written
+ * into `docs/benchmarks.md` (between its results markers). Exits non-zero when a bundle is over
+ * its gzip budget (or missing), the time to interactive is over budget, or a measure could not
+ * run. Rows that send more requests than ibllib are flagged in the report, not failed.
  *
- *   npm run bench                      all measures (about 4 minutes; the throttled batch is most of it)
- *   npm run bench -- --only=size,tti   some of them: size, tti, round-trips, batch
+ *   npm run bench                      all measures (about 8 minutes; the throttled batches are most of it)
+ *   npm run bench -- --only=size,tti   some of them: size, tti, round-trips, requests, batch, queue, figures
  *   npm run bench -- --no-write        do not touch docs/benchmarks.md
+ *
+ * Against another Alyx: set `ALYX_QC_TEST_URL` and its credentials as for the test suites
+ * (`tests/support/alyx-fixture.ts`); round trips, requests and batch then run against it.
  *
  * First runs `benchmarks/setup.sh`, which installs ibllib into the venv when it is missing.
  */
@@ -17,7 +21,10 @@ import { measureBatch, type BatchFigures, type BatchResult } from './batch.ts';
 import { measureBundleSize, type BundleSizeResult } from './bundle-size.ts';
 import { ibllibVersions } from './ibllib.ts';
 import { describeMachine, type Machine } from './machine.ts';
+import { measureCliRequests } from './cli-requests.ts';
+import { requestsSection } from './requests-table.ts';
 import { measureRoundTrips, type RoundTripResult, type WorkflowFigures } from './round-trips.ts';
+import { measureWidgetRequests } from './widget-requests.ts';
 import { kb, ms, ratio, table } from './stats.ts';
 import { measureTimeToInteractive, TTI_BUDGET_MS, type TtiResult } from './time-to-interactive.ts';
 
@@ -25,7 +32,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DOC = path.join(REPO, 'docs', 'benchmarks.md');
 const START = '<!-- results:start (written by `npm run bench`) -->';
 const END = '<!-- results:end -->';
-const MEASURES = ['size', 'tti', 'round-trips', 'batch'] as const;
+const MEASURES = ['size', 'tti', 'round-trips', 'requests', 'batch', 'queue', 'figures'] as const;
 type Measure = (typeof MEASURES)[number];
 
 function parseArgs(argv: readonly string[]): { only: Set<Measure>; write: boolean } {
@@ -158,7 +165,7 @@ function writeDoc(results: string): void {
 
 async function main(): Promise<number> {
   const { only, write } = parseArgs(process.argv.slice(2));
-  const needsIbllib = only.has('round-trips') || only.has('batch');
+  const needsIbllib = only.has('round-trips') || only.has('requests') || only.has('batch') || only.has('queue');
   const setupError = needsIbllib ? setupIbllib() : undefined;
   if (setupError) log(`benchmarks/setup.sh failed (${setupError}); ibllib's side will be reported as n/a`);
   const versions = needsIbllib ? await ibllibVersions() : { error: 'not needed for the measures run' };
@@ -179,15 +186,40 @@ async function main(): Promise<number> {
     sections.push(`## 2. Time to interactive\n\n${ttiSection(tti)}`);
     if (!tti.withinBudget) failures.push(`time to interactive median ${ms(tti.medianMs)} is over ${TTI_BUDGET_MS} ms`);
   }
-  if (only.has('round-trips')) {
+  /** Runs one measure; a measure that throws is reported in its section and fails the run. */
+  const attempt = async <T>(name: string, body: () => Promise<T>): Promise<T | { error: string }> => {
+    try {
+      return await body();
+    } catch (error) {
+      const why = (error as Error).message.split('\n')[0] ?? String(error);
+      log(`${name} failed: ${(error as Error).stack ?? why}`);
+      failures.push(`${name} could not be measured: ${why}`);
+      return { error: why };
+    }
+  };
+  const failed = (value: unknown): value is { error: string } => typeof value === 'object' && value !== null && 'error' in value && !Array.isArray(value);
+
+  let roundTrips: RoundTripResult | { error: string } | undefined;
+  if (only.has('round-trips') || only.has('requests')) {
     log('round trips');
-    const rt = await measureRoundTrips({ log });
-    sections.push(`## 3. Round trips (${rt.latencyMs} ms added per request, median of ${rt.runs} runs each)\n\n${roundTripSection(rt)}`);
+    // The requests table alone needs the counts only: a few runs are enough (they do not vary).
+    roundTrips = await attempt('round trips', () => measureRoundTrips({ log, ...(only.has('round-trips') ? {} : { runs: 2 }) }));
+    if (only.has('round-trips')) {
+      sections.push(failed(roundTrips) ? `## 3. Round trips\n\nNot measured: ${roundTrips.error}` : `## 3. Round trips (${roundTrips.latencyMs} ms added per request)\n\n${roundTripSection(roundTrips)}`);
+    }
+  }
+  if (only.has('requests')) {
+    log('requests: CLI');
+    const cli = await attempt('CLI requests', () => measureCliRequests({ log }));
+    log('requests: widget');
+    const widget = await attempt('widget requests', () => measureWidgetRequests({ log }));
+    const section = requestsSection({ roundTrips: failed(roundTrips) || !roundTrips ? [] : roundTrips.rows, cli, widget });
+    sections.push(`## 4. Requests per workflow, alyx-qc against ibllib\n\n${section.markdown}`);
   }
   if (only.has('batch')) {
     log('batch');
-    const batch = await measureBatch({ log });
-    sections.push(`## 4. Batch\n\n${batchSection(batch)}`);
+    const batch = await attempt('batch', () => measureBatch({ log }));
+    sections.push(`## 5. Batch\n\n${failed(batch) ? `Not measured: ${batch.error}` : batchSection(batch)}`);
   }
 
   const results = sections.join('\n\n');
