@@ -82,7 +82,7 @@ describe('REST', () => {
     const inspector = await alyx.inspector();
     for (let start = 0; start < 260; start += 20) {
       await Promise.all(Array.from({ length: 20 }, (_, i) =>
-        inspector.request('POST', '/notes', { body: { content_type: 'session', object_id: eid, text: `note ${start + i}` } })));
+        inspector.request('POST', '/notes', { body: { user: 'admin', content_type: 'session', object_id: eid, text: `note ${start + i}` } })));
     }
     const notes = await client.rest<AlyxNote[]>('notes', 'list', { django: `object_id,${eid}` });
     assert.equal(notes.length, 260);

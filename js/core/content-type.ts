@@ -1,7 +1,7 @@
 /** Which Alyx model a UUID belongs to: the two look-ups ibllib makes, sent together. */
 import type { AlyxClient } from './client.ts';
 import { ConflictError, InputError } from './errors.ts';
-import { assertUuid4 } from './validation.ts';
+import { assertUuid4, clip } from './validation.ts';
 
 export interface NoteTarget {
   readonly uuid: string;
@@ -9,7 +9,8 @@ export interface NoteTarget {
   readonly contentType: string;
 }
 
-const MODEL_NAME = /^[a-z][a-z0-9_]*$/;
+/** A lower-case model name of at most 64 characters (as Python's check; Alyx's are short). */
+const MODEL_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** Looks the UUID up as a session and as an insertion at once; exactly one must match. */
 export async function resolveNoteTarget(
@@ -20,7 +21,7 @@ export async function resolveNoteTarget(
   const id = assertUuid4(uuid);
   if (options.contentType !== undefined) {
     if (!MODEL_NAME.test(options.contentType)) {
-      throw new InputError(`"${options.contentType}" is not an Alyx model name. Use a lower-case model such as "session" or "subject".`);
+      throw new InputError(`"${clip(String(options.contentType))}" is not an Alyx model name. Use a lower-case model such as "session" or "subject".`);
     }
     return { uuid: id, contentType: options.contentType };
   }

@@ -7,7 +7,7 @@ import type { AlyxClient } from './client.ts';
 import { resolveNoteTarget } from './content-type.ts';
 import { InputError } from './errors.ts';
 import { NOTE_KINDS, type CriticalKind, type NoteKind } from './note-kinds.ts';
-import { criticalNoteText } from './note-text.ts';
+import { criticalNoteText, noteTitle } from './note-text.ts';
 import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
 import { reasonsFromNumbers, validateChoice, type ReasonChoice } from './reasons.ts';
 import { assertUuid4 } from './validation.ts';
@@ -25,16 +25,28 @@ export interface CriticalNoteOptions {
   readonly overwrite?: boolean;
   /** With `overwrite`: the note ids the reviewer saw and confirmed; a note beyond them asks again. */
   readonly confirmedNoteIds?: readonly string[];
+  /**
+   * With `overwrite`: the notes the reviewer saw and confirmed, as shown (id, text, date); a note
+   * beyond them, or one whose text or date differs now (edited since), asks again.
+   */
+  readonly confirmedNotes?: readonly Pick<AlyxNote, 'id' | 'text' | 'date_time'>[];
   /** Explicit model when the UUID is neither a session nor an insertion's (e.g. `subject`). */
   readonly contentType?: string;
+  /**
+   * What {@link loadCriticalContext} returned for this UUID (the panel or the prompt showed it):
+   * the write then sends no read of its own, only the POST and the DELETEs of an overwrite, as
+   * ibllib does.
+   */
+  readonly context?: CriticalContext;
+  /**
+   * After writing, list the notes once more for a rival critical note written at the same moment
+   * and keep only the earlier of the two (`superseded`). Off by default: one more request, for a
+   * race ibllib does not guard either (see docs/robustness.md).
+   */
+  readonly settleRivals?: boolean;
   /** Return the requests and text without sending a write. */
   readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
-}
-
-function hasTitle(note: AlyxNote, title: string): boolean {
-  // Alyx's `text__icontains`: case-insensitive containment.
-  return note.text.toLowerCase().includes(title.toLowerCase());
 }
 
 /** The reviewer's choice from either form, validated against the kind. */
@@ -46,26 +58,38 @@ export function choiceFor(kind: NoteKind, options: { reasons?: readonly string[]
   return validateChoice(kind, { reasons, other: options.other ?? null }, allowed);
 }
 
+/** Critical notes of `kind` among `notes`: their JSON title is exactly the kind's. */
+function criticalNotes(notes: readonly AlyxNote[], kind: CriticalKind): AlyxNote[] {
+  return notes.filter((note) => noteTitle(note.text) === kind.title);
+}
+
 /**
  * The target and its existing critical notes, read in one round trip: the two content-type
- * look-ups and the object's notes go out together; the notes are filtered by title here.
+ * look-ups and the object's notes go out together; the notes are sorted here by their JSON title.
  */
 export async function loadCriticalContext(client: AlyxClient, uuid: string, options: { contentType?: string; signal?: AbortSignal } = {}): Promise<CriticalContext> {
   const id = assertUuid4(uuid);
   const [target, notes] = await Promise.all([resolveNoteTarget(client, id, options), findNotes(client, id, options.signal)]);
   const kind = NOTE_KINDS[target.contentType === 'probeinsertion' ? 'critical-insertion' : 'critical-session'] as CriticalKind;
+  const existingNotes = criticalNotes(notes, kind);
   return {
     uuid: target.uuid,
     kind: kind.id,
     contentType: target.contentType,
     user: client.user,
-    existingNotes: notes.filter((note) => hasTitle(note, kind.title)),
+    existingNotes,
+    // Alyx's own match (`text__icontains`): shown, never replaced.
+    mentions: notes.filter((note) => !existingNotes.includes(note) && note.text.toLowerCase().includes(kind.title.toLowerCase())),
   };
 }
 
 /** Writes a critical note; see {@link CriticalNoteOptions}. Returns what was written, or why not. */
 export async function writeCriticalNote(client: AlyxClient, options: CriticalNoteOptions): Promise<CriticalResult> {
-  return writeCriticalNoteIn(client, await loadCriticalContext(client, options.uuid, options), options);
+  const { context } = options;
+  if (context && (context.uuid !== assertUuid4(options.uuid) || (options.contentType !== undefined && options.contentType !== context.contentType))) {
+    throw new InputError(`The context given is for ${context.uuid} (${context.contentType}), not for ${options.uuid}${options.contentType ? ` (${options.contentType})` : ''}: load the context of the object you write to.`);
+  }
+  return writeCriticalNoteIn(client, context ?? (await loadCriticalContext(client, options.uuid, options)), options);
 }
 
 /** The alignment GUI path: an insertion, GUI reasons only, always overwrite (ibllib's `main_gui`). */
@@ -87,21 +111,24 @@ async function writeCriticalNoteIn(client: AlyxClient, context: CriticalContext,
   const kind = NOTE_KINDS[context.kind] as CriticalKind;
   const text = criticalNoteText(kind, choiceFor(kind, options, allowed));
   const { existingNotes: existing } = context;
-  const { confirmedNoteIds: confirmed, signal } = options;
-  if (existing.length > 0 && (!options.overwrite || (confirmed && existing.some((note) => !confirmed.includes(note.id))))) {
+  const { signal } = options;
+  const seen = options.confirmedNotes ?? options.confirmedNoteIds?.map((id) => ({ id }));
+  // A note the reviewer did not see, or saw with another text or date (edited since), is not deleted unasked.
+  const unseen = (note: AlyxNote): boolean => !!seen && !seen.some((shown) => shown.id === note.id && (!('text' in shown) || (shown.text === note.text && shown.date_time === note.date_time)));
+  if (existing.length > 0 && (!options.overwrite || existing.some(unseen))) {
     return { status: 'needs-confirmation', existingNotes: existing, text };
   }
   const note = { contentType: context.contentType, objectId: context.uuid, text };
   if (options.dryRun) {
-    const deletes = existing.map((old): PlannedRequest => ({ method: 'DELETE', path: `/notes/${old.id}` }));
+    const deletes = existing.map((old): PlannedRequest => ({ method: 'DELETE', path: `/notes/${encodeURIComponent(old.id)}` }));
     return { status: 'dry-run', text, requests: [{ method: 'POST', path: '/notes', body: noteBody(client, note) }, ...deletes] };
   }
   const knownIds = new Set(existing.map((old) => old.id));
   const created = await createNoteOnce(client, note, { knownIds, signal });
   // Ours exists now, so the old notes can go (another reviewer overwriting at the same moment may
-  // have deleted them first: gone is what we want); at the same time, look for a rival written meanwhile.
-  const [after] = await Promise.all([findNotes(client, context.uuid, signal), deleteNotes(client, existing, signal)]);
-  const [winner = created] = [created, ...after.filter((candidate) => hasTitle(candidate, kind.title) && !knownIds.has(candidate.id))].sort(byAge);
+  // have deleted them first: gone is what we want); at the same time, if asked, look for a rival written meanwhile.
+  const [after] = await Promise.all([options.settleRivals ? findNotes(client, context.uuid, signal) : [], deleteNotes(client, existing, signal)]);
+  const [winner = created] = [created, ...criticalNotes(after, kind).filter((candidate) => !knownIds.has(candidate.id))].sort(byAge);
   if (winner.id !== created.id) {
     // Two reviewers wrote at once: the earlier note stands, ours is withdrawn, and we say so.
     await deleteNotes(client, [created], signal);

@@ -73,6 +73,16 @@ export function parseNoteJson(text: string): PyJson | undefined {
   }
 }
 
+/**
+ * The `title` of a note's JSON, `undefined` when it has none. A QC note is one whose title is
+ * exactly its kind's (case-sensitive): a note that only quotes a title is not one.
+ */
+export function noteTitle(text: string): string | undefined {
+  const parsed = parseNoteJson(text);
+  const title = parsed instanceof Map ? parsed.get('title') : undefined;
+  return typeof title === 'string' ? title : undefined;
+}
+
 /** What a UI shows of an existing QC note. */
 export interface NoteSummary {
   readonly title: string | null;

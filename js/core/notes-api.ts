@@ -3,22 +3,26 @@
  * its response is lost we look for it before sending it again, so a retry never duplicates it.
  */
 import type { AlyxNote } from './alyx-types.ts';
+import { asNote } from './answer-shapes.ts';
 import type { AlyxClient } from './client.ts';
 import { AlyxHttpError, AlyxNotFoundError } from './errors.ts';
 import { hasCode, sleep } from './retry-policy.ts';
 
 /**
  * Every note on `objectId`; with a title, only those whose text contains it, case-insensitively
- * (Alyx's `text__icontains`).
+ * (Alyx's `text__icontains`: it narrows on the server; {@link parseNoteJson}'s title decides here).
+ * Each is checked to be a note before a workflow acts on it.
  */
-export function findNotes(client: AlyxClient, objectId: string, signal?: AbortSignal, title?: string): Promise<AlyxNote[]> {
+export async function findNotes(client: AlyxClient, objectId: string, signal?: AbortSignal, title?: string): Promise<AlyxNote[]> {
   // The title is fixed text or holds a validated sign-off key: no user text enters the filter.
-  return client.list<AlyxNote>('notes', { django: `${title ? `text__icontains,${title},` : ''}object_id,${objectId}`, signal });
+  const notes = await client.list<unknown>('notes', { django: `${title ? `text__icontains,${title},` : ''}object_id,${objectId}`, signal });
+  return notes.map((note) => asNote(note, `GET ${client.baseUrl}/notes`));
 }
 
 /** Deletes the notes together. One already gone is fine: whoever deleted it wanted it gone too. */
 export async function deleteNotes(client: AlyxClient, notes: readonly AlyxNote[], signal?: AbortSignal): Promise<void> {
-  await Promise.all(notes.map((note) => client.request('DELETE', `/notes/${note.id}`, { signal }).catch((error: unknown) => {
+  // Ids were checked to be UUIDs (asNote); encoded all the same, as every path segment should be.
+  await Promise.all(notes.map((note) => client.request('DELETE', `/notes/${encodeURIComponent(note.id)}`, { signal }).catch((error: unknown) => {
     if (!(error instanceof AlyxNotFoundError)) throw error;
   })));
 }
@@ -56,7 +60,7 @@ export async function createNoteOnce(client: AlyxClient, note: NewNote, options:
   for (let attempt = 1; ; attempt++) {
     let created: AlyxNote | undefined;
     try {
-      created = await client.request<AlyxNote>('POST', '/notes', { body: noteBody(client, note), signal });
+      created = asNote(await client.request('POST', '/notes', { body: noteBody(client, note), signal }), `POST ${client.baseUrl}/notes`);
     } catch (error) {
       if (!hasCode(error, 'network', 'timeout', 'server') || attempt >= 3) throw error;
       await sleep(200 * attempt, signal);

@@ -4,19 +4,20 @@
  */
 import type { AlyxNote, AlyxSession, SignOffEntry } from './alyx-types.ts';
 import type { AlyxClient } from './client.ts';
-import { AlyxServerError, AlyxThrottledError, ConflictError } from './errors.ts';
+import { asNote, asSession } from './answer-shapes.ts';
+import { AlyxServerError, AlyxThrottledError, ConflictError, InputError } from './errors.ts';
 import { choiceFor } from './critical-note.ts';
-import { localIsoDate, mergeSignOffNoteText, parseNoteJson, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
+import { localIsoDate, mergeSignOffNoteText, noteTitle, parseNoteJson, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
 import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
 import { pythonJsonDumps } from './python-json.ts';
 import { getSignOffKind, type ReasonChoice } from './reasons.ts';
 import { hasCode, sleep } from './retry-policy.ts';
-import { assertSignOffKey, assertUuid4 } from './validation.ts';
+import { assertSignOffKey, assertUuid4, MAX_BODY_LENGTH } from './validation.ts';
 import type { PlannedRequest, SignOffContext, SignOffResult } from './workflow-types.ts';
 
 export interface SignOffOptions {
   readonly eid: string;
-  /** e.g. `_ephysChoiceWorld_00`: `_` then letters, digits, underscores. */
+  /** e.g. `_ephysChoiceWorld_00`: `_` then letters, digits, underscores, at most 64 characters. */
   readonly signOffKey: string;
   /** `task`, `passive`, `video`, `raw-ephys`, `spike-sorting`, `alignment` (or the `signoff-*` id). */
   readonly kind: string;
@@ -27,11 +28,29 @@ export interface SignOffOptions {
   readonly withNote?: boolean;
   /** Read the checklist back and write again if a concurrent sign-off clobbered our key. Default true. */
   readonly verify?: boolean;
+  /**
+   * What {@link loadSignOffContext} returned for this session and key (the panel or the prompt
+   * showed it). Its notes are used when there was no sign-off note (a rival created meanwhile is
+   * folded in by the read-back); a merge lists them again, so that it starts from the note as it
+   * is now. The session is always read again: its `json` is written whole, and a stale copy
+   * would undo what others wrote since (ibllib reads it again too).
+   */
+  readonly context?: SignOffContext;
+  /**
+   * Called once, as soon as the note and the checklist writes are both answered, with the result
+   * as written; the read-back (`verify`) runs on, writes again if it finds our entry undone, and
+   * the returned promise resolves only after it. A panel says "written" here; a script or a CLI
+   * waits for the promise.
+   */
+  readonly onWritten?: (result: SignOffWritten) => void;
   readonly dryRun?: boolean;
   /** The reviewer's "today" (tests); defaults to now. */
   readonly now?: Date;
   readonly signal?: AbortSignal;
 }
+
+/** A sign-off written: what {@link SignOffOptions.onWritten} receives, and `signOff` resolves with once verified. */
+export type SignOffWritten = Extract<SignOffResult, { status: 'written' }>;
 
 type JsonObject = Record<string, unknown>;
 
@@ -49,6 +68,12 @@ function checklistOf(session: AlyxSession): JsonObject | undefined {
   return objectOrNone('sign_off_checklist', objectOrNone('json', session.json)?.['sign_off_checklist']);
 }
 
+/** The checklist's own entry for `key` (never one inherited: `__proto__` is a valid key). */
+function entryOf(session: AlyxSession, key: string): unknown {
+  const checklist = checklistOf(session);
+  return checklist && Object.hasOwn(checklist, key) ? checklist[key] : undefined;
+}
+
 /** `json` with `sign_off_checklist[key] = entry`, every other key kept. */
 export function withChecklistEntry(session: AlyxSession, signOffKey: string, entry: SignOffEntry): JsonObject {
   const checklist = checklistOf(session) ?? {};
@@ -57,8 +82,14 @@ export function withChecklistEntry(session: AlyxSession, signOffKey: string, ent
 }
 
 /** The session record, as it is now. */
-function readSession(client: AlyxClient, eid: string, signal?: AbortSignal): Promise<AlyxSession> {
-  return client.request<AlyxSession>('GET', `/sessions/${eid}`, { signal });
+async function readSession(client: AlyxClient, eid: string, signal?: AbortSignal): Promise<AlyxSession> {
+  return asSession(await client.request('GET', `/sessions/${eid}`, { signal }), eid, `GET ${client.baseUrl}/sessions/${eid}`);
+}
+
+/** The key's sign-off notes: Alyx narrows by `text__icontains`, the exact JSON title decides. */
+async function signOffNotes(client: AlyxClient, eid: string, key: string, signal?: AbortSignal): Promise<AlyxNote[]> {
+  const title = signOffTitle(key);
+  return (await findNotes(client, eid, signal, title)).filter((note) => noteTitle(note.text) === title);
 }
 
 function sameEntry(a: unknown, b: SignOffEntry): boolean {
@@ -69,13 +100,13 @@ function sameEntry(a: unknown, b: SignOffEntry): boolean {
 export async function loadSignOffContext(client: AlyxClient, options: { eid: string; signOffKey: string; kind: string; signal?: AbortSignal }): Promise<SignOffContext & { session: AlyxSession }> {
   const kind = getSignOffKind(options.kind);
   const eid = assertUuid4(options.eid, 'session eid');
-  const title = signOffTitle(options.signOffKey);
-  const [session, notes] = await Promise.all([readSession(client, eid, options.signal), findNotes(client, eid, options.signal, title)]);
-  const entry = checklistOf(session)?.[options.signOffKey];
+  const key = assertSignOffKey(options.signOffKey);
+  const [session, notes] = await Promise.all([readSession(client, eid, options.signal), signOffNotes(client, eid, key, options.signal)]);
+  const entry = entryOf(session, key);
   return {
     eid,
     kind: kind.id,
-    signOffKey: options.signOffKey,
+    signOffKey: key,
     user: client.user,
     existingNotes: notes,
     checklistEntry: entry === undefined ? undefined : isObject(entry) ? (entry as unknown as SignOffEntry) : null,
@@ -90,14 +121,17 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
   const choice = withNote ? choiceFor(kind, options) : null;
   const key = assertSignOffKey(options.signOffKey);
   const eid = assertUuid4(options.eid, 'session eid');
-  const { signal } = options;
+  const { signal, context } = options;
+  if (context && (context.eid !== eid || context.signOffKey !== key)) {
+    throw new InputError(`The context given is for ${context.signOffKey} of session ${context.eid}, not ${key} of ${eid}: load the context of the sign-off you write.`);
+  }
   const now = options.now ?? new Date();
   const entry: SignOffEntry = { date: localIsoDate(now), user: client.user };
   const dateKey = signOffDateKey(client.user, now);
 
   const [session, existingNotes] = await Promise.all([
     readSession(client, eid, signal),
-    withNote ? findNotes(client, eid, signal, signOffTitle(key)) : [],
+    !withNote || context?.existingNotes.length === 0 ? [] : signOffNotes(client, eid, key, signal),
   ]);
   if (existingNotes.length > 1) {
     throw new ConflictError(
@@ -106,40 +140,64 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
     );
   }
   const json = withChecklistEntry(session, key, entry);
+  // One check before any write: a note written without its checklist would split the sign-off.
+  const size = JSON.stringify({ json }).length;
+  if (size > MAX_BODY_LENGTH) {
+    throw new ConflictError(`Session ${eid}'s json would be ${size} characters, over the ${MAX_BODY_LENGTH} alyx-qc sends: nothing was written. Ask the Alyx administrator to move bulky data out of the session's json.`);
+  }
   const [existing] = existingNotes;
   const text = choice && (existing ? mergeSignOffNoteText(existing.text, dateKey, choice, existing.id) : signOffNoteText(key, dateKey, choice));
-  const previous = checklistOf(session)?.[key];
+  const previous = entryOf(session, key);
   const replacedSameDay = sameEntry(previous, entry) || !!existing?.text.includes(`"${dateKey}"`);
 
   if (options.dryRun) {
     const requests: PlannedRequest[] = [{ method: 'PATCH', path: `/sessions/${eid}`, body: { json } }];
     if (text !== null) {
       const body = noteBody(client, { contentType: 'session', objectId: eid, text });
-      requests.unshift(existing ? { method: 'PATCH', path: `/notes/${existing.id}`, body } : { method: 'POST', path: '/notes', body });
+      requests.unshift(existing ? { method: 'PATCH', path: `/notes/${encodeURIComponent(existing.id)}`, body } : { method: 'POST', path: '/notes', body });
     }
     return { status: 'dry-run', text, checklistEntry: entry, requests };
   }
 
   const verify = options.verify ?? true;
+  const noteAction = text === null ? null : existing ? 'merged' : 'created';
+  const resultWith = (note: AlyxNote | null): SignOffWritten => ({ status: 'written', note, noteAction, text: note?.text ?? text, checklistEntry: entry, replacedSameDay });
+  // "Written" once both writes are answered: the note's (or its settling, when a merge failed) and the checklist's first PATCH.
+  let noteWritten: AlyxNote | null | undefined;
+  let checklistWritten = false;
+  const answered = (): void => {
+    if (noteWritten !== undefined && checklistWritten) options.onWritten?.(resultWith(noteWritten));
+  };
+  const noteAnswered = (note: AlyxNote | null): AlyxNote | null => {
+    if (noteWritten === undefined) {
+      noteWritten = note;
+      answered();
+    }
+    return note;
+  };
   const writeNote = async (): Promise<AlyxNote | null> => {
-    if (choice === null || text === null) return null;
+    if (choice === null || text === null) return noteAnswered(null);
     let written: AlyxNote | null = null;
     try {
       // A merge is sent once, like the checklist: the same merged text re-sent later would drop an entry added meanwhile.
-      written = existing ? await patchNote(client, eid, existing.id, text, signal) : await createNoteOnce(client, { contentType: 'session', objectId: eid, text }, { signal });
+      written = noteAnswered(existing ? await patchNote(client, eid, existing.id, text, signal) : await createNoteOnce(client, { contentType: 'session', objectId: eid, text }, { signal }));
     } catch (error) {
       if (!existing || !verify || !isTransient(error)) throw error;
     }
-    return verify ? settleSignOffNote(client, eid, key, dateKey, choice, written, signal) : written;
+    return verify ? noteAnswered(await settleSignOffNote(client, eid, key, dateKey, choice, written, signal)) : written;
   };
-  const [note] = await Promise.all([writeNote(), writeChecklist(client, eid, key, entry, previous, json, verify, signal)]);
-  const noteAction = text === null ? null : existing ? 'merged' : 'created';
-  return { status: 'written', note, noteAction, text: note?.text ?? text, checklistEntry: entry, replacedSameDay };
+  const onChecklistWritten = (): void => {
+    checklistWritten = true;
+    answered();
+  };
+  const [note] = await Promise.all([writeNote(), writeChecklist(client, eid, key, entry, previous, json, verify, onChecklistWritten, signal)]);
+  return resultWith(note);
 }
 
-function patchNote(client: AlyxClient, eid: string, noteId: string, text: string, signal?: AbortSignal): Promise<AlyxNote> {
+async function patchNote(client: AlyxClient, eid: string, noteId: string, text: string, signal?: AbortSignal): Promise<AlyxNote> {
   const body = noteBody(client, { contentType: 'session', objectId: eid, text });
-  return client.request<AlyxNote>('PATCH', `/notes/${noteId}`, { body, signal, idempotent: false, retryThrottled: false });
+  const path = `/notes/${encodeURIComponent(noteId)}`;
+  return asNote(await client.request('PATCH', path, { body, signal, idempotent: false, retryThrottled: false }), `PATCH ${client.baseUrl}${path}`);
 }
 
 /** No answer, a 5xx or a 429: the PATCH may be tried again, from a fresh read. */
@@ -179,7 +237,7 @@ async function settleSignOffNote(client: AlyxClient, eid: string, signOffKey: st
   for (let attempt = 0; ; attempt++) {
     // Let a write sent at the same moment as ours land first.
     await sleep(40 + Math.random() * 40, signal);
-    const [keeper, ...rest] = (await findNotes(client, eid, signal, signOffTitle(signOffKey))).sort(byAge);
+    const [keeper, ...rest] = (await signOffNotes(client, eid, signOffKey, signal)).sort(byAge);
     if (!keeper) return written;
     const others = rest.filter((note) => parseNoteJson(note.text) instanceof Map);
     const text = mergeSignOffNoteText(others.reduce((into, other) => foldSignOffNoteText(into, other.text), keeper.text), dateKey, choice, keeper.id);
@@ -210,7 +268,7 @@ function foldSignOffNoteText(into: string, from: string): string {
  * so that a sign-off of another key sent at the same moment has landed; if it removed our entry,
  * merge into what is there now and write again.
  */
-async function writeChecklist(client: AlyxClient, eid: string, key: string, entry: SignOffEntry, previous: unknown, json: JsonObject, verify: boolean, signal?: AbortSignal): Promise<void> {
+async function writeChecklist(client: AlyxClient, eid: string, key: string, entry: SignOffEntry, previous: unknown, json: JsonObject, verify: boolean, onWritten: () => void, signal?: AbortSignal): Promise<void> {
   const before = JSON.stringify(previous ?? null);
   const tolerate = transientFailures(signal);
   let next = json;
@@ -227,12 +285,13 @@ async function writeChecklist(client: AlyxClient, eid: string, key: string, entr
       sent = false;
     }
     if (sent) {
+      onWritten();
       if (!verify) return;
       await sleep(Math.min(500, Math.max(20, Date.now() - started)) + Math.random() * 20, signal);
     }
     // After a failure, the PATCH may have been applied (only its answer was lost): then this read is the read-back.
     const fresh = await readSession(client, eid, signal);
-    const current = checklistOf(fresh)?.[key];
+    const current = entryOf(fresh, key);
     // Ours is there; or another reviewer signed off this same key meanwhile, and the last sign-off
     // stands, as in ibllib. Only the value from before our write means ours was undone.
     if (sameEntry(current, entry) || (isObject(current) && JSON.stringify(current) !== before)) return;

@@ -5,6 +5,12 @@ const UUID_ANY_VERSION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const SIGN_OFF_KEY = /^_[A-Za-z0-9_]+$/;
 
+/** Longest sign-off key (as Python's `MAX_SIGN_OFF_KEY_LENGTH`): it goes into a title, a JSON key and a filter. */
+export const MAX_SIGN_OFF_KEY_LENGTH = 64;
+
+/** Longest JSON request body alyx-qc sends (the kernel relay's limit too): checked before the first write. */
+export const MAX_BODY_LENGTH = 1 << 20;
+
 /** Longest note text we write: Alyx has no limit, but a megabyte of "reasons" is a mistake. */
 export const MAX_NOTE_TEXT_LENGTH = 65_536;
 
@@ -31,8 +37,12 @@ export function assertSignOffKey(value: unknown): string {
   if (typeof value !== 'string' || value === '') {
     throw new InputError('The sign-off key is empty. Pass the key from the session\'s sign_off_checklist, e.g. "_ephysChoiceWorld_00".');
   }
+  // No `m` flag, so `$` is the end of the text, never the place before a trailing newline.
   if (!SIGN_OFF_KEY.test(value)) {
     throw new InputError(`"${clip(value)}" is not a sign-off key: it must start with "_" and hold only letters, digits and underscores, e.g. "_ephysChoiceWorld_00".`);
+  }
+  if (value.length > MAX_SIGN_OFF_KEY_LENGTH) {
+    throw new InputError(`The sign-off key is ${value.length} characters long, over the limit of ${MAX_SIGN_OFF_KEY_LENGTH}: pass the key from the session's sign_off_checklist.`);
   }
   return value;
 }
@@ -44,7 +54,8 @@ export function assertNoteTextLength(text: string): void {
   }
 }
 
-/** Shortens a value quoted in an error message. */
+/** Shortens a value quoted in an error message, control characters shown escaped (a newline as `\u000a`). */
 export function clip(value: string, max = 60): string {
-  return value.length > max ? `${value.slice(0, max)}…` : value;
+  const shown = value.replace(/[\0-\x1f\x7f-\x9f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return shown.length > max ? `${shown.slice(0, max)}…` : shown;
 }

@@ -23,8 +23,10 @@ export interface CriticalContext {
   readonly contentType: string;
   /** Logged-in Alyx user, the author of the note. */
   readonly user: string;
-  /** Notes with the same title on this object (all pages): what an overwrite would replace. */
+  /** The critical notes of this object (all pages; JSON title exactly the kind's): what an overwrite would replace. */
   readonly existingNotes: readonly AlyxNote[];
+  /** Other notes of this object that mention the title (quoting a critical note): shown, never deleted. */
+  readonly mentions?: readonly AlyxNote[];
 }
 
 /** What the sign-off panel shows before the reviewer submits. */

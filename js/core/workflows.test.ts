@@ -161,7 +161,7 @@ describe('sign-off', () => {
     const text = signOffNoteText('_ephysChoiceWorld_00', '2024-01-01_admin', { reasons: [], other: null });
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
-      ids.push((await inspector.request<{ id: string }>('POST', '/notes', { body: { content_type: 'session', object_id: eid, text } })).id);
+      ids.push((await inspector.request<{ id: string }>('POST', '/notes', { body: { user: 'admin', content_type: 'session', object_id: eid, text } })).id);
     }
     const before = await alyx.sessionJson(eid);
     await assert.rejects(signOff(client, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [], now: TODAY }), (error: Error) => {

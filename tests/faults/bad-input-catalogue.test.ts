@@ -42,10 +42,10 @@ let proxy: FaultProxy;
 /** A session and an insertion with an existing critical note and a sign-off note. */
 let eid: string;
 let pid: string;
-/** Sessions whose state is hostile: `json` a list, a checklist a string, a non-JSON sign-off note. */
+/** Sessions whose state is hostile: `json` a list, a checklist a string, `json` over the body limit. */
 let listJsonEid: string;
 let stringChecklistEid: string;
-let plainNoteEid: string;
+let bigJsonEid: string;
 const watched: string[] = [];
 
 const v4 = '2ffd3ed5-477e-4153-9af7-7fdad3c6946b';
@@ -85,7 +85,12 @@ const ROWS: readonly Row[] = [
   { surface: 'API', input: 'base URL with user:password@', run: () => AlyxClient.login('http://u:secret@127.0.0.1:9', { username: 'a', password: 'b' }), problem: /must not hold a username, password/, fix: /pass credentials separately/ },
   { surface: 'API', input: 'session whose json is a list', run: () => signOff(client, { eid: listJsonEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /"json" is not an object \(a list\)/, fix: /Fix it in Alyx's admin, then sign off again/ },
   { surface: 'API', input: 'session whose sign_off_checklist is a string', run: () => signOff(client, { eid: stringChecklistEid, signOffKey: '_camera_left', kind: 'video', withNote: false }), problem: /"sign_off_checklist" is not an object/, fix: /Fix it in Alyx's admin, then sign off again/ },
-  { surface: 'API', input: 'existing sign-off note whose text is not JSON', run: () => signOff(client, { eid: plainNoteEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /is not a JSON object, so the sign-off cannot be merged/, fix: /Fix or delete it in Alyx's admin, then sign off again/ },
+  // A sign-off of a session whose json is over the body limit: refused before the note is written (13.11).
+  { surface: 'API', input: 'session whose json is over 1 MiB', run: () => signOff(client, { eid: bigJsonEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /json would be \d+ characters, over the 1048576/, fix: /nothing was written\. Ask the Alyx administrator/ },
+  // The same key checks as Python's (13.15): JavaScript's `$` would not match before a newline, but checked all the same.
+  { surface: 'API', input: 'sign-off key with a trailing newline', run: () => task({ signOffKey: '_ephysChoiceWorld_00\n', reasons: [] }), problem: /"_ephysChoiceWorld_00\\u000a" is not a sign-off key/, fix: /must start with "_" and hold only letters/ },
+  { surface: 'API', input: 'sign-off key of 65 characters', run: () => task({ signOffKey: `_${'a'.repeat(64)}`, reasons: [] }), problem: /65 characters long, over the limit of 64/, fix: /pass the key from the session's sign_off_checklist/ },
+  { surface: 'API', input: 'content type of 65 characters', run: () => writeCriticalNote(client, { uuid: v4, contentType: 'a'.repeat(65), reasons: ['Other'], other: 'x' }), problem: /is not an Alyx model name/, fix: /Use a lower-case model/ },
   {
     surface: 'API', input: 'server answering an HTML page instead of JSON',
     run: async () => {
@@ -214,11 +219,8 @@ before(async () => {
   await signOff(client, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: ['wheel data corrupt'], now: new Date(2024, 0, 14) });
   listJsonEid = await alyx.newSession(['not', 'an', 'object']);
   stringChecklistEid = await alyx.newSession({ sign_off_checklist: 'done', keep: true });
-  plainNoteEid = await alyx.newSession();
-  await (await alyx.inspector()).request('POST', '/notes', {
-    body: { content_type: 'session', object_id: plainNoteEid, text: '=== SIGN-OFF NOTE FOR _ephysChoiceWorld_00 === typed by hand: looks fine' },
-  });
-  watched.push(eid, pid, listJsonEid, stringChecklistEid, plainNoteEid);
+  bigJsonEid = await alyx.newSession({ sign_off_checklist: { _ephysChoiceWorld_00: null }, traces: 'x'.repeat(1_100_000) });
+  watched.push(eid, pid, listJsonEid, stringChecklistEid, bigJsonEid);
 });
 after(async () => {
   await proxy.stop();

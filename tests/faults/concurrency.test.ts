@@ -75,6 +75,7 @@ describe('concurrency', () => {
     assert.deepEqual(failures, []);
   });
 
+  // With settleRivals (off by default: see docs/robustness.md, "Core and CLI").
   test(`two reviewers write the same critical note at once, ${CRITICAL_TRIALS} times: one note, and "written" only for the note that stays`, async () => {
     const outcomes = new Map<string, number>();
     const failures: string[] = [];
@@ -84,8 +85,8 @@ describe('concurrency', () => {
       // 40 ms, so that one may land while the other is between its POST and its re-list.
       const stagger = trial % 2 === 0 ? 0 : (trial % 5) * 10;
       const [a, b] = await Promise.all([
-        writeCriticalNote(alice, { uuid: eid, reasons: ['dud or mock session'] }),
-        sleep(stagger).then(() => writeCriticalNote(bob, { uuid: eid, reasons: ['dud or mock session'] })),
+        writeCriticalNote(alice, { uuid: eid, reasons: ['dud or mock session'], settleRivals: true }),
+        sleep(stagger).then(() => writeCriticalNote(bob, { uuid: eid, reasons: ['dud or mock session'], settleRivals: true })),
       ]);
       const label = `${a.status}/${b.status}`;
       outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
@@ -162,6 +163,7 @@ describe('concurrency', () => {
 
   // Found by this suite: both reviewers deleted the old note, the second DELETE answered 404, the
   // workflow threw before the loser withdrew its note: two notes, and an error for a note that stayed.
+  // With settleRivals, as above.
   test(`two reviewers overwrite the same critical note at once, ${CRITICAL_TRIALS} times: one note, "written" only for it`, async () => {
     const outcomes = new Map<string, number>();
     const failures: string[] = [];
@@ -173,8 +175,8 @@ describe('concurrency', () => {
       // y/n do: a note that lands after that (the rival's) is asked about again, never deleted.
       const confirmedNoteIds = first.status === 'written' ? [first.note.id] : [];
       const results = await Promise.allSettled([
-        writeCriticalNote(alice, { uuid: pid, reasons: ['Poor neural yield'], overwrite: true, confirmedNoteIds }),
-        writeCriticalNote(bob, { uuid: pid, reasons: ['Poor neural yield'], overwrite: true, confirmedNoteIds }),
+        writeCriticalNote(alice, { uuid: pid, reasons: ['Poor neural yield'], overwrite: true, confirmedNoteIds, settleRivals: true }),
+        writeCriticalNote(bob, { uuid: pid, reasons: ['Poor neural yield'], overwrite: true, confirmedNoteIds, settleRivals: true }),
       ]);
       const label = results.map((result) => (result.status === 'fulfilled' ? result.value.status : 'error')).join('/');
       outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
