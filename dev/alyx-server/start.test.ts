@@ -1,14 +1,22 @@
 /**
- * The development Alyx answers as Alyx does, on the points the alyx-qc client relies on.
+ * The development Alyx answers as Alyx 3.6.1 does, on the points the alyx-qc client relies on
+ * (real-alyx.test.ts compares it with the recorded probes; these tests cover the rest).
  *
  *     node --import tsx --test dev/alyx-server/start.test.ts
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 
 import seed from './seed.json' with { type: 'json' };
-import { startAlyx, type RunningAlyx } from './start.ts';
+import { startAlyx, venvPython, type RunningAlyx } from './start.ts';
+
+const run = promisify(execFile);
 
 interface Reply {
   status: number;
@@ -145,7 +153,7 @@ describe('seed', () => {
   });
 
   test('every seeded id is a version-4 UUID', () => {
-    const ids = [...seed.subjects, ...seed.sessions, ...seed.insertions].map((o) => o.id);
+    const ids = [...seed.subjects, ...seed.sessions, ...seed.insertions, ...seed.notes].map((o) => o.id);
     for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
@@ -156,7 +164,7 @@ describe('notes', () => {
     for (let batch = 0; batch < 13; batch++) {
       await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          api.post('/notes', { content_type: 'session', object_id: eid, text: `note ${batch * 20 + i}` }),
+          api.post('/notes', { user: 'test_user', content_type: 'session', object_id: eid, text: `note ${batch * 20 + i}` }),
         ),
       );
     }
@@ -177,39 +185,55 @@ describe('notes', () => {
 
   test('create, read back, PATCH, PUT and DELETE a note; content_type reads as app.model', async () => {
     const eid = await freshSession(api);
-    const created = await api.post('/notes', { content_type: 'session', object_id: eid, text: 'first' });
+    const body = { user: 'test_user', content_type: 'session', object_id: eid };
+    const created = await api.post('/notes', { ...body, text: 'first' });
     assert.equal(created.status, 201);
     assert.equal(created.body.user, 'test_user');
     assert.equal(created.body.content_type, 'actions.session');
-    assert.match(created.body.date_time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+    assert.match(created.body.date_time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
 
     const path = `/notes/${created.body.id}`;
-    assert.equal((await api.patch(path, { text: 'second' })).body.text, 'second');
-    const replaced = await api.put(`${path}/`, { content_type: 'actions.session', object_id: eid, text: 'third', user: 'reviewer2' });
+    assert.equal((await api.patch(path, { ...body, text: 'second' })).body.text, 'second');
+    const replaced = await api.put(path, { ...body, content_type: 'actions.session', text: 'third', user: 'reviewer2' });
     assert.equal(replaced.status, 200, JSON.stringify(replaced.body));
     assert.equal(replaced.body.user, 'reviewer2');
     assert.equal((await api.delete(path)).status, 204);
     const gone = await api.get(path);
     assert.equal(gone.status, 404);
-    assert.equal(gone.body.status_code, 404);
+    assert.deepEqual(gone.body, { detail: 'No Note matches the given query.', status_code: 404 });
+  });
+
+  test('a note needs its user, and a PATCH needs the full body (500 otherwise, as Alyx)', async () => {
+    const eid = await freshSession(api);
+    const withoutUser = await api.post('/notes', { content_type: 'session', object_id: eid, text: 'x' });
+    assert.equal(withoutUser.status, 400);
+    assert.deepEqual(withoutUser.body, { user: ['This field is required.'], status_code: 400 });
+    const created = await api.post('/notes', { user: 'test_user', content_type: 'session', object_id: eid, text: 'x' });
+    const textOnly = await api.patch(`/notes/${created.body.id}`, { text: 'y' });
+    assert.equal(textOnly.status, 500);
+    assert.deepEqual(textOnly.body, { detail: "'content_type'", status_code: 500 });
+    assert.equal((await api.get(`/notes/${created.body.id}`)).body.text, 'x', 'nothing was written');
   });
 
   test('notes attach to insertions and subjects', async () => {
     const insertion = seed.insertions[0]!;
-    const onInsertion = await api.post('/notes', { content_type: 'probeinsertion', object_id: insertion.id, text: 'i' });
+    const onInsertion = await api.post('/notes', { user: 'test_user', content_type: 'probeinsertion', object_id: insertion.id, text: 'i' });
     assert.equal(onInsertion.body.content_type, 'experiments.probeinsertion');
-    const onSubject = await api.post('/notes', { content_type: 'subject', object_id: KS022.id, text: 's' });
+    const onSubject = await api.post('/notes', { user: 'test_user', content_type: 'subject', object_id: KS022.id, text: 's' });
     assert.equal(onSubject.body.content_type, 'subjects.subject');
   });
 
-  test('a note on an object that does not exist is refused with 400', async () => {
-    const reply = await api.post('/notes', { content_type: 'session', object_id: randomUUID(), text: 'x' });
-    assert.equal(reply.status, 400);
-    assert.equal(reply.body.status_code, 400);
-    assert.ok(reply.body.object_id, JSON.stringify(reply.body));
+  test('a note on an object that does not exist answers 500 "does not exist", as Alyx, and writes nothing', async () => {
+    const missing = randomUUID();
+    const reply = await api.post('/notes', { user: 'test_user', content_type: 'session', object_id: missing, text: 'x' });
+    assert.equal(reply.status, 500);
+    assert.deepEqual(reply.body, { detail: 'Session matching query does not exist.', status_code: 500 });
     // An insertion's id is not a session's.
-    const wrongKind = await api.post('/notes', { content_type: 'session', object_id: seed.insertions[0]!.id, text: 'x' });
-    assert.equal(wrongKind.status, 400);
+    const wrongKind = await api.post('/notes', { user: 'test_user', content_type: 'session', object_id: seed.insertions[0]!.id, text: 'x' });
+    assert.deepEqual(wrongKind.body, { detail: 'Session matching query does not exist.', status_code: 500 });
+    const unknownType = await api.post('/notes', { user: 'test_user', content_type: 'sesion', object_id: missing, text: 'x' });
+    assert.deepEqual(unknownType.body, { detail: 'ContentType matching query does not exist.', status_code: 500 });
+    assert.equal((await api.get(query(`object_id__in,['${missing}']`))).body.count, 0, 'nothing was written');
   });
 
   test('the django filter: icontains with brackets and commas, object_id, ~ and lists', async () => {
@@ -217,9 +241,9 @@ describe('notes', () => {
     const other = await freshSession(api);
     const title = '=== EXPERIMENTER REASON(S) FOR MARKING THE SESSION AS CRITICAL ===';
     const text = JSON.stringify({ title, reasons_selected: ['synching impossible'], reason_for_other: [] });
-    await api.post('/notes', { content_type: 'session', object_id: eid, text });
-    await api.post('/notes', { content_type: 'session', object_id: other, text });
-    await api.post('/notes', { content_type: 'session', object_id: eid, text: 'unrelated, with a comma' });
+    await api.post('/notes', { user: 'test_user', content_type: 'session', object_id: eid, text });
+    await api.post('/notes', { user: 'test_user', content_type: 'session', object_id: other, text });
+    await api.post('/notes', { user: 'test_user', content_type: 'session', object_id: eid, text: 'unrelated, with a comma' });
 
     const match = (await api.get(query(`text__icontains,${title},object_id,${eid}`))).body as Page;
     assert.equal(match.count, 1);
@@ -231,15 +255,18 @@ describe('notes', () => {
     const listed = (await api.get(query(`object_id__in,["${eid}", "${other}"],text__icontains,critical`))).body as Page;
     assert.equal(listed.count, 2);
 
+    // Alyx lets a malformed filter through as a 500 with the Python error's text.
     const odd = await api.get(query('object_id'));
-    assert.equal(odd.status, 400);
+    assert.deepEqual(odd.body, { detail: 'list index out of range', status_code: 500 });
     const unknown = await api.get(query('colour,red'));
-    assert.equal(unknown.status, 400);
+    assert.equal(unknown.status, 500);
+    assert.match(unknown.body.detail, /^Cannot resolve keyword 'colour' into field\. Choices are: /);
   });
 
   test('an image can be attached (multipart) and is served back', async () => {
     const eid = await freshSession(api);
     const form = new FormData();
+    form.set('user', 'test_user');
     form.set('content_type', 'session');
     form.set('object_id', eid);
     form.set('text', 'with an image');
@@ -252,15 +279,104 @@ describe('notes', () => {
     assert.deepEqual(Buffer.from(await image.arrayBuffer()), Buffer.from(ONE_PIXEL_PNG, 'base64'));
   });
 
-  test('the simple user filter', async () => {
+  test('?user= and ?object_id= are no filters on notes, as on Alyx: only django= filters', async () => {
     const eid = await freshSession(api);
     await api.post('/notes', { content_type: 'session', object_id: eid, text: 'by reviewer2', user: 'reviewer2' });
-    const page = (await api.get(`/notes?user=reviewer2&object_id=${eid}`)).body as Page;
+    const all = (await api.get('/notes?limit=1')).body as Page;
+    const ignored = (await api.get(`/notes?user=nobody&object_id=${randomUUID()}&limit=1`)).body as Page;
+    assert.equal(ignored.count, all.count);
+    const page = (await api.get(query(`user__username,reviewer2,object_id,${eid}`))).body as Page;
     assert.deepEqual(page.results.map((n) => n['text']), ['by reviewer2']);
   });
 });
 
+describe('routes', () => {
+  test('a trailing slash or an id that is not a UUID is Django\'s 404 page, HTML, as on Alyx', async () => {
+    const token = await login(alyx.baseUrl);
+    for (const path of ['/notes/', `/sessions/${SEEDED_SESSION.id}/`, '/sessions/not-a-uuid', '/auth-token/']) {
+      const response = await fetch(`${alyx.baseUrl}${path}`, { headers: { Authorization: `Token ${token}` } });
+      assert.equal(response.status, 404, path);
+      assert.match(response.headers.get('content-type') ?? '', /^text\/html/, path);
+    }
+  });
+
+  test('/api/schema is OpenAPI 3 with the notes endpoints, and ONE\'s AlyxClient.rest() works with it', async () => {
+    const schema = await call(`${alyx.baseUrl}/api/schema`, {}, await login(alyx.baseUrl));
+    assert.equal(schema.status, 200);
+    assert.match(schema.body.openapi, /^3\./);
+    assert.ok(schema.body.paths['/notes/{id}'].patch, Object.keys(schema.body.paths).join(' '));
+    // ONE caches the schema and its token under HOME: a temporary one keeps the user's untouched.
+    const home = mkdtempSync(path.join(tmpdir(), 'alyx-qc-one-'));
+    const script = `
+import json, sys
+from one.webclient import AlyxClient
+alyx = AlyxClient(base_url=sys.argv[1], username='test_user', password=sys.argv[2], silent=True, cache_dir=sys.argv[3])
+eid = sys.argv[4]
+sessions = alyx.rest('sessions', 'list', django=f'pk,{eid}')
+note = alyx.rest('notes', 'create', data={'user': 'test_user', 'content_type': 'session', 'object_id': eid, 'text': 'by ONE'})
+notes = alyx.rest('notes', 'list', django=f'object_id,{eid}')
+print(json.dumps({'sessions': len(sessions), 'content_type': note['content_type'], 'notes': [n['text'] for n in notes]}))
+`;
+    try {
+      const eid = await freshSession(api);
+      const { stdout } = await run(venvPython(), ['-c', script, alyx.baseUrl, seed.password, home, eid], {
+        env: { ...process.env, HOME: home },
+      });
+      assert.deepEqual(JSON.parse(stdout), { sessions: 1, content_type: 'actions.session', notes: ['by ONE'] });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('users and permissions', () => {
+  test('/users?django=auth_token__key,<token> names the token\'s owner', async () => {
+    const token = await login(alyx.baseUrl, 'reviewer2');
+    const page = (await api.get(`/users?django=${encodeURIComponent(`auth_token__key,${token}`)}`)).body as Page;
+    assert.deepEqual(page.results.map((user) => user['username']), ['reviewer2']);
+    assert.deepEqual(Object.keys(page.results[0]!).sort(), [
+      'allowed_users', 'email', 'id', 'is_stock_manager', 'lab', 'subjects_responsible', 'username',
+    ]);
+    assert.deepEqual(page.results[0]!['lab'], [seed.lab]);
+  });
+
+  test('public_viewer (is_public_user) reads, and every write answers 403 permission denied', async () => {
+    const viewer = client(alyx.baseUrl, await login(alyx.baseUrl, 'public_viewer'));
+    assert.equal((await viewer.get(`/sessions/${SEEDED_SESSION.id}`)).status, 200);
+    const denied = { detail: 'You do not have permission to perform this action.', status_code: 403 };
+    const note = { user: 'public_viewer', content_type: 'session', object_id: SEEDED_SESSION.id, text: 'x' };
+    assert.deepEqual((await viewer.post('/notes', note)).body, denied);
+    assert.deepEqual((await viewer.patch(`/sessions/${SEEDED_SESSION.id}`, { json: {} })).body, denied);
+    assert.deepEqual((await api.get(`/sessions/${SEEDED_SESSION.id}`)).body.json, SEEDED_SESSION.json, 'nothing was written');
+  });
+});
+
 describe('sessions and insertions', () => {
+  test('json reads back in PostgreSQL jsonb key order: shorter keys first, then bytewise, nested too', async () => {
+    const eid = await freshSession(api);
+    const sent = { sign_off_checklist: { _ephysChoiceWorld_00: null, _camera_left: 'PASS' }, zz: [{ yy: 1, b: 2 }], a: 1 };
+    await api.patch(`/sessions/${eid}`, { json: sent });
+    const read = (await api.get(`/sessions/${eid}`)).body.json;
+    assert.equal(JSON.stringify(read), '{"a":1,"zz":[{"b":2,"yy":1}],"sign_off_checklist":{"_camera_left":"PASS","_ephysChoiceWorld_00":null}}');
+  });
+
+  test('a session reads with every field of Alyx\'s, its notes and insertions included', async () => {
+    const eid = await freshSession(api);
+    await api.post('/insertions', { session: eid, name: 'probe00' });
+    await api.post('/notes', { user: 'test_user', content_type: 'session', object_id: eid, text: 'on the session' });
+    const session = (await api.get(`/sessions/${eid}`)).body;
+    assert.deepEqual(Object.keys(session).sort(), [
+      'auto_datetime', 'data_dataset_session_related', 'end_time', 'extended_qc', 'field_of_view', 'id', 'json', 'lab',
+      'location', 'n_correct_trials', 'n_trials', 'narrative', 'notes', 'number', 'parent_session', 'probe_insertion',
+      'procedures', 'projects', 'qc', 'start_time', 'subject', 'task_protocol', 'type', 'url', 'users',
+      'wateradmin_session_related',
+    ]);
+    assert.deepEqual(session.notes.map((n: { text: string }) => n.text), ['on the session']);
+    assert.deepEqual(session.probe_insertion.map((i: { name: string }) => i.name), ['probe00']);
+    assert.equal(session.probe_insertion[0].session_info.id, eid);
+    assert.deepEqual(session.users, ['test_user'], 'a session created without users is the caller\'s');
+  });
+
   test('PATCH json replaces the whole field; any JSON value is kept', async () => {
     const eid = await freshSession(api);
     const patched = await api.patch(`/sessions/${eid}`, { json: { only: 'this' } });
@@ -313,8 +429,10 @@ describe('throttling', () => {
       assert.ok(refused, `no 429 in ${statuses.join(',')}`);
       assert.deepEqual(statuses.slice(0, 10), Array(10).fill(200));
       assert.match(refused.headers.get('retry-after') ?? '', /^\d+$/);
-      assert.equal(refused.body.status_code, 429);
-      assert.match(refused.body.detail, /throttled/);
+      assert.deepEqual(refused.body, {
+        detail: `Request was throttled. Expected available in ${refused.headers.get('retry-after')} seconds.`,
+        status_code: 429,
+      });
 
       const reviewer = client(throttled.baseUrl, await login(throttled.baseUrl, 'reviewer2'));
       assert.equal((await reviewer.get('/subjects')).status, 200);
