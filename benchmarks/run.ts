@@ -22,6 +22,7 @@ import { measureBundleSize, type BundleSizeResult } from './bundle-size.ts';
 import { ibllibVersions } from './ibllib.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import { measureCliRequests } from './cli-requests.ts';
+import { measureFigures, type FigureResult } from './figures.ts';
 import { requestsSection } from './requests-table.ts';
 import { measureRoundTrips, type RoundTripResult, type WorkflowFigures } from './round-trips.ts';
 import { measureWidgetRequests } from './widget-requests.ts';
@@ -152,6 +153,17 @@ function batchSection(result: BatchResult): string {
   ].join('\n');
 }
 
+function figuresSection(result: FigureResult): string {
+  const row = (label: string, run: FigureResult['with']): string[] => [label, ms(run.medianMs), String(run.requests), kb(run.bytesSent), String(run.failures)];
+  return [
+    `A sign-off with a note, without and with a ${kb(result.pngBytes)} PNG (noise, so it does not compress), ${result.latencyMs} ms added per request, median of ${result.runs} runs; the figure written by ${result.method}.`,
+    '',
+    table(['sign-off', 'wall (verified)', 'requests', 'request bodies sent', 'failures'], [row('without a figure', result.without), row('with the PNG', result.with)]),
+    '',
+    `The figure adds ${ms(result.with.medianMs - result.without.medianMs)}, ${result.with.requests - result.without.requests} request(s) and ${kb(result.with.bytesSent - result.without.bytesSent)} sent (${ratio(result.with.medianMs, result.without.medianMs)} the time).`,
+  ].join('\n');
+}
+
 function writeDoc(results: string): void {
   const block = `${START}\n${results}\n${END}`;
   const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
@@ -220,6 +232,12 @@ async function main(): Promise<number> {
     log('batch');
     const batch = await attempt('batch', () => measureBatch({ log }));
     sections.push(`## 5. Batch\n\n${failed(batch) ? `Not measured: ${batch.error}` : batchSection(batch)}`);
+  }
+
+  if (only.has('figures')) {
+    log('figures');
+    const figures = await attempt('figures', () => measureFigures({ log }));
+    sections.push(`## 7. Figures\n\n${failed(figures) ? `Not measured: ${figures.error}` : figuresSection(figures)}`);
   }
 
   const results = sections.join('\n\n');
