@@ -13,11 +13,12 @@ import type { SignOffResult, SignOffSubmission } from './workflow-types.ts';
 export type QueueItemStatus =
   /** The checklist entry is null or absent. */
   | { readonly status: 'due' }
-  | { readonly status: 'signed-off'; readonly entry: SignOffEntry; readonly reasons: readonly string[] }
+  /** `entry` is `null` when who and when are not known (see `QueueSession.entry`). */
+  | { readonly status: 'signed-off'; readonly entry: SignOffEntry | null; readonly reasons: readonly string[] }
   | { readonly status: 'writing'; readonly submission: SignOffSubmission }
   /** The write failed; `submission` is kept for Retry. */
   | { readonly status: 'failed'; readonly message: string; readonly submission: SignOffSubmission }
-  /** Cannot be signed off here (no such session, a checklist that is not an object). */
+  /** Cannot be signed off here (no such session). */
   | { readonly status: 'invalid'; readonly message: string };
 
 export interface QueueItem {
@@ -44,8 +45,7 @@ export const FINE: SignOffSubmission = { choice: { reasons: [], other: null }, w
 
 function initialStatus(session: QueueSession): QueueItemStatus {
   if (session.problem) return { status: 'invalid', message: session.problem };
-  const entry = session.checklistEntry;
-  return entry ? { status: 'signed-off', entry, reasons: entryReasons(session.existingNotes, entry) } : { status: 'due' };
+  return session.signedOff ? { status: 'signed-off', entry: session.entry, reasons: entryReasons(session.existingNotes, session.entry) } : { status: 'due' };
 }
 
 function messageOf(error: unknown): string {
@@ -192,7 +192,7 @@ export class ReviewQueueState extends EventTarget {
   #written(eid: string, submission: SignOffSubmission, result: Extract<SignOffResult, { status: 'written' }>): void {
     const index = this.#index.get(eid)!;
     const { session } = this.#items[index]!;
-    const updated: QueueSession = { ...session, checklistEntry: result.checklistEntry, existingNotes: result.note ? [result.note] : session.existingNotes };
+    const updated: QueueSession = { ...session, signedOff: true, entry: result.checklistEntry, existingNotes: result.note ? [result.note] : session.existingNotes };
     const reasons = submission.withNote ? submission.choice.reasons : [];
     this.#items[index] = { session: updated, status: { status: 'signed-off', entry: result.checklistEntry, reasons } };
     this.dispatchEvent(new Event('change'));
@@ -229,8 +229,8 @@ export function statusRow(item: QueueItem): QueueStatusRow {
     number: typeof record?.number === 'number' ? record.number : null,
     task_protocol: typeof record?.task_protocol === 'string' ? record.task_protocol : null,
     status: status.status,
-    signed_off_by: status.status === 'signed-off' ? status.entry.user : null,
-    signed_off_on: status.status === 'signed-off' ? status.entry.date : null,
+    signed_off_by: status.status === 'signed-off' ? (status.entry?.user ?? null) : null,
+    signed_off_on: status.status === 'signed-off' ? (status.entry?.date ?? null) : null,
     reasons: status.status === 'signed-off' ? [...status.reasons] : status.status === 'writing' || status.status === 'failed' ? [...status.submission.choice.reasons] : [],
     error: status.status === 'failed' || status.status === 'invalid' ? status.message : null,
   };

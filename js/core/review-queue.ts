@@ -13,7 +13,7 @@ import { assertSignOffKey, assertUuid4 } from './validation.ts';
 import type { SignOffKindId } from './note-kinds.ts';
 import { signOff } from './sign-off.ts';
 import type { SignOffResult, SignOffSubmission } from './workflow-types.ts';
-import { checklistState } from './review-queue-checklist.ts';
+import { latestEntry } from './review-queue-checklist.ts';
 
 /**
  * Sessions per `__in` request. 250 records and their notes fit one page each, so a queue of 250
@@ -25,13 +25,19 @@ export const QUEUE_BATCH = 250;
 /** One session of a queue, as the list and the sign-off panel show it. */
 export interface QueueSession {
   readonly eid: string;
-  /** The record as Alyx sent it; `null` when Alyx has no session with this eid. */
+  /** The record as Alyx lists it (no `json`); `null` when Alyx has no session with this eid. */
   readonly session: AlyxSession | null;
-  /** `json.sign_off_checklist[key]`: `null` when due, `undefined` when the key is absent. */
-  readonly checklistEntry: SignOffEntry | null | undefined;
+  /** Whether `json.sign_off_checklist[key]` holds a sign-off (an object with a user). */
+  readonly signedOff: boolean;
+  /**
+   * Who signed off on which day, from the sign-off note's latest entry (or a write of this
+   * queue); `null` when not known: Alyx's session list holds no `json`, and a sign-off without a
+   * note leaves no entry in a note.
+   */
+  readonly entry: SignOffEntry | null;
   /** The session's sign-off notes for the key. */
   readonly existingNotes: readonly AlyxNote[];
-  /** Why this session cannot be signed off here (no such session, a checklist that is not an object). */
+  /** Why this session cannot be signed off here (no such session). */
   readonly problem: string | null;
 }
 
@@ -70,23 +76,42 @@ export function queueEids(eids: readonly unknown[]): string[] {
   return [...new Set(eids.map((eid) => assertUuid4(eid, 'session eid')))];
 }
 
-/** The queue's sessions and notes: the records and the notes go out together, `QUEUE_BATCH` ids per request. */
+/**
+ * The `django` values a queue's loading sends, per batch of eids: the records, the ones signed
+ * off, and the sign-off notes. The relay allows exactly these (Python builds the same strings).
+ */
+export function queueFilters(signOffKey: string, eids: readonly string[]): { records: string; signedOff: string; notes: string }[] {
+  const key = assertSignOffKey(signOffKey);
+  return batches(eids).map((ids) => ({
+    records: `pk__in,${pyList(ids)}`,
+    // The list serializer has no \`json\`: ask Alyx which entries are objects holding a user.
+    signedOff: `pk__in,${pyList(ids)},json__sign_off_checklist__${key}__user__isnull,False`,
+    notes: `text__icontains,${signOffTitle(key)},object_id__in,${pyList(ids)}`,
+  }));
+}
+
+/** The queue's sessions, which are signed off, and their notes: 3 requests together per {@link QUEUE_BATCH} eids. */
 export async function loadReviewQueue(client: AlyxClient, options: LoadQueueOptions): Promise<ReviewQueueData> {
   const kind = getSignOffKind(options.kind);
   const signOffKey = assertSignOffKey(options.signOffKey);
   const eids = queueEids(options.eids);
-  const title = signOffTitle(signOffKey);
   const { signal } = options;
-  const groups = batches(eids);
-  const [sessionPages, notePages] = await Promise.all([
-    Promise.all(groups.map((ids) => client.list<AlyxSession>('sessions', { django: `pk__in,${pyList(ids)}`, signal }))),
-    Promise.all(groups.map((ids) => client.list<AlyxNote>('notes', { django: `text__icontains,${title},object_id__in,${pyList(ids)}`, signal }))),
-  ]);
-  return { kind: kind.id, signOffKey, user: client.user, sessions: queueSessions(eids, signOffKey, sessionPages.flat(), notePages.flat()) };
+  const pages = await Promise.all(queueFilters(signOffKey, eids).map(({ records, signedOff, notes }) => Promise.all([
+    client.list<AlyxSession>('sessions', { django: records, signal }),
+    client.list<AlyxSession>('sessions', { django: signedOff, signal }),
+    client.list<AlyxNote>('notes', { django: notes, signal }),
+  ])));
+  const signed = new Set(pages.flatMap(([, done]) => done.map((record) => String(record.id).toLowerCase())));
+  return {
+    kind: kind.id,
+    signOffKey,
+    user: client.user,
+    sessions: queueSessions(eids, pages.flatMap(([records]) => records), signed, pages.flatMap(([, , notes]) => notes)),
+  };
 }
 
-/** Joins records and notes to the eids, in the order given. */
-export function queueSessions(eids: readonly string[], signOffKey: string, records: readonly AlyxSession[], notes: readonly AlyxNote[]): QueueSession[] {
+/** Joins records, sign-offs and notes to the eids, in the order given. */
+export function queueSessions(eids: readonly string[], records: readonly AlyxSession[], signed: ReadonlySet<string>, notes: readonly AlyxNote[]): QueueSession[] {
   const byId = new Map(records.map((record) => [String(record.id).toLowerCase(), record]));
   const notesOf = new Map<string, AlyxNote[]>();
   for (const note of notes) {
@@ -96,11 +121,15 @@ export function queueSessions(eids: readonly string[], signOffKey: string, recor
   return eids.map((eid) => {
     const session = byId.get(eid) ?? null;
     const existingNotes = notesOf.get(eid) ?? [];
-    if (!session) {
-      return { eid, session, checklistEntry: undefined, existingNotes, problem: `Alyx has no session ${eid}: check the eid (and that this is the right Alyx), or take it out of the queue.` };
-    }
-    const { entry, problem } = checklistState(session, signOffKey);
-    return { eid, session, checklistEntry: entry, existingNotes, problem };
+    const signedOff = session !== null && signed.has(eid);
+    return {
+      eid,
+      session,
+      signedOff,
+      entry: signedOff ? latestEntry(existingNotes) : null,
+      existingNotes,
+      problem: session ? null : `Alyx has no session ${eid}: check the eid (and that this is the right Alyx), or take it out of the queue.`,
+    };
   });
 }
 

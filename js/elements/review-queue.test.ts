@@ -25,7 +25,8 @@ function data(): ReviewQueueData {
       return {
         eid,
         session: record(eid, index),
-        checklistEntry: signed ? { date: '2024-03-01', user: 'alice' } : null,
+        signedOff: signed,
+        entry: signed ? { date: '2024-03-01', user: 'alice' } : null,
         existingNotes: signed ? [note({ id: 'n-alice', user: 'alice', object_id: eid, text: signOffNoteText(KEY, '2024-03-01_alice', { reasons: ['wheel data corrupt'], other: null }) })] : [],
         problem: null,
       };
@@ -94,7 +95,7 @@ describe('<alyx-qc-review-queue>', () => {
     expect(heading(el).includes('#3'), `Enter moved to the next due session (#3), skipping the signed-off #2: ${heading(el)}`);
     // Session 3: reason 1, then Enter.
     await press(el, '1');
-    equal(deepQuery(el, 'alyx-qc-signoff').value, { reasons: ['wheel data corrupt'], other: null }, 'digit 1 toggles reason 1');
+    equal(deepQuery<HTMLElementTagNameMap['alyx-qc-signoff']>(el, 'alyx-qc-signoff').value, { reasons: ['wheel data corrupt'], other: null }, 'digit 1 toggles reason 1');
     await press(el, 'Enter');
     // Session 4: Other with text typed key by key, then Escape back to the queue, Enter.
     await press(el, 'o');
@@ -118,7 +119,7 @@ describe('<alyx-qc-review-queue>', () => {
     expect(heading(el).includes('#5'), `→ goes on: ${heading(el)}`);
     await press(el, 'ArrowLeft');
     expect(heading(el).includes('#4'), `← goes back: ${heading(el)}`);
-    equal(deepQuery(el, 'alyx-qc-signoff').value, { reasons: ['Other'], other: 'stim 2 froze' }, 'the failed choice is kept');
+    equal(deepQuery<HTMLElementTagNameMap['alyx-qc-signoff']>(el, 'alyx-qc-signoff').value, { reasons: ['Other'], other: 'stim 2 froze' }, 'the failed choice is kept');
     const retry = deepQueryAll<HTMLButtonElement>(el, '.detail button').find((button) => button.textContent === 'Retry')!;
     retry.focus();
     await press(el, 'Enter');
@@ -140,7 +141,7 @@ describe('<alyx-qc-review-queue>', () => {
       await press(el, 'o');
       await sendKeys({ type: '12s' });
       await settle(el);
-      equal(deepQuery(el, 'alyx-qc-signoff').value, { reasons: ['Other'], other: '12s' }, 'digits and s are text in the Other box');
+      equal(deepQuery<HTMLElementTagNameMap['alyx-qc-signoff']>(el, 'alyx-qc-signoff').value, { reasons: ['Other'], other: '12s' }, 'digits and s are text in the Other box');
       expect(heading(el).includes('#1'), 'still on the first session');
       expect(el.hasAttribute('data-lm-suppress-shortcuts'), 'carries data-lm-suppress-shortcuts');
       equal(seen, [], 'no key reached the document');

@@ -19,8 +19,11 @@ export function statusText(status: QueueItemStatus): string {
   switch (status.status) {
     case 'due':
       return 'due';
-    case 'signed-off':
-      return `signed off by ${status.entry.user} on ${status.entry.date}${status.reasons.length ? ` (${status.reasons.length} reason${status.reasons.length === 1 ? '' : 's'})` : ''}`;
+    case 'signed-off': {
+      const who = status.entry ? ` by ${status.entry.user} on ${status.entry.date}` : ' (checklist only)';
+      const count = status.reasons.length;
+      return `signed off${who}${count ? ` (${count} reason${count === 1 ? '' : 's'})` : ''}`;
+    }
     case 'writing':
       return 'being written\u2026';
     case 'failed':
@@ -29,6 +32,9 @@ export function statusText(status: QueueItemStatus): string {
       return `cannot be signed off: ${status.message}`;
   }
 }
+
+/** A sign-off whose author and day are not known (a checklist entry without a note). */
+const UNKNOWN_ENTRY = { user: 'a reviewer', date: 'a day no note records' } as const;
 
 function sessionLabel(item: QueueItem): string {
   const record = item.session.session;
@@ -356,7 +362,8 @@ export class ReviewQueueElement extends QcElement {
       signOffKey: this.data!.signOffKey,
       user: this.data!.user,
       existingNotes: session.existingNotes,
-      checklistEntry: session.checklistEntry,
+      // Alyx's list has no `json`: who signed off without a note is not known here.
+      checklistEntry: session.signedOff ? (session.entry ?? UNKNOWN_ENTRY) : null,
     };
     // The panel's own button goes through the queue too: written in the background, then the next session.
     const submit = async (submission: SignOffSubmission): Promise<SignOffResult> => {
