@@ -4,11 +4,11 @@ import { after, before, describe, test } from 'node:test';
 import { AlyxFixture, defaultSessionJson, seed } from '../../tests/support/alyx-fixture.ts';
 import type { AlyxClient } from './client.ts';
 import { resolveNoteTarget } from './content-type.ts';
-import { writeCriticalNote, writeCriticalNoteFromGui } from './critical-note.ts';
+import { loadCriticalContext, writeCriticalNote, writeCriticalNoteFromGui } from './critical-note.ts';
 import { ConflictError, InputError } from './errors.ts';
 import { NOTE_KINDS, type CriticalKind } from './note-kinds.ts';
 import { criticalNoteText, signOffNoteText } from './note-text.ts';
-import { signOff } from './sign-off.ts';
+import { loadSignOffContext, signOff } from './sign-off.ts';
 
 const SESSION_KIND = NOTE_KINDS['critical-session'] as CriticalKind;
 const INSERTION_KIND = NOTE_KINDS['critical-insertion'] as CriticalKind;
@@ -40,7 +40,7 @@ describe('content type inference', () => {
   });
 
   test('another model is named explicitly and notes attach to it', async () => {
-    const subject = seed.subjects[0]?.id ?? '';
+    const subject = (await alyx.subject()).id;
     assert.deepEqual(await resolveNoteTarget(client, subject, { contentType: 'subject' }), { uuid: subject, contentType: 'subject' });
     const result = await writeCriticalNote(client, { uuid: subject, contentType: 'subject', reasons: ['Other'], other: 'subject note' });
     assert.equal(result.status, 'written');
@@ -200,4 +200,55 @@ describe('bad input: a clear error, no request sent, nothing written', () => {
       assert.equal(client.requestCount, sent);
     });
   }
+});
+
+describe('only exact QC notes are replaced or merged into (13.5, 13.16)', () => {
+  const post = async (objectId: string, text: string, user = 'admin'): Promise<string> =>
+    (await (await alyx.inspector()).request<{ id: string }>('POST', '/notes', { body: { user, content_type: 'session', object_id: objectId, text } })).id;
+
+  test('a discussion note quoting the critical title is shown as a mention and kept by an overwrite', async () => {
+    const eid = await alyx.newSession();
+    const critical = await post(eid, criticalNoteText(SESSION_KIND, { reasons: ['dud or mock session'], other: null }));
+    const discussion = await post(eid, `Why was this marked? Its note says "${SESSION_KIND.title.toLowerCase()}" and then dud.`);
+    const context = await loadCriticalContext(client, eid);
+    assert.deepEqual(context.existingNotes.map((note) => note.id), [critical]);
+    assert.deepEqual(context.mentions?.map((note) => note.id), [discussion]);
+    const result = await writeCriticalNote(client, { uuid: eid, reasons: ['synching impossible'], overwrite: true, context });
+    assert.equal(result.status, 'written');
+    const left = (await alyx.notesOf(eid)).map((note) => note.id);
+    assert.ok(left.includes(discussion), 'the discussion note stays');
+    assert.ok(!left.includes(critical), 'the critical note is replaced');
+  });
+
+  test('a sign-off of _Camera_Left never merges into _camera_left\'s note, nor into a critical note quoting its title', async () => {
+    const eid = await alyx.newSession();
+    const lower = await post(eid, signOffNoteText('_camera_left', '2024-01-01_admin', { reasons: [], other: null }));
+    const quoting = await post(eid, criticalNoteText(SESSION_KIND, { reasons: ['Other'], other: 'see === SIGN-OFF NOTE FOR _Camera_Left ===' }));
+    const result = await signOff(client, { eid, signOffKey: '_Camera_Left', kind: 'video', reasons: [], now: TODAY });
+    assert.equal(result.status, 'written');
+    assert.equal(result.status === 'written' && result.noteAction, 'created');
+    const notes = await alyx.notesOf(eid);
+    assert.equal(notes.find((note) => note.id === lower)?.text, signOffNoteText('_camera_left', '2024-01-01_admin', { reasons: [], other: null }));
+    assert.ok(notes.find((note) => note.id === quoting), 'the quoting critical note is untouched');
+    assert.equal(notes.length, 3);
+  });
+
+  test('a __proto__ key reads as absent, not as an entry inherited from Object.prototype', async () => {
+    const eid = await alyx.newSession();
+    const context = await loadSignOffContext(client, { eid, signOffKey: '__proto__', kind: 'task' });
+    assert.equal(context.checklistEntry, undefined);
+  });
+
+  test('a note edited after the reviewer saw it is not deleted: asked again, listed', async () => {
+    const eid = await alyx.newSession();
+    const id = await post(eid, criticalNoteText(SESSION_KIND, { reasons: ['dud or mock session'], other: null }));
+    const seen = await loadCriticalContext(client, eid);
+    await (await alyx.inspector()).request('PATCH', `/notes/${id}`, {
+      body: { user: 'admin', content_type: 'session', object_id: eid, text: criticalNoteText(SESSION_KIND, { reasons: ['Other'], other: 'edited: keep this' }) },
+    });
+    const result = await writeCriticalNote(client, { uuid: eid, reasons: ['synching impossible'], overwrite: true, confirmedNotes: seen.existingNotes });
+    assert.equal(result.status, 'needs-confirmation');
+    assert.deepEqual(result.status === 'needs-confirmation' && result.existingNotes.map((note) => note.id), [id]);
+    assert.deepEqual((await alyx.notesOf(eid)).map((note) => note.id), [id], 'nothing written, nothing deleted');
+  });
 });
