@@ -127,8 +127,10 @@ describe('attachFigure', () => {
     const image = await noteImage(SAMPLE_JPEG);
     const planned = plannedFigureRequest(client, signOffTarget('0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69'), image);
     assert.equal(planned.method, 'POST');
-    assert.match(planned.image.description, /^a JPEG image of 633 bytes \(SHA-256 [0-9a-f]{12}…\)$/);
-    assert.equal((planned.body as Record<string, string>)['width'], 'orig');
+    const body = planned.body as Record<string, string>;
+    assert.match(body['image'] ?? '', /^a JPEG image of 633 bytes \(SHA-256 [0-9a-f]{12}…\)$/);
+    assert.equal(body['width'], 'orig');
+    assert.equal(body['text'], figureNoteText(signOffTarget('').verdict, image.sha256));
   });
 });
 

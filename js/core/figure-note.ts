@@ -7,7 +7,7 @@
 import type { AlyxNote } from './alyx-types.ts';
 import type { AlyxClient } from './client.ts';
 import { AlyxQcError, InputError } from './errors.ts';
-import { formatBytes, noteImageFormData, type NoteImage } from './note-image.ts';
+import { formatBytes, noteImage, noteImageFormData, type NoteImage } from './note-image.ts';
 import { parseNoteJson } from './note-text.ts';
 import { findNotes, noteBody } from './notes-api.ts';
 import { pythonJsonDumps } from './python-json.ts';
@@ -94,15 +94,25 @@ export class FigureNotAttachedError extends AlyxQcError {
   }
 }
 
-/** The figure's request in a dry run: what would be sent, and which image. */
-export function plannedFigureRequest(client: AlyxClient, target: FigureTarget, image: NoteImage): PlannedRequest & { readonly image: { readonly contentType: string; readonly size: number; readonly description: string } } {
-  const text = figureNoteText(target.verdict, image.sha256);
+/** Stands for the critical note's id in a dry run: Alyx assigns it when the note is created. */
+export const NEW_NOTE_ID = '<id of the new critical note>';
+
+/** The figure's request in a dry run: what would be sent, the image named by type, size and digest. */
+export function plannedFigureRequest(client: AlyxClient, target: FigureTarget, image: NoteImage): PlannedRequest {
+  const { verdict } = target;
+  const text = 'criticalNoteId' in verdict && verdict.criticalNoteId === NEW_NOTE_ID
+    ? pythonJsonDumps(new Map([['title', FIGURE_TITLE], ['critical_note', NEW_NOTE_ID], ['sha256', image.sha256]]))
+    : figureNoteText(verdict, image.sha256);
   return {
     method: 'POST',
     path: '/notes',
-    body: { ...noteBody(client, { contentType: target.contentType, objectId: target.objectId, text }), width: 'orig', image: `<${image.contentType}, ${image.size} bytes>` },
-    image: { contentType: image.contentType, size: image.size, description: `a ${image.contentType === 'image/png' ? 'PNG' : 'JPEG'} image of ${formatBytes(image.size)} (SHA-256 ${image.sha256.slice(0, 12)}…)` },
+    body: { ...noteBody(client, { contentType: target.contentType, objectId: target.objectId, text }), width: 'orig', image: describeImage(image) },
   };
+}
+
+/** e.g. "a PNG image of 41.3 KB (SHA-256 0123456789ab…)": what a preview says of the figure. */
+export function describeImage(image: NoteImage): string {
+  return `a ${image.contentType === 'image/png' ? 'PNG' : 'JPEG'} image of ${formatBytes(image.size)} (SHA-256 ${image.sha256.slice(0, 12)}…)`;
 }
 
 /**
@@ -116,7 +126,8 @@ export async function attachFigure(client: AlyxClient, target: FigureTarget, ima
   const ours = async (): Promise<AlyxNote | undefined> => (await findFigureNotes(client, target.objectId, signal)).find((note) => note.text === text && note.user === client.user && !!note.image);
   const existing = await ours();
   if (existing) return existing;
-  const body = noteImageFormData(noteBody(client, { contentType: target.contentType, objectId: target.objectId, text }), image);
+  const fields = noteBody(client, { contentType: target.contentType, objectId: target.objectId, text });
+  const body = image.bytes ? noteImageFormData(fields, image) : heldImageFormData(fields, image);
   try {
     return await client.request<AlyxNote>('POST', '/notes', { body, signal, idempotent: false });
   } catch (error) {
@@ -125,4 +136,49 @@ export async function attachFigure(client: AlyxClient, target: FigureTarget, ima
     if (landed) return landed;
     throw error;
   }
+}
+
+/**
+ * A figure whose bytes another part holds (the kernel, for the widget): the note's fields,
+ * `width=orig` and `figure_sha256`, no file. Only a transport that attaches the bytes it holds
+ * for that digest may carry it (the kernel relay does, and refuses any other digest).
+ */
+function heldImageFormData(fields: Readonly<Record<string, string>>, image: NoteImage): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('width', 'orig');
+  form.append('figure_sha256', image.sha256);
+  return form;
+}
+
+/**
+ * What the workflows take as `image` (`signOff`, `writeCriticalNote`): a validated figure that
+ * writes and plans its own note, so the core imports none of this unless a figure is given.
+ */
+export interface FigureAttachment extends NoteImage {
+  /** What a preview says of it, e.g. "a PNG image of 41.3 KB (SHA-256 0123456789ab…)". */
+  readonly description: string;
+  attach(client: AlyxClient, target: FigureTarget, signal?: AbortSignal): Promise<AlyxNote>;
+  plan(client: AlyxClient, target: FigureTarget): PlannedRequest;
+  /** The error for a verdict written whose figure was not: Retry is `attach(client, error.target)`. */
+  notAttached(note: AlyxNote, target: FigureTarget, cause: unknown): FigureNotAttachedError;
+}
+
+/** `image` as the workflows take it. */
+export function figureAttachment(image: NoteImage): FigureAttachment {
+  return {
+    ...image,
+    description: describeImage(image),
+    attach: (client, target, signal) => attachFigure(client, target, image, signal),
+    plan: (client, target) => plannedFigureRequest(client, target, image),
+    notAttached: (note, target, cause) => new FigureNotAttachedError(note, target, cause),
+  };
+}
+
+/**
+ * Validates PNG or JPEG bytes (a `Blob` from a canvas, a file's bytes) and returns them as the
+ * workflows' `image`: `signOff(client, { ..., image: await noteFigure(blob) })`.
+ */
+export async function noteFigure(input: Uint8Array | ArrayBuffer | Blob, contentType?: string): Promise<FigureAttachment> {
+  return figureAttachment(await noteImage(input, contentType));
 }
