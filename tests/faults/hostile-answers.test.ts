@@ -12,6 +12,10 @@ import { after, before, describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import crossFetch from 'cross-fetch';
 import { AlyxClient, MAX_PAGES } from '../../js/core/client.ts';
+import { writeCriticalNote } from '../../js/core/critical-note.ts';
+import { criticalNoteText } from '../../js/core/note-text.ts';
+import { NOTE_KINDS, type CriticalKind } from '../../js/core/note-kinds.ts';
+import { signOff } from '../../js/core/sign-off.ts';
 import { fetchTransport } from '../../js/core/transport.ts';
 
 type Handler = (request: http.IncomingMessage, body: string, response: http.ServerResponse) => void;
@@ -59,7 +63,7 @@ after(async () => {
   await elsewhere.stop();
 });
 
-const PASSWORD = 'hunter2-secret-Pa55';
+const PASSWORD = 'hunter2"sec\\ret/Pa55 é';
 const TOKEN = '0123456789abcdef0123456789abcdef01234567';
 
 describe('redirects never carry credentials (13.6)', () => {
@@ -167,7 +171,7 @@ describe('Retry-After is read strictly (13.16)', () => {
 describe('the token in disguise never shows (13.9)', () => {
   const disguises = {
     'upper case': TOKEN.toUpperCase(),
-    'JSON-escaped password': JSON.stringify(`a"${PASSWORD}`).slice(1, -1),
+    'JSON-escaped password': JSON.stringify(PASSWORD).slice(1, -1),
     'base64 token': Buffer.from(TOKEN).toString('base64'),
     'Basic header': Buffer.from(`test_user:${PASSWORD}`).toString('base64'),
     'URL-encoded password': encodeURIComponent(PASSWORD),
@@ -205,4 +209,47 @@ describe('the token in disguise never shows (13.9)', () => {
       });
     }
   });
+});
+
+describe('answers of the wrong shape stop the workflow before any write (13.12)', () => {
+  const EID = '2ffd3ed5-477e-4153-9af7-7fdad3c6946b';
+  const title = (NOTE_KINDS['critical-session'] as CriticalKind).title;
+  const note = (fields: Record<string, unknown>): Record<string, unknown> => ({ id: '9b5e1c1e-2f5d-4a8e-9c1b-0d6f2b7a1c3e', user: 'admin', date_time: '2024-01-01T00:00:00', content_type: 'actions.session', object_id: EID, text: 'x', ...fields });
+  /** Answers the session and the notes list as given; any write is recorded and answered 201. */
+  function answering(session: () => [number, string, string], notes: readonly unknown[]): Handler {
+    return (request, _body, response) => {
+      const path = new URL(request.url ?? '/', alyx.baseUrl).pathname;
+      if (request.method === 'GET' && path === `/sessions/${EID}`) {
+        const [status, type, body] = session();
+        response.writeHead(status, { 'content-type': type });
+        response.end(body);
+      } else if (request.method === 'GET' && path === '/notes') json(response, 200, { count: notes.length, next: null, previous: null, results: notes });
+      else json(response, 201, note({}));
+    };
+  }
+  const session = { id: EID, json: { sign_off_checklist: { _ephysChoiceWorld_00: null } } };
+  const cases: { name: string; handler: Handler; run: (client: AlyxClient) => Promise<unknown>; error: RegExp }[] = [
+    { name: 'a session that is a string', handler: answering(() => [200, 'application/json', '"a session"'], []), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), error: /GET http:\/\/.*\/sessions\/2ffd3ed5\S* answered a string, where the record of session 2ffd3ed5-477e-4153-9af7-7fdad3c6946b was expected/ },
+    { name: 'a session that is a list', handler: answering(() => [200, 'application/json', '[]'], []), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', withNote: false }), error: /answered a list, where the record of session/ },
+    { name: 'another session than asked', handler: answering(() => [200, 'application/json', JSON.stringify({ ...session, id: '0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69' })], []), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', withNote: false }), error: /where the record of session 2ffd3ed5/ },
+    { name: 'an HTML page with 200', handler: answering(() => [200, 'text/html', '<html>Log in</html>'], []), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), error: /expected JSON, got <html>Log in<\/html>/ },
+    { name: 'a note without an id', handler: answering(() => [200, 'application/json', JSON.stringify(session)], [{ text: signOffText() }]), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), error: /GET http:\/\/.*\/notes answered an object without them, where a note \(a UUID id, user, date_time and text\) was expected/ },
+    { name: 'a note whose id is a path ("../sessions/…")', handler: answering(() => [200, 'application/json', JSON.stringify(session)], [note({ id: `../sessions/${EID}`, text: criticalNoteText(NOTE_KINDS['critical-session'] as CriticalKind, { reasons: ['dud or mock session'], other: null }) })]), run: (client) => writeCriticalNote(client, { uuid: EID, contentType: 'session', reasons: ['dud or mock session'], overwrite: true }), error: /where a note \(a UUID id/ },
+    { name: 'a note whose text is not a string', handler: answering(() => [200, 'application/json', JSON.stringify(session)], [note({ text: { title } })]), run: (client) => writeCriticalNote(client, { uuid: EID, contentType: 'session', reasons: ['dud or mock session'] }), error: /where a note/ },
+  ];
+  function signOffText(): string {
+    return '{"title": "=== SIGN-OFF NOTE FOR _ephysChoiceWorld_00 ==="}';
+  }
+  for (const { name, handler, run, error } of cases) {
+    test(`${name}: a clear error naming the request and what was expected, and no write`, async () => {
+      alyx.received.length = 0;
+      alyx.handler = handler;
+      const client = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', token: TOKEN }, { retry: { retries: 0 } });
+      await assert.rejects(run(client), (caught: Error) => {
+        assert.match(caught.message, error);
+        return true;
+      });
+      assert.deepEqual(alyx.received.filter((request) => request.method !== 'GET').map((request) => `${request.method} ${request.url}`), [], 'nothing was written');
+    });
+  }
 });
