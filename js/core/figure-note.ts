@@ -182,3 +182,15 @@ export function figureAttachment(image: NoteImage): FigureAttachment {
 export async function noteFigure(input: Uint8Array | ArrayBuffer | Blob, contentType?: string): Promise<FigureAttachment> {
   return figureAttachment(await noteImage(input, contentType));
 }
+
+/**
+ * A figure whose bytes the Jupyter kernel holds (the widget): the page knows only its type, size
+ * and SHA-256 (from Python), and its note goes to the kernel as a figure request that the kernel
+ * completes with those bytes. Only the kernel transport can carry it.
+ */
+export function heldFigure(info: { readonly contentType: string; readonly size: number; readonly sha256: string }): FigureAttachment {
+  if ((info.contentType !== 'image/png' && info.contentType !== 'image/jpeg') || !SHA256.test(info.sha256) || !Number.isSafeInteger(info.size)) {
+    throw new InputError('The figure the kernel holds is described wrongly (type, size, SHA-256): re-run the cell that creates the widget.');
+  }
+  return figureAttachment({ contentType: info.contentType, size: info.size, sha256: info.sha256 });
+}
