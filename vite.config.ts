@@ -21,8 +21,11 @@ import { minifyTemplates } from './scripts/minify-templates.ts';
  */
 const browserFetch = { 'cross-fetch': fileURLToPath(new URL('js/core/platform-fetch.ts', import.meta.url)) };
 
-/** The widgets the Python package ships: `static/<name>.js` built from `js/widget/<name>.ts`. */
-export const WIDGETS = ['signoff', 'critical'] as const;
+/** The widgets the Python package ships: `static/<name>.js` built from `js/widget/<name>.ts` (or the entry named below). */
+export const WIDGETS = ['signoff', 'critical', 'queue'] as const;
+
+/** Widgets whose entry module is not named like their bundle. */
+const WIDGET_ENTRIES: Partial<Record<(typeof WIDGETS)[number], string>> = { queue: 'review-queue' };
 
 function widgetBuild(name: (typeof WIDGETS)[number]): UserConfig {
   return {
@@ -33,7 +36,7 @@ function widgetBuild(name: (typeof WIDGETS)[number]): UserConfig {
       emptyOutDir: false,
       target: 'es2022',
       minify: true,
-      lib: { entry: `js/widget/${name}.ts`, formats: ['es'], fileName: () => `${name}.js` },
+      lib: { entry: `js/widget/${WIDGET_ENTRIES[name] ?? name}.ts`, formats: ['es'], fileName: () => `${name}.js` },
       // One file: a widget's ESM is loaded by URL and must not import sibling chunks (so one entry
       // per build: Rolldown inlines everything only for a single input). Vite leaves
       // whitespace in ES library output; the output minifier takes it out too.

@@ -1,0 +1,57 @@
+/**
+ * The queue's plots, made by Python's `plot(eid)` in the kernel: asked for by message, answered
+ * with the image as one binary buffer (never base64 in a trait, which the notebook would save).
+ */
+import type { PlotFunction } from '../elements/review-queue-plots.ts';
+import type { PlotMessage, PlotRequestMessage } from './review-queue-messages.ts';
+
+/** A plot may take a while (a matplotlib figure of many trials); a kernel busy running a cell answers after it. */
+const PLOT_TIMEOUT_MS = 120_000;
+
+interface Waiting {
+  resolve(image: Blob): void;
+  reject(error: Error): void;
+}
+
+export class KernelPlots {
+  readonly #waiting = new Map<string, Waiting[]>();
+
+  constructor(private readonly send: (message: PlotRequestMessage) => void) {}
+
+  /** The element's `plot`. */
+  readonly plot: PlotFunction = (eid, signal) =>
+    new Promise<Blob>((resolve, reject) => {
+      const waiting: Waiting = {
+        resolve: (image) => (clearTimeout(timer), resolve(image)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      };
+      const timer = setTimeout(() => this.#settle(eid, waiting, new Error(`plot(${eid}) did not answer within ${PLOT_TIMEOUT_MS / 1000} s; the kernel may be busy or stopped.`)), PLOT_TIMEOUT_MS);
+      signal.addEventListener('abort', () => this.#settle(eid, waiting, new Error('The plot is no longer wanted.')), { once: true });
+      const list = this.#waiting.get(eid);
+      if (list) list.push(waiting);
+      else {
+        this.#waiting.set(eid, [waiting]);
+        this.send({ type: 'plot-request', eid });
+      }
+    });
+
+  /** The kernel's answer for one session. */
+  receive(message: PlotMessage, buffers: readonly DataView[] | undefined): void {
+    const list = this.#waiting.get(message.eid) ?? [];
+    this.#waiting.delete(message.eid);
+    const [buffer] = buffers ?? [];
+    for (const waiting of list) {
+      if ('error' in message) waiting.reject(new Error(message.error));
+      else if (!buffer) waiting.reject(new Error(`The kernel sent the plot of ${message.eid} without its image.`));
+      // Copied out of the message's buffer, which may be shared.
+      else waiting.resolve(new Blob([new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength).slice()], { type: message.mime }));
+    }
+  }
+
+  #settle(eid: string, waiting: Waiting, error: Error): void {
+    const list = this.#waiting.get(eid)?.filter((other) => other !== waiting);
+    if (list?.length) this.#waiting.set(eid, list);
+    else this.#waiting.delete(eid);
+    waiting.reject(error);
+  }
+}
