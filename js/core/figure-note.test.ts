@@ -11,15 +11,16 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { AlyxFixture, PASSWORD } from '../../tests/support/alyx-fixture.ts';
 import type { AlyxNote } from './alyx-types.ts';
-import type { AlyxClient } from './client.ts';
+import { AlyxClient } from './client.ts';
 import { writeCriticalNote } from './critical-note.ts';
 import { AlyxValidationError, InputError } from './errors.ts';
-import { attachFigure, FIGURE_TITLE, figureNoteText, figuresOf, findFigureNotes, parseFigureNote, plannedFigureRequest, type FigureTarget } from './figure-note.ts';
+import { attachFigure, FIGURE_TITLE, figureNoteText, figuresOf, findFigureNotes, noteFigure, parseFigureNote, plannedFigureRequest, type FigureTarget } from './figure-note.ts';
 import { noteImage, type NoteImage } from './note-image.ts';
 import { SAMPLE_JPEG, samplePng } from './note-image-samples.ts';
 import { findNotes } from './notes-api.ts';
 import { signOffDateKey, signOffTitle } from './note-text.ts';
 import { signOff } from './sign-off.ts';
+import { fetchTransport, type Transport } from './transport.ts';
 
 const KEY = '_ephysChoiceWorld_00';
 const SHA = 'a'.repeat(64);
@@ -182,5 +183,53 @@ describe('figures survive every later verdict', () => {
     const figures = notes.filter((note) => note.text.includes(FIGURE_TITLE));
     assert.deepEqual(figures.map((note) => note.id).sort(), [figure.id, criticalFigure?.id].sort());
     assert.deepEqual(await imageBytes(figures.find((note) => note.id === figure.id) as AlyxNote), await imageBytes(figure));
+  });
+});
+
+describe('signOff with an image', () => {
+  test('the figure note and the sign-off; the dry run names the image first', async () => {
+    const eid = await alyx.newSession();
+    const image = await noteFigure(new Blob([samplePng(64, 48, 4)]));
+    const dry = await signOff(client, { eid, signOffKey: KEY, kind: 'task', nums: '1', now: TODAY, image, dryRun: true });
+    assert.equal(dry.status, 'dry-run');
+    assert.deepEqual(dry.status === 'dry-run' ? dry.requests.map((request) => `${request.method} ${request.path}`) : [], ['POST /notes', 'POST /notes', `PATCH /sessions/${eid}`]);
+    assert.match(JSON.stringify(dry.status === 'dry-run' ? dry.requests[0]?.body : null), /"image":"a PNG image of [\d.]+ KB \(SHA-256 [0-9a-f]{12}…\)"/);
+    assert.deepEqual(await alyx.notesOf(eid), [], 'a dry run writes nothing');
+    const result = await signOff(client, { eid, signOffKey: KEY, kind: 'task', nums: '1', now: TODAY, image });
+    assert.equal(result.status, 'written');
+    const figure = result.status === 'written' ? result.figure : undefined;
+    assert.equal(figure?.text, figureNoteText({ signOffKey: KEY, entry: '2024-01-15_test_user' }, image.sha256));
+    assert.deepEqual(await imageBytes(figure as AlyxNote), samplePng(64, 48, 4));
+  });
+
+  test('Retry after the verdict failed completes the pair: the figure is not written twice', async () => {
+    const eid = await alyx.newSession();
+    // Fault injection (named as such): Alyx refuses the checklist PATCH once, which the real
+    // server does not do on demand; the figure and the note are already written by then.
+    let refuse = true;
+    const faulty: Transport = async (request) => {
+      if (refuse && request.method === 'PATCH' && request.url.includes('/sessions/')) {
+        refuse = false;
+        return { status: 400, headers: { 'content-type': 'application/json' }, body: '{"json": ["Injected refusal."], "status_code": 400}' };
+      }
+      return fetchTransport()(request);
+    };
+    const flaky = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', password: PASSWORD }, { transport: faulty });
+    const image = await noteFigure(SAMPLE_JPEG);
+    await assert.rejects(signOff(flaky, { eid, signOffKey: KEY, kind: 'task', nums: '2', now: TODAY, image }), /Injected refusal/);
+    assert.equal((await findFigureNotes(client, eid)).length, 1, 'the figure was written before the verdict');
+    const retried = await signOff(flaky, { eid, signOffKey: KEY, kind: 'task', nums: '2', now: TODAY, image });
+    assert.equal(retried.status, 'written');
+    const figures = await findFigureNotes(client, eid);
+    assert.equal(figures.length, 1, 'one figure note after Retry');
+    assert.equal(retried.status === 'written' ? retried.figure?.id : '', figures[0]?.id);
+    assert.equal((await findNotes(client, eid, undefined, signOffTitle(KEY))).length, 1, 'one sign-off note');
+    assert.deepEqual((await alyx.sessionJson(eid) as { sign_off_checklist: Record<string, unknown> }).sign_off_checklist[KEY], { date: '2024-01-15', user: 'test_user' });
+  });
+
+  test('a figure that is not an image stops the sign-off before any request', async () => {
+    const before = client.requestCount;
+    await assert.rejects(async () => signOff(client, { eid: await alyx.newSession(), signOffKey: KEY, kind: 'task', nums: '1', image: await noteFigure(new TextEncoder().encode('<svg/>')) }), /not a PNG or JPEG image \(SVG or XML text\)/);
+    assert.equal(client.requestCount, before);
   });
 });

@@ -7,6 +7,7 @@ import type { AlyxClient } from './client.ts';
 import { asNote, asSession } from './answer-shapes.ts';
 import { AlyxServerError, AlyxThrottledError, ConflictError, InputError } from './errors.ts';
 import { choiceFor } from './critical-note.ts';
+import type { FigureAttachment, FigureTarget } from './figure-note.ts';
 import { localIsoDate, mergeSignOffNoteText, noteTitle, parseNoteJson, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
 import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
 import { pythonJsonDumps } from './python-json.ts';
@@ -43,6 +44,12 @@ export interface SignOffOptions {
    * waits for the promise.
    */
   readonly onWritten?: (result: SignOffWritten) => void;
+  /**
+   * The figure the reviewer judged (issue 16, docs/figures.md), from `noteFigure(blob)`: a note of
+   * its own naming this sign-off's key and entry, written after the reads and checks and before
+   * the verdict; a Retry after a failure finds it and does not write it again.
+   */
+  readonly image?: FigureAttachment;
   readonly dryRun?: boolean;
   /** The reviewer's "today" (tests); defaults to now. */
   readonly now?: Date;
@@ -96,22 +103,28 @@ function sameEntry(a: unknown, b: SignOffEntry): boolean {
   return isObject(a) && a['date'] === b.date && a['user'] === b.user;
 }
 
+/** `json.sign_off_checklist[key]` now: `null` when not signed off, `undefined` when the key is absent. */
+function checklistEntryOf(session: AlyxSession, key: string): SignOffEntry | null | undefined {
+  const entry = entryOf(session, key);
+  return entry === undefined ? undefined : isObject(entry) ? (entry as unknown as SignOffEntry) : null;
+}
+
+/**
+ * The checklist entry of `key` alone, in one request (what a prompt says before asking, as
+ * ibllib reads the session before its questions): `null` when not signed off, `undefined` when
+ * the key is absent.
+ */
+export async function readChecklistEntry(client: AlyxClient, eid: string, signOffKey: string, signal?: AbortSignal): Promise<SignOffEntry | null | undefined> {
+  return checklistEntryOf(await readSession(client, assertUuid4(eid, 'session eid'), signal), assertSignOffKey(signOffKey));
+}
+
 /** The session and its sign-off notes for the key, read together. */
 export async function loadSignOffContext(client: AlyxClient, options: { eid: string; signOffKey: string; kind: string; signal?: AbortSignal }): Promise<SignOffContext & { session: AlyxSession }> {
   const kind = getSignOffKind(options.kind);
   const eid = assertUuid4(options.eid, 'session eid');
   const key = assertSignOffKey(options.signOffKey);
   const [session, notes] = await Promise.all([readSession(client, eid, options.signal), signOffNotes(client, eid, key, options.signal)]);
-  const entry = entryOf(session, key);
-  return {
-    eid,
-    kind: kind.id,
-    signOffKey: key,
-    user: client.user,
-    existingNotes: notes,
-    checklistEntry: entry === undefined ? undefined : isObject(entry) ? (entry as unknown as SignOffEntry) : null,
-    session,
-  };
+  return { eid, kind: kind.id, signOffKey: key, user: client.user, existingNotes: notes, checklistEntry: checklistEntryOf(session, key), session };
 }
 
 /** Signs off: see {@link SignOffOptions}. Validates everything before the first request. */
@@ -150,18 +163,23 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
   const previous = entryOf(session, key);
   const replacedSameDay = sameEntry(previous, entry) || !!existing?.text.includes(`"${dateKey}"`);
 
+  const { image } = options;
+  const figureTarget: FigureTarget = { contentType: 'session', objectId: eid, verdict: { signOffKey: key, entry: dateKey } };
   if (options.dryRun) {
     const requests: PlannedRequest[] = [{ method: 'PATCH', path: `/sessions/${eid}`, body: { json } }];
     if (text !== null) {
       const body = noteBody(client, { contentType: 'session', objectId: eid, text });
       requests.unshift(existing ? { method: 'PATCH', path: `/notes/${encodeURIComponent(existing.id)}`, body } : { method: 'POST', path: '/notes', body });
     }
+    if (image) requests.unshift(image.plan(client, figureTarget));
     return { status: 'dry-run', text, checklistEntry: entry, requests };
   }
+  // The figure first: if the verdict then fails, a Retry finds the figure and writes only the verdict.
+  const figure = image ? await image.attach(client, figureTarget, signal) : undefined;
 
   const verify = options.verify ?? true;
   const noteAction = text === null ? null : existing ? 'merged' : 'created';
-  const resultWith = (note: AlyxNote | null): SignOffWritten => ({ status: 'written', note, noteAction, text: note?.text ?? text, checklistEntry: entry, replacedSameDay });
+  const resultWith = (note: AlyxNote | null): SignOffWritten => ({ status: 'written', note, noteAction, text: note?.text ?? text, checklistEntry: entry, replacedSameDay, ...(figure ? { figure } : {}) });
   // "Written" once both writes are answered: the note's (or its settling, when a merge failed) and the checklist's first PATCH.
   let noteWritten: AlyxNote | null | undefined;
   let checklistWritten = false;

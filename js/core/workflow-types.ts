@@ -75,5 +75,7 @@ export type SignOffResult =
       readonly checklistEntry: SignOffEntry;
       /** The same reviewer had already signed off this key today; that entry was replaced. */
       readonly replacedSameDay: boolean;
+      /** The figure note written (or found written) with the sign-off, when an `image` was given. */
+      readonly figure?: AlyxNote;
     }
   | { readonly status: 'dry-run'; readonly text: string | null; readonly checklistEntry: SignOffEntry; readonly requests: readonly PlannedRequest[] };
