@@ -39,7 +39,13 @@ export interface ViewsMessage {
   readonly count: number;
 }
 
-export type FrontendMessage = AlyxRequestMessage | AlyxAbortMessage | ViewsMessage;
+/** Front end → kernel: this view took up the `submit` with this id (Python stops waiting for one). */
+export interface SubmitStartedMessage {
+  readonly type: 'submit-started';
+  readonly id: string;
+}
+
+export type FrontendMessage = AlyxRequestMessage | AlyxAbortMessage | ViewsMessage | SubmitStartedMessage;
 
 /** Kernel → front end: Alyx's answer, whatever its status. */
 export interface AlyxResponseMessage {
@@ -53,7 +59,8 @@ export interface AlyxResponseMessage {
 
 /**
  * Why the kernel sent no request or got no answer:
- * - `refused`: not the configured Alyx, or not an endpoint alyx-qc uses (no open proxy);
+ * - `refused`: not a request the widget's workflow makes (another Alyx, endpoint, filter, object
+ *   or write than the relay contract allows: see `python/alyx_qc/_scope.py`); final, not retried;
  * - `network`: the kernel could not reach Alyx;
  * - `timeout`: Alyx did not answer the kernel in time;
  * - `internal`: the relay itself failed (a bug: the message says what to report).
@@ -73,6 +80,8 @@ export interface SubmitMessage {
   readonly type: 'submit';
   /** The view that should run it (see {@link ViewsMessage}). */
   readonly frontend: string;
+  /** Answered with {@link SubmitStartedMessage} by the view that runs it. */
+  readonly id?: string;
   /** Reasons by text, or by ibllib's `nums` (`"1,3"`, 0-based); the core validates either. */
   readonly choice: { readonly reasons?: readonly string[]; readonly nums?: string; readonly other: string | null };
   /** Sign-off only: `false` signs off the checklist without a note. Default true. */

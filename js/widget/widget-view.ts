@@ -139,7 +139,11 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
   const onMessage = (content: unknown): void => {
     const message = asKernelMessage(content);
     if (message?.type === 'submit') {
-      if (message.frontend === viewId) void runKernelSubmit(message);
+      if (message.frontend === viewId) {
+        // Python gives up on a submission no view takes up (a page may announce views it lacks).
+        if (message.id !== undefined) model.send({ type: 'submit-started', id: message.id });
+        void runKernelSubmit(message);
+      }
     } else if (message) {
       relay.receive(message);
     }

@@ -48,7 +48,14 @@ class ViewsMessage(TypedDict):
     count: int
 
 
-FrontendMessage = Union[AlyxRequestMessage, AlyxAbortMessage, ViewsMessage]
+class SubmitStartedMessage(TypedDict):
+    """The view took up the ``submit`` with this id (the widget stops waiting for one)."""
+
+    type: Literal["submit-started"]
+    id: str
+
+
+FrontendMessage = Union[AlyxRequestMessage, AlyxAbortMessage, ViewsMessage, SubmitStartedMessage]
 
 
 # Kernel -> front end
@@ -65,7 +72,7 @@ class AlyxResponseMessage(TypedDict):
 
 
 class AlyxRelayErrorMessage(TypedDict):
-    """No response: ``refused`` (not this Alyx or not an endpoint alyx-qc uses), ``network``,
+    """No response: ``refused`` (not a request the widget's workflow makes: see ``_scope.py``), ``network``,
     ``timeout`` or ``internal``. The message says what and why, never with the token."""
 
     type: Literal["alyx-relay-error"]
@@ -85,6 +92,7 @@ class SubmitMessage(TypedDict):
 
     type: Literal["submit"]
     frontend: str
+    id: str
     choice: SubmitChoice
     with_note: NotRequired[bool]
     overwrite: NotRequired[bool]

@@ -1,95 +1,116 @@
 """The kernel side of the request relay.
 
-A stock Alyx sends no CORS headers, so the widget's front end cannot call it from a notebook page,
-and the token must stay in Python anyway. The front end sends each request here as a custom
-message; the relay checks it, performs it with the user's token and answers with the same id.
+A stock Alyx sends no CORS headers, so the widget's page cannot call it from a notebook, and
+the token must stay in Python anyway. The page sends each request here as a custom message; the
+relay checks it, performs it with the user's token and answers with the same id.
 
-It is not an open proxy: only the configured base URL, only the endpoints and methods alyx-qc's
-workflows use, only their query parameters. Anything else is refused with a message saying what
-and why. No answer ever holds the token.
+The page is untrusted: in hosts that relay widget messages but run no page code in the kernel
+(Voila, dashboards, a kernel holding a lab's service token) the relay is the only wall. So it
+accepts only the exact request forms the workflows send (the relay contract, see ``_scope.py``
+for the reads and ``_write_checks.py`` for the writes), on the widget's own objects, as the
+kernel's user; anything else is refused with a message saying what and why. It never follows a
+redirect, every request has a total deadline, an abort closes the request's connection, and each
+widget has its own workers, so one stuck request or server starves no other widget. Every
+request message gets an answer, and no answer holds the token.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Callable, Dict, Optional, Tuple
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import requests
 
-from ._credentials import Credentials
-from ._messages import AlyxRelayErrorMessage, AlyxRequestMessage, AlyxResponseMessage, RelayErrorCode
+from . import _http
+from ._credentials import Credentials, InvalidToken, check_token_owner, owner_query
+from ._messages import AlyxRelayErrorMessage, AlyxResponseMessage, RelayErrorCode
+from ._scope import RelayRefused, RelayScope
+from ._write_checks import KnownRecords, check_delete_note, check_patch_note, check_patch_session, check_post_note
 
-__all__ = ["Relay", "RelayRefused"]
+__all__ = ["Relay", "RelayRefused", "RelayScope"]
 
-_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-
-# (path pattern, methods allowed, whether it is a list endpoint taking django/limit/offset)
-_ENDPOINTS: Tuple[Tuple["re.Pattern[str]", frozenset, bool], ...] = (
-    (re.compile(r"/notes"), frozenset({"GET", "POST"}), True),
-    (re.compile(rf"/notes/{_UUID}"), frozenset({"GET", "PATCH", "DELETE"}), False),
-    (re.compile(r"/sessions"), frozenset({"GET"}), True),
-    (re.compile(rf"/sessions/{_UUID}"), frozenset({"GET", "PATCH"}), False),
-    (re.compile(r"/insertions"), frozenset({"GET"}), True),
-    (re.compile(rf"/insertions/{_UUID}"), frozenset({"GET"}), False),
-)
-_LIST_QUERY = frozenset({"django", "limit", "offset"})
+_LOWER_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_PATH = re.compile(rf"/(notes|sessions|insertions)(?:/({_LOWER_UUID}))?")
+# Which methods each route takes: (endpoint, has an id) -> methods.
+_METHODS = {
+    ("notes", False): ("GET", "POST"),
+    ("notes", True): ("GET", "PATCH", "DELETE"),
+    ("sessions", False): ("GET",),
+    ("sessions", True): ("GET", "PATCH"),
+    ("insertions", False): ("GET",),
+    ("insertions", True): ("GET",),
+}
 _PASSED_HEADERS = ("content-type", "retry-after")
 _MAX_BODY = 1 << 20
-_WORKERS = 4
-
-_executor: Optional[ThreadPoolExecutor] = None
-_executor_lock = threading.Lock()
-
-
-def _shared_executor() -> ThreadPoolExecutor:
-    """A few threads for every widget in the kernel: requests never block the kernel itself."""
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="alyx-qc-relay")
-        return _executor
+_MAX_ID = 200
+#: Requests of one widget in flight at once: the page sends at most three reads together, and
+#: list pages four at a time. Each widget has its own, so a stuck one starves no other.
+_WORKERS = 6
 
 
-class RelayRefused(Exception):
-    """The request is not one the relay sends. The message says what was refused and why."""
+class _Route(NamedTuple):
+    method: str
+    endpoint: str
+    record: Optional[str]
+    """The UUID in the path, if any."""
+    url: str
+    """Rebuilt from the checked parts."""
+    body: Any
+    """The parsed JSON body of a POST or PATCH."""
 
 
 class Relay:
-    """Checks and performs the front end's requests for one widget.
+    """Checks and performs the page's requests for one widget (see the module doc).
 
     ``perform`` answers one request message with a response or relay-error message, and never
-    raises; ``start`` does it on a worker thread and hands the answer to ``reply``, unless the
-    front end aborted the request meanwhile.
+    raises; ``start`` does it on one of the widget's workers and hands the answer to ``reply``,
+    unless the page aborted the request meanwhile (which also stops it).
     """
 
     def __init__(
         self,
         credentials: Credentials,
         *,
+        scope: RelayScope,
         session: Optional[requests.Session] = None,
-        timeout: Tuple[float, float] = (5.0, 25.0),
+        timeout: float = 25.0,
     ) -> None:
         self.credentials = credentials
-        self._session = session or requests.Session()
-        # Connect and read timeouts: below the front end's 30 s, so the kernel answers first.
-        self._timeout = timeout
+        self.scope = scope
+        self._session = session or _http.new_session()
+        # The total time one relayed request may take: below the page's 30 s, so the kernel answers first.
+        self._timeout = float(timeout)
         self._base = urlsplit(credentials.base_url)
-        self._pending: Dict[str, "Future[None]"] = {}
+        self._known = KnownRecords(scope)
+        self._pending: Dict[str, Tuple["Future[None]", _http.Watch]] = {}
         self._aborted: set = set()
         self._lock = threading.Lock()
+        self._owner_lock = threading.Lock()
+        self._executor: Optional[ThreadPoolExecutor] = None
+        self._closed = False
 
     # -- checking -------------------------------------------------------------------------------
 
     def check(self, method: object, url: object, body: object = None) -> str:
-        """The URL to send, rebuilt from its checked parts; raises ``RelayRefused`` otherwise."""
+        """The URL to send, rebuilt from its checked parts; raises ``RelayRefused`` otherwise.
+        Writes are checked further against the records (see ``perform``)."""
+        return self._route(method, url, body).url
+
+    def _route(self, method: object, url: object, body: object) -> _Route:
         base_url = self.credentials.base_url
         if not isinstance(url, str) or not isinstance(method, str):
             raise RelayRefused("the request has no method or URL.")
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            _port(parts)
+        except ValueError:
+            raise RelayRefused("the URL is not a valid URL.") from None
         if (parts.scheme.lower(), (parts.hostname or "").lower(), _port(parts)) != (
             self._base.scheme,
             (self._base.hostname or "").lower(),
@@ -106,76 +127,121 @@ class Relay:
         path = parts.path[len(base_path):]
         if path.endswith("/") and len(path) > 1:
             path = path[:-1]
-        endpoint = next((entry for entry in _ENDPOINTS if entry[0].fullmatch(path)), None)
-        if endpoint is None:
+        match = _PATH.fullmatch(path)
+        if match is None:
             raise RelayRefused(
-                f"{path} is not an endpoint alyx-qc uses (only /notes, /sessions and /insertions, "
-                "and their records by UUID); the relay is not a general proxy."
+                f"{path[:120]} is not an endpoint alyx-qc uses (only /notes, /sessions and /insertions, "
+                "and their records by lower-case UUID); the relay is not a general proxy."
             )
-        pattern, methods, is_list = endpoint
+        endpoint, record = match.group(1), match.group(2)
+        methods = _METHODS[(endpoint, record is not None)]
         if method not in methods:
-            raise RelayRefused(f"{method} {path} is not a request alyx-qc makes (allowed: {', '.join(sorted(methods))}).")
+            raise RelayRefused(f"{method[:20]} {path} is not a request alyx-qc makes (allowed: {', '.join(methods)}).")
         query = parse_qsl(parts.query, keep_blank_values=True)
-        if query and not (is_list and method == "GET"):
+        if query and not (record is None and method == "GET"):
             raise RelayRefused(f"{method} {path} takes no query parameters.")
-        names = [name for name, _ in query]
-        unknown = sorted(set(names) - _LIST_QUERY)
-        if unknown or len(names) != len(set(names)):
-            raise RelayRefused(
-                f"query parameter(s) {', '.join(unknown) or 'repeated'} refused; only django, limit and offset, once each."
-            )
+        if record is None and method == "GET":
+            self.scope.check_list_query(endpoint, query)
+        if record is not None and endpoint != "notes" and not self.scope.has_object(record):
+            raise RelayRefused(f"{endpoint[:-1]} {record} is not an object of this widget.")
+        parsed = None
         if method in ("POST", "PATCH"):
             if not isinstance(body, str) or len(body) > _MAX_BODY:
                 raise RelayRefused(f"{method} {path} needs a JSON body under {_MAX_BODY} characters.")
             try:
                 parsed = json.loads(body)
+            except RecursionError:
+                raise RelayRefused(f"the body of {method} {path} is nested too deeply to be a request alyx-qc makes.") from None
             except ValueError:
                 raise RelayRefused(f"the body of {method} {path} is not JSON.") from None
             if not isinstance(parsed, dict):
                 raise RelayRefused(f"the body of {method} {path} must be a JSON object.")
         elif body is not None:
             raise RelayRefused(f"{method} {path} takes no body.")
-        return f"{base_url}{path}" + (f"?{urlencode(query)}" if query else "")
+        rebuilt = f"{base_url}{path}" + (f"?{urlencode(query)}" if query else "")
+        return _Route(method, endpoint, record, rebuilt, parsed)
+
+    def _check_write(self, route: _Route, fetch: _http_fetch) -> Optional[int]:
+        """Checks a write against the records; a status to answer instead of sending it, or ``None``."""
+        user = self.credentials.username
+        if route.endpoint == "notes" and route.method == "POST":
+            check_post_note(route.body, self.scope, user)
+        elif route.endpoint == "notes" and route.method == "PATCH":
+            return check_patch_note(str(route.record), route.body, self.scope, user, self._known, fetch)
+        elif route.endpoint == "notes" and route.method == "DELETE":
+            return check_delete_note(str(route.record), self.scope, self._known, fetch)
+        elif route.endpoint == "sessions" and route.method == "PATCH":
+            check_patch_session(str(route.record), route.body, self.scope, user, self._known, fetch)
+        return None
 
     # -- performing -----------------------------------------------------------------------------
 
-    def perform(self, message: AlyxRequestMessage) -> "AlyxResponseMessage | AlyxRelayErrorMessage":
+    def perform(self, message: object, watch: Optional[_http.Watch] = None) -> "AlyxResponseMessage | AlyxRelayErrorMessage":
         """Checks and sends one request; the answer message (never raises, never holds the token)."""
-        request_id = str(message.get("id", ""))
-        method = message.get("method")
-        body = message.get("body")
+        request_id = _message_id(message)
         try:
-            url = self.check(method, message.get("url"), body)
+            return self._perform(request_id, message, watch or _http.Watch())
+        except Exception as error:  # noqa: BLE001 - the page must get an answer, whatever happened
+            return self._error(request_id, "internal", f"the relay failed ({type(error).__name__}: {str(error)[:200]}); please report this.")
+
+    def _perform(self, request_id: str, message: object, watch: _http.Watch) -> "AlyxResponseMessage | AlyxRelayErrorMessage":
+        if not isinstance(message, dict):
+            return self._error(request_id, "refused", "the request message is not an object.")
+        method, url, body = message.get("method"), message.get("url"), message.get("body")
+        shown = f"{str(method)[:20]} {str(url)[:300]}"
+        if not isinstance(message.get("id"), str) or len(message["id"]) > _MAX_ID:
+            return self._error(request_id, "refused", f"{shown} refused: the request needs an id, a string of at most {_MAX_ID} characters.")
+        deadline = time.monotonic() + self._timeout
+        try:
+            route = self._route(method, url, body)
+            self._ensure_owner(deadline, watch)
+            fetch = _http_fetch(self, deadline, watch)
+            instead = self._check_write(route, fetch)
+            if instead is not None:
+                return {"type": "alyx-response", "id": request_id, "status": instead, "headers": {"content-type": "application/json"}, "body": '{"detail": "Not found."}'}
+            data = json.dumps(route.body).encode("utf-8") if route.body is not None else None
+            answer = self._send(route.method, route.url, data, deadline, watch)
+            self._learn(route, answer)
+            self._check_answer(route, answer)
         except RelayRefused as refusal:
-            return self._error(request_id, "refused", f"{method} {message.get('url')} refused: {refusal}")
-        try:
-            response, used = self._send(str(method), url, body)
-            if response.status_code == 403 and _invalid_token(response) and self._token_changed(used):
-                # ONE's client logged in again since the request was sent: try once with the new token.
-                response, _ = self._send(str(method), url, body)
+            return self._error(request_id, "refused", f"{shown} refused: {refusal}")
+        except _http.RequestTimedOut:
+            return self._error(request_id, "timeout", f"{shown} got no whole answer from Alyx within {self._timeout:g} s; the request was stopped.")
+        except _http.RequestAborted:
+            return self._error(request_id, "network", f"{shown} was aborted.")
         except requests.Timeout:
-            return self._error(request_id, "timeout", f"{method} {url} got no answer from Alyx within {self._timeout[1]:g} s.")
+            return self._error(request_id, "timeout", f"{shown} got no answer from Alyx within {self._timeout:g} s.")
         except requests.RequestException as error:
-            return self._error(request_id, "network", f"{method} {url} failed: {type(error).__name__}: {error}")
-        except Exception as error:  # noqa: BLE001 - the front end must get an answer, whatever happened
-            return self._error(
-                request_id, "internal", f"the relay failed on {method} {url} ({type(error).__name__}: {error}); please report this."
-            )
-        headers = {name: response.headers[name] for name in _PASSED_HEADERS if name in response.headers}
+            return self._error(request_id, "network", f"{shown} failed: {type(error).__name__}: {str(error)[:300]}")
+        except (PermissionError, InvalidToken) as error:
+            return self._error(request_id, "refused", f"{shown} refused: {error}")
+        except ConnectionError as error:  # the owner check's answer was not Alyx's
+            return self._error(request_id, "network", f"{shown} failed: {error}")
         return {
             "type": "alyx-response",
             "id": request_id,
-            "status": response.status_code,
-            "headers": headers,
-            "body": self._scrub(response.text),
+            "status": answer.status,
+            "headers": {name: answer.headers[name] for name in _PASSED_HEADERS if name in answer.headers},
+            "body": self._scrub(answer.text),
         }
 
-    def start(self, message: AlyxRequestMessage, reply: Callable[[dict], None]) -> None:
-        """Performs the request on a worker thread, then ``reply(answer)`` unless it was aborted."""
-        request_id = str(message.get("id", ""))
+    def send_from_kernel(self, method: str, path: str, *, data: Optional[bytes] = None, content_type: Optional[str] = None, watch: Optional[_http.Watch] = None) -> _http.Answer:
+        """A request the kernel itself makes on this Alyx, with the token, the deadline, no redirects.
+
+        Not a page request: nothing here is checked against the contract. Used for the relay's
+        own reads of a record before a write, and (issue 16) for the figure notes' multipart
+        ``POST /notes``, which the figure module builds in the kernel from the figure it holds
+        (the page only names the verdict; it never sends bytes).
+        """
+        return self._send(method, f"{self.credentials.base_url}{path}", data, time.monotonic() + self._timeout, watch or _http.Watch(), content_type)
+
+    def start(self, message: object, reply: Callable[[dict], None]) -> None:
+        """Performs the request on a worker of this widget, then ``reply(answer)`` unless it was aborted."""
+        request_id = _message_id(message)
+        watch = _http.Watch()
 
         def run() -> None:
-            answer = self.perform(message)
+            answer = self.perform(message, watch)
             with self._lock:
                 self._pending.pop(request_id, None)
                 if request_id in self._aborted:
@@ -184,22 +250,37 @@ class Relay:
             reply(answer)
 
         with self._lock:
-            self._pending[request_id] = _shared_executor().submit(run)
+            if self._closed:
+                return
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="alyx-qc-relay")
+            self._pending[request_id] = (self._executor.submit(run), watch)
 
     def abort(self, request_id: str) -> None:
-        """The front end gave up on this request: drop it if not started, else do not answer it."""
+        """The page gave up on this request: drop it if not started, else stop it and do not answer it."""
         with self._lock:
-            future = self._pending.pop(request_id, None)
-            if future is not None and not future.cancel():
+            entry = self._pending.pop(request_id, None)
+            if entry is None:
+                return
+            future, watch = entry
+            if not future.cancel():
                 self._aborted.add(request_id)
+        watch.stop("aborted")
 
     def close(self) -> None:
-        """Drops every request not yet started; those in flight finish unanswered."""
+        """Drops every request not yet started and stops those in flight, unanswered."""
         with self._lock:
-            for request_id, future in list(self._pending.items()):
+            self._closed = True
+            entries = list(self._pending.items())
+            self._pending.clear()
+            for request_id, (future, _) in entries:
                 if not future.cancel():
                     self._aborted.add(request_id)
-            self._pending.clear()
+            executor, self._executor = self._executor, None
+        for _, (_, watch) in entries:
+            watch.stop("aborted")
+        if executor is not None:
+            executor.shutdown(wait=False)
 
     @property
     def pending_count(self) -> int:
@@ -208,31 +289,110 @@ class Relay:
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _send(self, method: str, url: str, body: Optional[str]) -> Tuple[requests.Response, Optional[str]]:
-        """The response, and the token it was sent with."""
+    def _send(self, method: str, url: str, data: Optional[bytes], deadline: float, watch: _http.Watch, content_type: Optional[str] = None) -> _http.Answer:
+        answer, used = self._send_once(method, url, data, deadline, watch, content_type)
+        if answer.status == 403 and _invalid_token(answer.text) and self._token_changed(used):
+            # ONE's client logged in again since the request was sent: try once with the new token.
+            answer, _ = self._send_once(method, url, data, deadline, watch, content_type)
+        return answer
+
+    def _send_once(self, method: str, url: str, data: Optional[bytes], deadline: float, watch: _http.Watch, content_type: Optional[str]) -> Tuple[_http.Answer, Optional[str]]:
         headers = {"Accept": "application/json"}
         token = self.credentials.token()
         if token:
             headers["Authorization"] = f"Token {token}"
-        data = None
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-            data = body.encode("utf-8")
-        # Never follow a redirect: it could take the token to another host.
-        response = self._session.request(method, url, data=data, headers=headers, timeout=self._timeout, allow_redirects=False)
-        # Alyx answers JSON, which is UTF-8 whatever the content-type says (or does not say).
-        response.encoding = "utf-8"
-        return response, token
+        if data is not None:
+            headers["Content-Type"] = content_type or "application/json"
+        return _http.send(self._session, method, url, headers=headers, data=data, deadline=deadline, watch=watch), token
+
+    def _ensure_owner(self, deadline: float, watch: _http.Watch) -> None:
+        """The owner check the widget could not make (Alyx unreachable then), once, before any request."""
+        if self.credentials.owner_checked:
+            return
+        with self._owner_lock:
+            if self.credentials.owner_checked:
+                return
+            token = self.credentials.token()
+            if token is None:
+                return
+            answer = self._send("GET", f"{self.credentials.base_url}{owner_query(token)}", None, deadline, watch)
+            check_token_owner(self.credentials, answer.status, _json_or_none(answer.text) if answer.status == 200 else None)
+            self.credentials.owner_checked = True
+
+    def _learn(self, route: _Route, answer: _http.Answer) -> None:
+        """Keeps what Alyx answered about the widget's notes and sessions (see ``_write_checks``)."""
+        if route.method == "DELETE" and answer.status in (204, 404):
+            self._known.forget_note(str(route.record))
+            return
+        if not 200 <= answer.status < 300 or route.endpoint == "insertions":
+            return
+        parsed = _json_or_none(answer.text)
+        if route.endpoint == "sessions" and route.record is not None:
+            self._known.learn_session(route.record, parsed)
+        elif route.endpoint == "notes" and route.record is None and route.method == "GET":
+            results = parsed.get("results") if isinstance(parsed, dict) else parsed
+            for note in results if isinstance(results, list) else []:
+                self._known.learn_note(note)
+        elif route.endpoint == "notes":
+            self._known.learn_note(parsed)
+
+    def _check_answer(self, route: _Route, answer: _http.Answer) -> None:
+        """``GET /notes/<id>`` is answered only for a note of this widget's objects."""
+        if route.endpoint == "notes" and route.record is not None and route.method == "GET" and answer.status == 200:
+            parsed = _json_or_none(answer.text)
+            if not isinstance(parsed, dict) or not self.scope.has_object(parsed.get("object_id")):
+                raise RelayRefused(f"note {route.record} is not on an object of this widget.")
 
     def _token_changed(self, used: Optional[str]) -> bool:
         return self.credentials.client is not None and self.credentials.token() not in (None, used)
 
     def _scrub(self, text: str) -> str:
-        token = self.credentials.token()
-        return text.replace(token, "[token]") if token else text
+        try:
+            token = self.credentials.token()
+        except (InvalidToken, PermissionError):
+            token = None
+        return _scrubbed(text, token) if token else text
 
     def _error(self, request_id: str, code: RelayErrorCode, message: str) -> AlyxRelayErrorMessage:
         return {"type": "alyx-relay-error", "id": request_id, "code": code, "message": self._scrub(message)}
+
+
+class _http_fetch:  # noqa: N801 - a small callable, named for what it does
+    """The relay's own read of a record before a write: same deadline and watch as the write."""
+
+    def __init__(self, relay: Relay, deadline: float, watch: _http.Watch) -> None:
+        self._relay, self._deadline, self._watch = relay, deadline, watch
+
+    def __call__(self, path: str) -> Tuple[int, Any]:
+        answer = self._relay._send("GET", f"{self._relay.credentials.base_url}{path}", None, self._deadline, self._watch)
+        return answer.status, _json_or_none(answer.text)
+
+
+def _message_id(message: object) -> str:
+    request_id = message.get("id") if isinstance(message, dict) else None
+    return request_id[:_MAX_ID] if isinstance(request_id, str) else ""
+
+
+def _json_or_none(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _scrubbed(text: str, token: str) -> str:
+    """``text`` without the token: as it is, in any case, JSON- or URL-escaped, or in base64."""
+    needles = {token, token.replace("/", "\\/"), quote(token, safe="")}
+    raw = token.encode("ascii")
+    for shift in range(3):
+        # The token's base64 at each of the three alignments, without the characters it shares
+        # with its neighbours.
+        encoded = base64.b64encode(b"\0" * shift + raw).decode("ascii").rstrip("=")
+        middle = encoded[(shift * 4 + 2) // 3: len(encoded) - 3]
+        if len(middle) >= 16:
+            needles.add(middle)
+    pattern = "|".join(re.escape(needle) for needle in sorted(needles, key=len, reverse=True))
+    return re.sub(pattern, "[token]", text, flags=re.IGNORECASE)
 
 
 def _port(parts) -> Optional[int]:
@@ -248,6 +408,5 @@ def _origin(parts) -> str:
     return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.scheme or parts.netloc else "a relative URL"
 
 
-def _invalid_token(response: requests.Response) -> bool:
-    return '"Invalid token."' in response.text
-
+def _invalid_token(text: str) -> bool:
+    return '"Invalid token."' in text

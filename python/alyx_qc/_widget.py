@@ -16,13 +16,27 @@ import traitlets as t
 
 from ._credentials import Credentials, resolve_credentials
 from ._relay import Relay
-from ._validation import check_sign_off_key, check_sign_off_kind, check_uuid4
+from ._scope import RelayScope
+from ._validation import (
+    CRITICAL_REASON_COUNTS,
+    check_content_type,
+    check_flag,
+    check_nums,
+    check_sign_off_key,
+    check_sign_off_kind,
+    check_uuid4,
+    sign_off_reason_count,
+)
 
 __all__ = ["CriticalNote", "SignOff"]
 
 _STATIC = Path(__file__).parent / "static"
 _CREDENTIAL_ARGS = ("alyx", "base_url", "token", "username")
 _FIXED = ("mode", "target", "sign_off_key", "kind", "content_type", "gui_only", "base_url", "user")
+#: How long a view has to take up ``submit()`` (say it started) before the widget reports that
+#: none did. A kernel busy running cells reads the view's answer only between cells.
+SUBMIT_ACK_SECONDS = 120.0
+_MAX_VIEW_ID = 100
 
 
 def _bundle_source(name: str) -> str:
@@ -153,13 +167,17 @@ class _QcWidget(anywidget.AnyWidget):
     - Default: []
     """
 
-    def __init__(self, *, credentials: Credentials, relay: Optional[Relay] = None, **traits: Any) -> None:
+    def __init__(self, *, credentials: Credentials, scope: RelayScope, relay: Optional[Relay] = None, **traits: Any) -> None:
         _bundle_source(self._bundle)  # fail before anything is shown if the front end is missing
         # Private and not a trait: never synced, never saved with the notebook.
         self.__credentials = credentials
-        self.__relay = relay or Relay(credentials)
+        # The page may ask only for what this widget's workflow does, on its own object.
+        self.__relay = relay or Relay(credentials, scope=scope)
         self.__frontends: Dict[str, int] = {}
         self.__frontends_lock = threading.Lock()
+        # Submissions sent to a view and not yet taken up (id -> timer).
+        self.__unacknowledged: Dict[str, threading.Timer] = {}
+        self.__submit_count = 0
         # Displayed, but no front end has said so yet (cells run before the kernel reads the
         # front end's messages, e.g. "Run All"): submit() waits for the first view.
         self.__displayed = False
@@ -182,15 +200,33 @@ class _QcWidget(anywidget.AnyWidget):
         return proposal["value"]
 
     def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        """A message from the page. Malformed ones are ignored (or, for requests, refused); none
+        raises here: an exception would stop the comm handler for every later message."""
+        try:
+            self._dispatch(content)
+        except Exception as error:  # noqa: BLE001 - see the docstring
+            request_id = content.get("id") if isinstance(content, dict) else None
+            if isinstance(content, dict) and content.get("type") == "alyx-request" and isinstance(request_id, str):
+                self.send({"type": "alyx-relay-error", "id": request_id[:200], "code": "internal", "message": f"the kernel failed on this message ({type(error).__name__}); please report this."})
+
+    def _dispatch(self, content: Any) -> None:
         if not isinstance(content, dict):
             return
         kind = content.get("type")
         if kind == "alyx-request":
             self.__relay.start(content, self.send)  # type: ignore[arg-type]
         elif kind == "alyx-abort":
-            self.__relay.abort(str(content.get("id", "")))
+            if isinstance(content.get("id"), str):
+                self.__relay.abort(content["id"])
+        elif kind == "submit-started":
+            timer = self.__unacknowledged.pop(content.get("id"), None) if isinstance(content.get("id"), str) else None
+            if timer is not None:
+                timer.cancel()
         elif kind == "views":
-            frontend, count = str(content.get("frontend", "")), content.get("count")
+            frontend, count = content.get("frontend"), content.get("count")
+            # A view id is a short string and the count a whole number: anything else is not a view.
+            if not isinstance(frontend, str) or not 0 < len(frontend) <= _MAX_VIEW_ID or type(count) is not int or count < 0:
+                return
             with self.__frontends_lock:
                 # Keyed by view id (the front end calls it "frontend"), the view shown last at the
                 # end: submit() goes to it.
@@ -199,14 +235,15 @@ class _QcWidget(anywidget.AnyWidget):
                     self.__frontends[frontend] = count
                 queued, self.__queued = (self.__queued, []) if frontend in self.__frontends else ([], self.__queued)
             for message in queued:
-                self.send({**message, "frontend": frontend})
+                self._send_submit(message, frontend)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         self.__displayed = True
         return super()._repr_mimebundle_(**kwargs)
 
     def _submit(self, choice: Dict[str, Any], **options: Any) -> None:
-        message = {"type": "submit", "choice": choice, **options}
+        self.__submit_count += 1
+        message = {"type": "submit", "id": f"s-{self.__submit_count}", "choice": choice, **options}
         with self.__frontends_lock:
             frontend = next(reversed(self.__frontends), None)
             if frontend is None and self.__displayed:
@@ -220,26 +257,70 @@ class _QcWidget(anywidget.AnyWidget):
         self.status = "pending"
         self.error = ""
         if frontend is not None:
-            self.send({**message, "frontend": frontend})
+            self._send_submit(message, frontend)
+        else:
+            self._expect_view(message)
+
+    def _send_submit(self, message: Dict[str, Any], frontend: str) -> None:
+        """Sends the submission to a view, and bounds how long it may take to say it started."""
+        self._expect_view(message, frontend)
+        self.send({**message, "frontend": frontend})
+
+    def _expect_view(self, message: Dict[str, Any], frontend: Optional[str] = None) -> None:
+        def give_up() -> None:
+            if self.__unacknowledged.pop(message["id"], None) is None:
+                return
+            with self.__frontends_lock:
+                if message in self.__queued:
+                    self.__queued.remove(message)
+            where = f"the view it was sent to ({frontend})" if frontend else "no view of the widget appeared"
+            self.status = "failed"
+            self.error = (
+                f"[alyx-qc] submit() was not taken up within {SUBMIT_ACK_SECONDS:g} s: {where}. Nothing was written by it. "
+                "Show the widget (run the cell that displays it), then call submit() again."
+            )
+
+        previous = self.__unacknowledged.pop(message["id"], None)
+        if previous is not None:
+            previous.cancel()
+        timer = threading.Timer(SUBMIT_ACK_SECONDS, give_up)
+        timer.daemon = True
+        self.__unacknowledged[message["id"]] = timer
+        timer.start()
 
     @staticmethod
     def _choice(reasons: Optional[List[str]], nums: Optional[str], other: Optional[str], current: "_QcWidget") -> Dict[str, Any]:
         if reasons is not None and nums is not None:
             raise TypeError("[alyx-qc] Give the reasons by text (reasons=) or by number (nums=), not both.")
+        if other is not None and not isinstance(other, str):
+            raise TypeError(f"[alyx-qc] other= takes the free text as a string, not {type(other).__name__}.")
         if nums is not None:
-            return {"nums": str(nums), "other": other}
+            counts = current._reason_counts()
+            what = current._reason_ranges()
+            return {"nums": check_nums(nums, counts, what), "other": other}
         if reasons is None:
             # Nothing given: what is ticked in the widget now.
             return {"reasons": list(current.selected), "other": current.other if other is None else other}
         if isinstance(reasons, str):
             raise TypeError('[alyx-qc] reasons= takes a list of reason texts, e.g. ["Drift"]; for numbers use nums="1,3".')
+        if not isinstance(reasons, (list, tuple)) or not all(isinstance(reason, str) for reason in reasons):
+            raise TypeError('[alyx-qc] reasons= takes a list of reason texts, e.g. ["Drift"].')
         return {"reasons": list(reasons), "other": other}
 
+    def _reason_counts(self) -> "tuple[int, ...]":
+        """How many reasons the widget's kind may offer (``nums`` index them)."""
+        raise NotImplementedError
+
+    def _reason_ranges(self) -> str:
+        raise NotImplementedError
+
     def close(self) -> None:
-        """Closes the widget; requests not yet sent to Alyx are dropped."""
+        """Closes the widget; requests to Alyx not yet answered are stopped."""
         relay = self.__dict__.get("_QcWidget__relay")
         if relay is not None:  # None when __init__ failed before the relay existed
             relay.close()
+        for timer in list(self.__dict__.get("_QcWidget__unacknowledged", {}).values()):
+            timer.cancel()
         super().close()
 
 
@@ -281,7 +362,14 @@ class SignOff(_QcWidget):
         _check_options("SignOff", kwargs, ["eid", "key", "kind", *_CREDENTIAL_ARGS])
         eid, key, kind = check_uuid4(eid, "session eid"), check_sign_off_key(key), check_sign_off_kind(kind)
         credentials = resolve_credentials(alyx=alyx, base_url=base_url, token=token, username=username)
-        super().__init__(credentials=credentials, mode="signoff", target=str(eid), sign_off_key=str(key), kind=str(kind))
+        scope = RelayScope(objects=frozenset({eid}), sign_off_keys=frozenset({key}))
+        super().__init__(credentials=credentials, scope=scope, mode="signoff", target=eid, sign_off_key=key, kind=kind)
+
+    def _reason_counts(self) -> "tuple[int, ...]":
+        return (sign_off_reason_count(str(self.kind)),)
+
+    def _reason_ranges(self) -> str:
+        return f"from 0 to {sign_off_reason_count(str(self.kind)) - 1} for the {self.kind} sign-off"
 
     def submit(
         self,
@@ -299,7 +387,7 @@ class SignOff(_QcWidget):
         write happens once the current cell has finished, and its outcome lands in ``status``,
         ``error`` and ``last_written`` (watch them with ``widget.observe``).
         """
-        self._submit(self._choice(reasons, nums, other, self), with_note=bool(with_note))
+        self._submit(self._choice(reasons, nums, other, self), with_note=check_flag(with_note, "with_note"))
 
 
 class CriticalNote(_QcWidget):
@@ -336,14 +424,37 @@ class CriticalNote(_QcWidget):
     ) -> None:
         _check_options("CriticalNote", kwargs, ["uuid", *_CREDENTIAL_ARGS, "content_type", "gui_only"])
         uuid = check_uuid4(uuid, "session eid or insertion pid")
+        content_type = check_content_type(content_type)
+        gui_only = check_flag(gui_only, "gui_only")
         credentials = resolve_credentials(alyx=alyx, base_url=base_url, token=token, username=username)
         super().__init__(
             credentials=credentials,
+            scope=RelayScope(objects=frozenset({uuid}), critical=True),
             mode="critical",
-            target=str(uuid),
+            target=uuid,
             content_type=content_type,
-            gui_only=bool(gui_only),
+            gui_only=gui_only,
         )
+
+    def _reason_counts(self) -> "tuple[int, ...]":
+        if self.gui_only:
+            return (CRITICAL_REASON_COUNTS["gui"],)
+        if self.content_type == "probeinsertion":
+            return (CRITICAL_REASON_COUNTS["insertion"],)
+        if self.content_type is not None:
+            return (CRITICAL_REASON_COUNTS["session"],)
+        # Session or insertion is found out by the page; the page checks the exact range again.
+        return (CRITICAL_REASON_COUNTS["session"], CRITICAL_REASON_COUNTS["insertion"])
+
+    def _reason_ranges(self) -> str:
+        session, insertion, gui = (CRITICAL_REASON_COUNTS[name] - 1 for name in ("session", "insertion", "gui"))
+        if self.gui_only:
+            return f"from 0 to {gui} (the alignment GUI's reasons)"
+        if self.content_type == "probeinsertion":
+            return f"from 0 to {insertion} for an insertion"
+        if self.content_type is not None:
+            return f"from 0 to {session}"
+        return f"from 0 to {session} for a session, 0 to {insertion} for an insertion"
 
     def submit(
         self,
@@ -360,4 +471,4 @@ class CriticalNote(_QcWidget):
         written first, then the old ones are deleted). Needs the widget displayed; the outcome
         lands in ``status``, ``error`` and ``last_written`` after the cell.
         """
-        self._submit(self._choice(reasons, nums, other, self), overwrite=bool(overwrite))
+        self._submit(self._choice(reasons, nums, other, self), overwrite=check_flag(overwrite, "overwrite"))

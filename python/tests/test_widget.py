@@ -171,7 +171,7 @@ def test_submit_after_display_waits_for_the_first_view(signoff):
     signoff.submit(nums="2")
     assert sent.messages == [] and signoff.status == "pending"
     receive(signoff, {"type": "views", "frontend": "page-a", "count": 1})
-    assert sent.messages == [{"type": "submit", "frontend": "page-a", "choice": {"nums": "2", "other": None}, "with_note": True}]
+    assert sent.messages == [{"type": "submit", "id": "s-1", "frontend": "page-a", "choice": {"nums": "2", "other": None}, "with_note": True}]
     receive(signoff, {"type": "views", "frontend": "page-b", "count": 1})
     assert len(sent.messages) == 1
 
@@ -184,8 +184,8 @@ def test_submit_goes_to_one_front_end_the_last_one_active(signoff):
     receive(signoff, {"type": "views", "frontend": "page-a", "count": 1})
     signoff.submit(["wheel data corrupt"], with_note=False)
     assert sent.messages == [
-        {"type": "submit", "frontend": "page-b", "choice": {"nums": "1,3", "other": "the wheel flickers"}, "with_note": True},
-        {"type": "submit", "frontend": "page-a", "choice": {"reasons": ["wheel data corrupt"], "other": None}, "with_note": False},
+        {"type": "submit", "id": "s-1", "frontend": "page-b", "choice": {"nums": "1,3", "other": "the wheel flickers"}, "with_note": True},
+        {"type": "submit", "id": "s-2", "frontend": "page-a", "choice": {"reasons": ["wheel data corrupt"], "other": None}, "with_note": False},
     ]
     assert signoff.status == "pending"
 
@@ -198,7 +198,7 @@ def test_submit_without_reasons_sends_what_is_ticked(alyx, token):
     note.other = "probe moved"
     note.submit(overwrite=True)
     assert sent.messages == [
-        {"type": "submit", "frontend": "p", "choice": {"reasons": ["Drift", "Other"], "other": "probe moved"}, "overwrite": True}
+        {"type": "submit", "id": "s-1", "frontend": "p", "choice": {"reasons": ["Drift", "Other"], "other": "probe moved"}, "overwrite": True}
     ]
 
 
@@ -244,6 +244,12 @@ def test_close_drops_requests_not_yet_sent(signoff, alyx):
         (lambda c: CriticalNote("a8098c1a-f86e-11da-bd1a-00112444be1e", **c), r"version-1 UUID, but Alyx ids are version 4"),
         (lambda c: SignOff(SESSION, key="x,(y)", kind="task", **c), r'"x,\(y\)" is not a sign-off key'),
         (lambda c: SignOff(SESSION, key="", kind="task", **c), r'"" is not a sign-off key'),
+        # Issue 13 item 15: `$` matched before a trailing newline; a 10,001-character key was written.
+        (lambda c: SignOff(SESSION, key="_ephysChoiceWorld_00\n", kind="task", **c), r'"_ephysChoiceWorld_00\\n" is not a sign-off key'),
+        (lambda c: SignOff(SESSION, key="_" + "a" * 10_000, kind="task", **c), r"10001 characters long, over the limit of 64"),
+        (lambda c: CriticalNote(SESSION, content_type="Session", **c), r"'Session' is not an Alyx model name"),
+        (lambda c: CriticalNote(SESSION, content_type="actions.session", **c), r"not an Alyx model name"),
+        (lambda c: CriticalNote(SESSION, content_type="session\n", **c), r"not an Alyx model name"),
         (lambda c: SignOff(SESSION, key="_ephysChoiceWorld_00", kind="histology", **c), r'Unknown sign-off kind "histology"\. Use one of: task'),
     ],
 )
@@ -251,3 +257,149 @@ def test_bad_ids_keys_and_kinds_fail_in_the_cell_before_any_request(make, messag
     # The base URL is a closed port: had anything been sent, this would be a connection error.
     with pytest.raises(ValueError, match=message):
         make({"base_url": "http://127.0.0.1:9", "token": "t", "username": "u"})
+
+
+# -- issue 13 item 3: flags take True or False only ----------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["False", "no", [0], 0, 1, None, "True"])
+def test_attack_a_flag_that_is_not_a_bool_raises_naming_it(alyx, token, value):
+    # overwrite="False" was truthy and deleted an existing critical note without asking.
+    note = CriticalNote(INSERTION, base_url=alyx.base_url, token=token, username="test_user")
+    signoff = SignOff(SESSION, key="_ephysChoiceWorld_00", kind="task", base_url=alyx.base_url, token=token, username="test_user")
+    sent_note, sent_signoff = Sent(note), Sent(signoff)
+    receive(note, {"type": "views", "frontend": "p", "count": 1})
+    receive(signoff, {"type": "views", "frontend": "p", "count": 1})
+    with pytest.raises(TypeError, match=r"overwrite= takes True or False"):
+        note.submit(["Drift"], overwrite=value)
+    with pytest.raises(TypeError, match=r"with_note= takes True or False"):
+        signoff.submit(["wheel data corrupt"], with_note=value)
+    with pytest.raises(TypeError, match=r"gui_only= takes True or False"):
+        CriticalNote(INSERTION, base_url=alyx.base_url, token=token, username="test_user", gui_only=value)
+    assert sent_note.messages == [] and sent_signoff.messages == []
+
+
+# -- item 15 (issue 14): reason numbers are checked in the cell -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, nums, message",
+    [
+        ("signoff", "9", r"Reason number 9 in nums= is out of range: choose from 0 to 4 for the task sign-off"),
+        ("signoff", "1,x", r"not a list of reason numbers"),
+        ("signoff", "-1", r"not a list of reason numbers"),
+        ("signoff", "", r"not a list of reason numbers"),
+        ("critical", "7", r"from 0 to 4 for a session, 0 to 6 for an insertion"),
+        ("gui", "5", r"from 0 to 4 \(the alignment GUI's reasons\)"),
+    ],
+)
+def test_reason_numbers_out_of_range_raise_in_the_cell(alyx, token, make, nums, message):
+    widget = {
+        "signoff": lambda: SignOff(SESSION, key="_ephysChoiceWorld_00", kind="task", base_url=alyx.base_url, token=token, username="test_user"),
+        "critical": lambda: CriticalNote(SESSION, base_url=alyx.base_url, token=token, username="test_user"),
+        "gui": lambda: CriticalNote(INSERTION, base_url=alyx.base_url, token=token, username="test_user", gui_only=True),
+    }[make]()
+    sent = Sent(widget)
+    receive(widget, {"type": "views", "frontend": "p", "count": 1})
+    with pytest.raises(ValueError, match=message):
+        widget.submit(nums=nums)
+    assert sent.messages == [] and widget.status == "loading"
+
+
+def test_nums_as_a_number_raises_saying_it_takes_a_string(signoff):
+    receive(signoff, {"type": "views", "frontend": "p", "count": 1})
+    with pytest.raises(TypeError, match=r'nums= takes the reason numbers as a string like "1,3"'):
+        signoff.submit(nums=1)
+
+
+# -- item 16: the page's messages cannot hang or crash the kernel side -------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"type": "views", "frontend": "fake", "count": "1"},
+        {"type": "views", "frontend": "fake", "count": True},
+        {"type": "views", "frontend": "fake", "count": -1},
+        {"type": "views", "frontend": ["fake"], "count": 1},
+        {"type": "views", "frontend": "", "count": 1},
+        {"type": "views", "frontend": "x" * 1000, "count": 1},
+        {"type": "views"},
+        {"type": "alyx-abort", "id": {"x": 1}},
+        {"type": "alyx-abort"},
+        {"type": "submit-started", "id": ["s-1"]},
+        {"type": ["views"]},
+        {"type": "alyx-request", "id": "q", "method": "GET", "url": 5},
+    ],
+)
+def test_attack_malformed_page_messages_are_ignored_or_answered(signoff, message):
+    sent = Sent(signoff)
+    receive(signoff, message)
+    if message.get("type") == "alyx-request":
+        [answer] = sent.wait_for(1)
+        assert answer["type"] == "alyx-relay-error" and answer["code"] == "refused"
+    else:
+        assert sent.messages == []
+    # No fake view was registered: submit() still needs one.
+    with pytest.raises(RuntimeError, match="needs the widget on screen"):
+        signoff.submit(nums="1")
+
+
+def test_attack_a_fake_view_cannot_make_submit_wait_forever(signoff, monkeypatch):
+    # Issue 13 item 16: a fake "views" message made Python's submit() wait forever.
+    monkeypatch.setattr(_widget, "SUBMIT_ACK_SECONDS", 0.3)
+    sent = Sent(signoff)
+    receive(signoff, {"type": "views", "frontend": "fake-view", "count": 1})
+    signoff.submit(nums="1")
+    assert signoff.status == "pending"
+    deadline = threading.Event()
+    for _ in range(40):
+        if signoff.status == "failed":
+            break
+        deadline.wait(0.05)
+    assert signoff.status == "failed"
+    assert "submit() was not taken up within 0.3 s: the view it was sent to (fake-view)" in signoff.error
+    assert "call submit() again" in signoff.error
+    assert sent.messages[0]["id"] == "s-1"
+
+
+def test_a_view_that_takes_up_submit_stops_the_wait(signoff, monkeypatch):
+    monkeypatch.setattr(_widget, "SUBMIT_ACK_SECONDS", 0.3)
+    Sent(signoff)
+    receive(signoff, {"type": "views", "frontend": "p", "count": 1})
+    signoff.submit(nums="1")
+    receive(signoff, {"type": "submit-started", "id": "s-1"})
+    threading.Event().wait(0.6)
+    assert signoff.status == "pending" and signoff.error == ""
+
+
+def test_displayed_without_any_view_gives_up_too(signoff, monkeypatch):
+    monkeypatch.setattr(_widget, "SUBMIT_ACK_SECONDS", 0.3)
+    sent = Sent(signoff)
+    signoff._repr_mimebundle_()
+    signoff.submit(nums="1")
+    threading.Event().wait(0.8)
+    assert signoff.status == "failed" and "no view of the widget appeared" in signoff.error
+    # A view that comes later does not run the abandoned submission.
+    receive(signoff, {"type": "views", "frontend": "late", "count": 1})
+    assert sent.messages == []
+
+
+def test_the_relay_scope_is_the_widgets_own(alyx, token):
+    signoff = SignOff(SESSION, key="_ephysChoiceWorld_00", kind="task", base_url=alyx.base_url, token=token, username="test_user")
+    note = CriticalNote(INSERTION, base_url=alyx.base_url, token=token, username="test_user")
+    signoff_scope, note_scope = signoff._QcWidget__relay.scope, note._QcWidget__relay.scope
+    assert (signoff_scope.objects, signoff_scope.sign_off_keys, signoff_scope.critical) == (frozenset({SESSION}), frozenset({"_ephysChoiceWorld_00"}), False)
+    assert (note_scope.objects, note_scope.sign_off_keys, note_scope.critical) == (frozenset({INSERTION}), frozenset(), True)
+
+
+def test_attack_a_token_with_a_line_break_never_reaches_the_widget_state(alyx):
+    token = alyx.token("test_user")
+    with pytest.raises(ValueError, match="is not an Alyx token") as raised:
+        SignOff(SESSION, key="_ephysChoiceWorld_00", kind="task", base_url=alyx.base_url, token=token[:20] + "\r\n" + token[20:], username="test_user")
+    assert token[:12] not in str(raised.value) and token[20:32] not in str(raised.value)
+
+
+def test_attack_another_users_token_under_my_name_raises_in_the_cell(alyx):
+    with pytest.raises(PermissionError, match=r"belongs to 'test_user', not 'admin'"):
+        SignOff(SESSION, key="_ephysChoiceWorld_00", kind="task", base_url=alyx.base_url, token=alyx.token("test_user"), username="admin")
