@@ -17,6 +17,10 @@ const REPO = path.resolve(import.meta.dirname, '..', '..');
 const missing = ['python/alyx_qc/_relay.py', 'python/alyx_qc/static/signoff.js'].filter((file) => !existsSync(path.join(REPO, file)));
 const skip = missing.length > 0 ? `the Python package is not built here (${missing.join(', ')} missing)` : false;
 
+/** A session that is not the widget's (version-4 UUID). */
+const OTHER = '2ffd3ed5-477e-4153-9af7-7fdad3c6946b';
+const SIGN_OFF_TEXT = '{"title": "=== SIGN-OFF NOTE FOR _ephysChoiceWorld_00 ===", "2024-01-15_test_user": {"reasons_selected": [], "reason_for_other": "x"}}';
+
 let alyx: AlyxFixture;
 let proxy: FaultProxy;
 let token: string;
@@ -58,7 +62,7 @@ after(async () => {
 });
 
 describe('the kernel relay', { skip }, () => {
-  test('refuses other hosts and endpoints alyx-qc does not use, sends the rest, and never shows the token', async () => {
+  test('refuses other hosts, endpoints, filters, objects and writes than the workflow\'s, sends the rest, and never shows the token', async () => {
     const eid = await alyx.newSession();
     const base = proxy.baseUrl;
     const { port } = new URL(base);
@@ -91,6 +95,22 @@ describe('the kernel relay', { skip }, () => {
       ['POST', `${base}/notes`, '[1, 2]'],
       ['PATCH', `${base}/sessions/${eid}`, big],
       ['GET', `${base}/sessions/${eid}#frag`, null],
+      // Issue 13 item 1: filters that follow relations are a yes/no oracle on tokens.
+      ['GET', `${base}/notes?django=${encodeURIComponent('user__auth_token__key__startswith,a')}`, null],
+      ['GET', `${base}/notes?django=${encodeURIComponent(`object_id,${eid},user__auth_token__key__startswith,a`)}`, null],
+      ['GET', `${base}/sessions?django=${encodeURIComponent('users__password__startswith,pbkdf2')}`, null],
+      ['GET', `${base}/notes?django=${encodeURIComponent(`text__icontains,SIGN-OFF,object_id,${eid}`)}`, null],
+      ['GET', `${base}/notes?django=${encodeURIComponent(`object_id,${OTHER}`)}`, null],
+      ['GET', `${base}/sessions/${OTHER}`, null],
+      ['GET', `${base}/notes?django=${encodeURIComponent(`object_id,${eid}`)}&limit=5000`, null],
+      // Issue 13 item 2: writes beyond the workflow's.
+      ['POST', `${base}/notes`, JSON.stringify({ user: 'admin', content_type: 'session', object_id: eid, text: SIGN_OFF_TEXT })],
+      ['POST', `${base}/notes`, JSON.stringify({ user: 'test_user', content_type: 'session', object_id: OTHER, text: SIGN_OFF_TEXT })],
+      ['POST', `${base}/notes`, JSON.stringify({ user: 'test_user', content_type: 'session', object_id: eid, text: '{"title": "=== EXPERIMENTER REASON(S) FOR MARKING THE SESSION AS CRITICAL ===", "reasons_selected": [], "reason_for_other": []}' })],
+      ['PATCH', `${base}/sessions/${eid}`, JSON.stringify({ json: {} })],
+      ['PATCH', `${base}/sessions/${eid}`, JSON.stringify({ json: { sign_off_checklist: { _ephysChoiceWorld_00: { date: '2024-01-15', user: 'admin' } }, kept: [1, 'x'] } })],
+      // Issue 13 item 14: a body nested too deeply for the parser.
+      ['POST', `${base}/notes`, '['.repeat(100_000) + ']'.repeat(100_000)],
     ];
     proxy.clear();
     proxy.inject({ match: { method: 'GET', pathPrefix: '/insertions' }, fault: 'echo-headers' });
@@ -106,9 +126,10 @@ describe('the kernel relay', { skip }, () => {
       assert.equal(answer?.code, 'refused', `${method} ${url}`);
       assert.match(answer?.message ?? '', /refused: .{10,}/, `${method} ${url}: the refusal says why`);
     });
-    // Only the allowed requests (and the widget's one) ever reached the proxy, i.e. left the kernel.
+    // Only the allowed requests (and the widget's: its one request and the check, when it was
+    // created, of whose token it holds) ever reached the proxy, i.e. left the kernel.
     const reached = proxy.log.map((entry) => `${entry.method} ${entry.path.split('?')[0]}`);
-    assert.deepEqual(reached.sort(), [`GET /insertions`, `GET /notes`, `GET /sessions/${eid}`, `GET /sessions/${eid}`].sort());
+    assert.deepEqual(reached.sort(), [`GET /insertions`, `GET /notes`, `GET /sessions/${eid}`, `GET /sessions/${eid}`, 'GET /users'].sort());
 
     // The widget relays a front end's request, refuses another host, and its state has no token.
     assert.equal(output.sent.find((message) => message.id === 'w1')?.status, 200);

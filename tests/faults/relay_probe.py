@@ -3,6 +3,7 @@
 Reads {"base_url", "token", "username", "eid", "requests": [[method, url, body], ...]} as JSON on
 stdin; prints one JSON object: each request's answer as the relay hands it to the front end (through
 the widget's `send`, as a front end's message would arrive), the widget's synced state, the reprs.
+The relay's scope is a SignOff widget's on `eid` (key `_ephysChoiceWorld_00`).
 """
 
 import json
@@ -12,10 +13,12 @@ import threading
 from alyx_qc import SignOff
 from alyx_qc._credentials import Credentials
 from alyx_qc._relay import Relay
+from alyx_qc._scope import RelayScope
 
 config = json.load(sys.stdin)
 credentials = Credentials(config["base_url"], config["username"], lambda: config["token"])
-relay = Relay(credentials, timeout=(2.0, 5.0))
+scope = RelayScope(objects=frozenset({config["eid"]}), sign_off_keys=frozenset({"_ephysChoiceWorld_00"}))
+relay = Relay(credentials, scope=scope, timeout=5.0)
 answers = [relay.perform({"type": "alyx-request", "id": str(i), "method": m, "url": u, "body": b}) for i, (m, u, b) in enumerate(config["requests"])]
 
 # The widget, with the messages it sends to the front end captured where a comm would carry them.
