@@ -23,6 +23,7 @@ import { ibllibVersions } from './ibllib.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import { measureCliRequests } from './cli-requests.ts';
 import { measureFigures, type FigureResult } from './figures.ts';
+import { measureQueueCore, type QueueBatchFigures, type QueueCoreResult } from './queue-core.ts';
 import { requestsSection } from './requests-table.ts';
 import { measureRoundTrips, type RoundTripResult, type WorkflowFigures } from './round-trips.ts';
 import { measureWidgetRequests } from './widget-requests.ts';
@@ -164,6 +165,35 @@ function figuresSection(result: FigureResult): string {
   ].join('\n');
 }
 
+function queueBatchRows(rows: readonly QueueBatchFigures[]): string[][] {
+  return rows.map((f) => [f.label, Number.isFinite(f.seconds) ? `${f.seconds.toFixed(2)} s` : 'n/a', Number.isFinite(f.sessionsPerSecond) ? f.sessionsPerSecond.toFixed(1) : 'n/a', String(f.requests), String(f.throttled), f.failures === 0 ? '0' : `${f.failures} (${f.firstFailure ?? ''})`]);
+}
+
+function queueCoreSection(result: QueueCoreResult): string {
+  const header = ['run', 'wall', 'sessions/s', 'requests', '429s absorbed', 'failures'];
+  const ratioLine = (rows: readonly QueueBatchFigures[]): string => {
+    const [ours, theirs] = rows;
+    return ours && theirs ? `alyx-qc / ibllib sessions per second: ${ratio(ours.sessionsPerSecond, theirs.sessionsPerSecond)}` : '';
+  };
+  const parts = [
+    `**Status of ${result.sessions} sessions** (${result.latencyMs} ms added per request, median of the runs after a warm-up):`,
+    '',
+    table(['look-up', 'sessions found', 'requests', 'wall'], result.status.map((s) => [s.label, String(s.found), String(s.requests), `${ms(s.medianMs)} (${(s.medianMs / result.latencyMs).toFixed(1)} round trips)`])),
+    '',
+    `**"All remaining" for ${result.sessions} sessions** (each signed off as fine: the checklist entry, no note), directly against the server; the queue at its default concurrency, ibllib one after the other. Throttle off:`,
+    '',
+    table(header, queueBatchRows(result.unthrottled)),
+    '',
+    ratioLine(result.unthrottled),
+  ];
+  if (result.throttled.length > 0) {
+    parts.push('', `Throttle on (\`${result.throttle}\` per user):`, '', table(header, queueBatchRows(result.throttled)), '', ratioLine(result.throttled));
+  } else {
+    parts.push('', 'Throttle on: not run (an Alyx given by environment is not restarted with a throttle).');
+  }
+  return parts.join('\n');
+}
+
 function writeDoc(results: string): void {
   const block = `${START}\n${results}\n${END}`;
   const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
@@ -234,6 +264,11 @@ async function main(): Promise<number> {
     sections.push(`## 5. Batch\n\n${failed(batch) ? `Not measured: ${batch.error}` : batchSection(batch)}`);
   }
 
+  if (only.has('queue')) {
+    log('review queue');
+    const queue = await attempt('review queue (core)', () => measureQueueCore({ log }));
+    sections.push(`## 6. Review queue\n\n${failed(queue) ? `Not measured: ${queue.error}` : queueCoreSection(queue)}`);
+  }
   if (only.has('figures')) {
     log('figures');
     const figures = await attempt('figures', () => measureFigures({ log }));

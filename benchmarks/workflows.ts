@@ -5,7 +5,7 @@
  */
 import type { AlyxClient } from '../js/core/client.ts';
 import { writeCriticalNote } from '../js/core/critical-note.ts';
-import { signOff, type SignOffOptions } from '../js/core/sign-off.ts';
+import { signOff } from '../js/core/sign-off.ts';
 import type { IbllibWorkflow } from './ibllib.ts';
 import { mapLimit } from './stats.ts';
 
@@ -56,17 +56,16 @@ export function prepare(source: SessionSource, workflow: WorkflowId, count: numb
   });
 }
 
-/**
- * The moment a sign-off is written as the reviewer sees it, when the core reports it: an
- * `onWritten` callback on the options or a `verified` promise on the result (issue #17). Until
- * the core has either, "written" is reported as unknown.
- */
+/** When a workflow was written as the reviewer sees it (a sign-off: both writes answered, `onWritten`). */
 export interface CoreTiming {
-  /** When the writes were answered (the panel says "written"), if the core reports it. */
   writtenAt?: number;
 }
 
-/** Runs `workflow` with alyx-qc's core; resolves when it is verified (the promise the CLI and Python wait for). */
+/**
+ * Runs `workflow` with alyx-qc's core; resolves when it is verified (what the CLI and Python's
+ * `submit()` wait for). A sign-off's `onWritten` marks the moment the panel says "written",
+ * while the read-back of the checklist runs on; a critical note is written when it resolves.
+ */
 export async function runCore(client: AlyxClient, workflow: WorkflowId, eid: string, timing: CoreTiming = {}): Promise<void> {
   if (!isSignOff(workflow)) {
     const result = await writeCriticalNote(client, {
@@ -80,7 +79,7 @@ export async function runCore(client: AlyxClient, workflow: WorkflowId, eid: str
     timing.writtenAt = performance.now();
     return;
   }
-  const options = {
+  const result = await signOff(client, {
     eid,
     signOffKey: SIGN_OFF_KEY,
     kind: 'task',
@@ -90,14 +89,8 @@ export async function runCore(client: AlyxClient, workflow: WorkflowId, eid: str
     onWritten: () => {
       timing.writtenAt ??= performance.now();
     },
-  } as SignOffOptions;
-  const result = (await signOff(client, options)) as Awaited<ReturnType<typeof signOff>> & { verified?: Promise<unknown> };
+  });
   if (result.status !== 'written') throw new Error(`sign-off not written: ${result.status}`);
-  if (result.verified) {
-    // The result came back at "written"; the read-back goes on behind it.
-    timing.writtenAt ??= performance.now();
-    await result.verified;
-  }
 }
 
 /** The `alyx-qc` command line for `workflow`, answers given as flags (no prompt). */
