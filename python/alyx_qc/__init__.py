@@ -3,6 +3,7 @@
 >>> from alyx_qc import SignOff, CriticalNote
 >>> SignOff(eid, key="_ephysChoiceWorld_00", kind="task", alyx=one.alyx)  # doctest: +SKIP
 >>> CriticalNote(pid, alyx=one.alyx)                                      # doctest: +SKIP
+>>> ReviewQueue(eids, key="_ephysChoiceWorld_00", kind="task", alyx=one.alyx)  # doctest: +SKIP
 
 The widgets are a thin shim over the anywidget front end, which runs the QC workflows (notes
 byte-identical to ``ibllib.qc.critical_reasons``); the kernel relays its requests to Alyx with
@@ -11,6 +12,7 @@ your credentials, which never reach the browser or the saved notebook.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._queue import ReviewQueue
 from ._widget import CriticalNote, SignOff
 
 try:
@@ -18,4 +20,4 @@ try:
 except PackageNotFoundError:  # pragma: no cover - a source tree on sys.path, not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["CriticalNote", "SignOff", "__version__"]
+__all__ = ["CriticalNote", "ReviewQueue", "SignOff", "__version__"]
