@@ -14,8 +14,8 @@ import type { AlyxNote } from './alyx-types.ts';
 import { AlyxClient } from './client.ts';
 import { writeCriticalNote } from './critical-note.ts';
 import { AlyxValidationError, InputError } from './errors.ts';
-import { attachFigure, FIGURE_TITLE, figureNoteText, figuresOf, findFigureNotes, noteFigure, parseFigureNote, plannedFigureRequest, type FigureTarget } from './figure-note.ts';
-import { noteImage, type NoteImage } from './note-image.ts';
+import { attachFigure, FIGURE_TITLE, figureAttachment, figureNoteText, figuresOf, findFigureNotes, parseFigureNote, type FigureTarget } from './figure-note.ts';
+import { noteFigure, noteImageFormData, type NoteImage } from './note-image.ts';
 import { SAMPLE_JPEG, samplePng } from './note-image-samples.ts';
 import { findNotes } from './notes-api.ts';
 import { signOffDateKey, signOffTitle } from './note-text.ts';
@@ -42,7 +42,8 @@ after(() => alyx.stop());
 /** The stored file, read as a notebook would: with the token (Alyx serves it to no one else). */
 async function imageBytes(note: AlyxNote): Promise<Uint8Array> {
   assert.ok(note.image, `note ${note.id} has no image`);
-  assert.match(note.image, /\/uploaded\//);
+  // Alyx serves uploads under /uploaded/, alyx-local under /media/.
+  assert.match(note.image, /\/(uploaded|media)\//);
   const response = await fetch(note.image, { headers: { authorization: `Token ${token}` } });
   assert.equal(response.status, 200);
   return new Uint8Array(await response.arrayBuffer());
@@ -91,42 +92,42 @@ describe('attachFigure', () => {
     // Wider than Alyx's default 800 px: without width=orig it would be re-encoded.
     const png = samplePng(1200, 40, 3);
     for (const bytes of [png, SAMPLE_JPEG]) {
-      const note = await attachFigure(client, signOffTarget(eid), await noteImage(bytes));
+      const note = await attachFigure(client, signOffTarget(eid), await noteFigure(bytes));
       assert.equal(note.user, 'test_user');
       assert.equal(note.content_type, 'actions.session');
       assert.deepEqual(await imageBytes(note), bytes);
-      assert.equal(parseFigureNote(note.text)?.sha256, (await noteImage(bytes)).sha256);
+      assert.equal(parseFigureNote(note.text)?.sha256, (await noteFigure(bytes)).sha256);
     }
     assert.equal((await findFigureNotes(client, eid)).length, 2);
   });
 
   test('attached again (Retry), the same figure of the same verdict is not written twice', async () => {
     const eid = await alyx.newSession();
-    const image = await noteImage(samplePng());
+    const image = await noteFigure(samplePng());
     const first = await attachFigure(client, signOffTarget(eid), image);
     const before = client.requestCount;
     const second = await attachFigure(client, signOffTarget(eid), image);
     assert.equal(second.id, first.id);
     assert.equal(client.requestCount - before, 1, 'one look-up, no POST');
     // Another plot of the same verdict is a figure of its own: both kept, newest first.
-    const other = await attachFigure(client, signOffTarget(eid), await noteImage(samplePng(16, 12, 2)));
+    const other = await attachFigure(client, signOffTarget(eid), await noteFigure(samplePng(16, 12, 2)));
     assert.deepEqual(figuresOf(await findFigureNotes(client, eid), signOffTarget(eid).verdict).map((note) => note.id), [other.id, first.id]);
   });
 
   test('bytes that are not an image: refused before any request; Alyx refuses them too', async () => {
     const eid = await alyx.newSession();
     const before = client.requestCount;
-    await assert.rejects(noteImage(new TextEncoder().encode('not a png')), /not a PNG or JPEG image/);
+    await assert.rejects(noteFigure(new TextEncoder().encode('not a png')), /not a PNG or JPEG image/);
     assert.equal(client.requestCount, before);
     // Past the check (a NoteImage forged by hand), Alyx answers 400 and nothing is stored.
     const forged: NoteImage = { contentType: 'image/png', size: 9, sha256: SHA, bytes: new TextEncoder().encode('not a png') };
-    await assert.rejects(attachFigure(client, signOffTarget(eid), forged), (error: Error) => error instanceof AlyxValidationError && /Upload a valid image/.test(error.message));
+    await assert.rejects(attachFigure(client, signOffTarget(eid), figureAttachment(forged, (fields) => noteImageFormData(fields, forged))), (error: Error) => error instanceof AlyxValidationError && /Upload a valid image/.test(error.message));
     assert.deepEqual(await alyx.notesOf(eid), []);
   });
 
   test('the dry-run request names the image, its type and size', async () => {
-    const image = await noteImage(SAMPLE_JPEG);
-    const planned = plannedFigureRequest(client, signOffTarget('0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69'), image);
+    const image = await noteFigure(SAMPLE_JPEG);
+    const planned = image.plan(client, signOffTarget('0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69'));
     assert.equal(planned.method, 'POST');
     const body = planned.body as Record<string, string>;
     assert.match(body['image'] ?? '', /^a JPEG image of 633 bytes \(SHA-256 [0-9a-f]{12}…\)$/);
@@ -139,15 +140,15 @@ describe('figures survive every later verdict', () => {
   test('alyx-qc: a later sign-off merge, a critical overwrite and their look-ups leave every figure', async () => {
     const eid = await alyx.newSession();
     const reviewer2 = await alyx.login('reviewer2');
-    const mine = await attachFigure(client, signOffTarget(eid), await noteImage(samplePng()));
+    const mine = await attachFigure(client, signOffTarget(eid), await noteFigure(samplePng()));
     await signOff(client, { eid, signOffKey: KEY, kind: 'task', nums: '1', now: TODAY });
-    const theirs = await attachFigure(reviewer2, signOffTarget(eid, signOffDateKey('reviewer2', TODAY)), await noteImage(SAMPLE_JPEG));
+    const theirs = await attachFigure(reviewer2, signOffTarget(eid, signOffDateKey('reviewer2', TODAY)), await noteFigure(SAMPLE_JPEG));
     await signOff(reviewer2, { eid, signOffKey: KEY, kind: 'task', nums: '2', now: TODAY });
     // The sign-off look-up sees exactly the one sign-off note.
     assert.equal((await findNotes(client, eid, undefined, signOffTitle(KEY))).length, 1);
     const critical = await writeCriticalNote(client, { uuid: eid, nums: '0' });
     assert.equal(critical.status, 'written');
-    const criticalFigure = critical.status === 'written' ? await attachFigure(client, { contentType: 'session', objectId: eid, verdict: { criticalNoteId: critical.note.id } }, await noteImage(samplePng(8, 8, 5))) : undefined;
+    const criticalFigure = critical.status === 'written' ? await attachFigure(client, { contentType: 'session', objectId: eid, verdict: { criticalNoteId: critical.note.id } }, await noteFigure(samplePng(8, 8, 5))) : undefined;
     const overwrite = await writeCriticalNote(reviewer2, { uuid: eid, nums: '1', overwrite: true });
     assert.equal(overwrite.status, 'written');
     // The old critical note is gone; its figure stays, naming it.
@@ -161,11 +162,11 @@ describe('figures survive every later verdict', () => {
   test('ibllib\'s own sign-off merge and critical overwrite leave every figure; ibllib finds one sign-off note per key', async (t) => {
     if (!(await ibllib)) return t.skip('ibllib is not installed in .venv');
     const eid = await alyx.newSession();
-    const figure = await attachFigure(client, signOffTarget(eid), await noteImage(samplePng(20, 10, 9)));
+    const figure = await attachFigure(client, signOffTarget(eid), await noteFigure(samplePng(20, 10, 9)));
     await signOff(client, { eid, signOffKey: KEY, kind: 'task', nums: '1', now: TODAY });
     const critical = await writeCriticalNote(client, { uuid: eid, nums: '0' });
     assert.equal(critical.status, 'written');
-    const criticalFigure = critical.status === 'written' ? await attachFigure(client, { contentType: 'session', objectId: eid, verdict: { criticalNoteId: critical.note.id } }, await noteImage(SAMPLE_JPEG)) : undefined;
+    const criticalFigure = critical.status === 'written' ? await attachFigure(client, { contentType: 'session', objectId: eid, verdict: { criticalNoteId: critical.note.id } }, await noteFigure(SAMPLE_JPEG)) : undefined;
     const ibllibRun = async (workflow: string): Promise<void> => {
       const { stdout } = await promisify(execFile)(PYTHON, ['benchmarks/ibllib_driver.py', workflow, '--base-url', alyx.baseUrl, '--username', 'reviewer2', '--password', PASSWORD, '--uuids', eid], { cwd: ROOT });
       // ibllib logs to stdout too: the driver's JSON is the last line.
@@ -189,7 +190,7 @@ describe('figures survive every later verdict', () => {
 describe('signOff with an image', () => {
   test('the figure note and the sign-off; the dry run names the image first', async () => {
     const eid = await alyx.newSession();
-    const image = await noteFigure(new Blob([samplePng(64, 48, 4)]));
+    const image = await noteFigure(new Blob([samplePng(64, 48, 4) as Uint8Array<ArrayBuffer>]));
     const dry = await signOff(client, { eid, signOffKey: KEY, kind: 'task', nums: '1', now: TODAY, image, dryRun: true });
     assert.equal(dry.status, 'dry-run');
     assert.deepEqual(dry.status === 'dry-run' ? dry.requests.map((request) => `${request.method} ${request.path}`) : [], ['POST /notes', 'POST /notes', `PATCH /sessions/${eid}`]);

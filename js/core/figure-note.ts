@@ -7,7 +7,6 @@
 import type { AlyxNote } from './alyx-types.ts';
 import type { AlyxClient } from './client.ts';
 import { AlyxQcError, InputError } from './errors.ts';
-import { formatBytes, noteImage, noteImageFormData, type NoteImage } from './note-image.ts';
 import { parseNoteJson } from './note-text.ts';
 import { findNotes, noteBody } from './notes-api.ts';
 import { pythonJsonDumps } from './python-json.ts';
@@ -32,7 +31,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
  * `{"title": T, "critical_note": <id>, "sha256": H}`.
  */
 export function figureNoteText(verdict: FigureVerdict, sha256: string): string {
-  if (!SHA256.test(sha256)) throw new InputError(`"${sha256}" is not a SHA-256 (64 lower-case hex digits): pass the figure through noteImage().`);
+  if (!SHA256.test(sha256)) throw new InputError(`"${sha256}" is not a SHA-256 (64 lower-case hex digits): pass the figure through noteFigure().`);
   if ('criticalNoteId' in verdict) {
     return pythonJsonDumps(new Map([['title', FIGURE_TITLE], ['critical_note', assertUuid4(verdict.criticalNoteId, 'critical note id')], ['sha256', sha256]]));
   }
@@ -97,65 +96,20 @@ export class FigureNotAttachedError extends AlyxQcError {
 /** Stands for the critical note's id in a dry run: Alyx assigns it when the note is created. */
 export const NEW_NOTE_ID = '<id of the new critical note>';
 
-/** The figure's request in a dry run: what would be sent, the image named by type, size and digest. */
-export function plannedFigureRequest(client: AlyxClient, target: FigureTarget, image: NoteImage): PlannedRequest {
-  const { verdict } = target;
-  const text = 'criticalNoteId' in verdict && verdict.criticalNoteId === NEW_NOTE_ID
-    ? pythonJsonDumps(new Map([['title', FIGURE_TITLE], ['critical_note', NEW_NOTE_ID], ['sha256', image.sha256]]))
-    : figureNoteText(verdict, image.sha256);
-  return {
-    method: 'POST',
-    path: '/notes',
-    body: { ...noteBody(client, { contentType: target.contentType, objectId: target.objectId, text }), width: 'orig', image: describeImage(image) },
-  };
-}
-
-/** e.g. "a PNG image of 41.3 KB (SHA-256 0123456789ab…)": what a preview says of the figure. */
-export function describeImage(image: NoteImage): string {
-  return `a ${image.contentType === 'image/png' ? 'PNG' : 'JPEG'} image of ${formatBytes(image.size)} (SHA-256 ${image.sha256.slice(0, 12)}…)`;
-}
-
-/**
- * Writes the figure note of a verdict, once: a note by us with exactly this text (same verdict,
- * same bytes) is the figure already written and is returned as it is; otherwise the note is
- * POSTed as multipart. After a lost answer it is looked up again, never re-sent blindly: the
- * caller's Retry does that, through this same look-up.
- */
-export async function attachFigure(client: AlyxClient, target: FigureTarget, image: NoteImage, signal?: AbortSignal): Promise<AlyxNote> {
-  const text = figureNoteText(target.verdict, image.sha256);
-  const ours = async (): Promise<AlyxNote | undefined> => (await findFigureNotes(client, target.objectId, signal)).find((note) => note.text === text && note.user === client.user && !!note.image);
-  const existing = await ours();
-  if (existing) return existing;
-  const fields = noteBody(client, { contentType: target.contentType, objectId: target.objectId, text });
-  const body = image.bytes ? noteImageFormData(fields, image) : heldImageFormData(fields, image);
-  try {
-    return await client.request<AlyxNote>('POST', '/notes', { body, signal, idempotent: false });
-  } catch (error) {
-    if (!hasCode(error, 'network', 'timeout', 'server')) throw error;
-    const landed = await ours();
-    if (landed) return landed;
-    throw error;
-  }
-}
-
-/**
- * A figure whose bytes another part holds (the kernel, for the widget): the note's fields,
- * `width=orig` and `figure_sha256`, no file. Only a transport that attaches the bytes it holds
- * for that digest may carry it (the kernel relay does, and refuses any other digest).
- */
-function heldImageFormData(fields: Readonly<Record<string, string>>, image: NoteImage): FormData {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append('width', 'orig');
-  form.append('figure_sha256', image.sha256);
-  return form;
+/** A figure as its note names it: the type, size and SHA-256 of its bytes. */
+export interface FigureImage {
+  readonly contentType: 'image/png' | 'image/jpeg';
+  /** Size in bytes. */
+  readonly size: number;
+  /** SHA-256 of the bytes, 64 lower-case hex digits. */
+  readonly sha256: string;
 }
 
 /**
  * What the workflows take as `image` (`signOff`, `writeCriticalNote`): a validated figure that
  * writes and plans its own note, so the core imports none of this unless a figure is given.
  */
-export interface FigureAttachment extends NoteImage {
+export interface FigureAttachment extends FigureImage {
   /** What a preview says of it, e.g. "a PNG image of 41.3 KB (SHA-256 0123456789ab…)". */
   readonly description: string;
   attach(client: AlyxClient, target: FigureTarget, signal?: AbortSignal): Promise<AlyxNote>;
@@ -164,33 +118,70 @@ export interface FigureAttachment extends NoteImage {
   notAttached(note: AlyxNote, target: FigureTarget, cause: unknown): FigureNotAttachedError;
 }
 
-/** `image` as the workflows take it. */
-export function figureAttachment(image: NoteImage): FigureAttachment {
+/** `812 bytes`, `41.3 KB`, `10.0 MB` (1 KB = 1024 bytes), for messages and previews. */
+export function formatBytes(size: number): string {
+  if (size < 1024) return `${size} bytes`;
+  return size < 1024 * 1024 ? `${(size / 1024).toFixed(1)} KB` : `${(size / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * The attachment of `image`, whose note's multipart body `form` builds from the note's fields
+ * (`noteFigure` adds the file; `heldFigure` names it for the kernel, which adds it).
+ */
+export function figureAttachment(image: FigureImage, form: (fields: Readonly<Record<string, string>>) => FormData): FigureAttachment {
+  const description = `a ${image.contentType === 'image/png' ? 'PNG' : 'JPEG'} image of ${formatBytes(image.size)} (SHA-256 ${image.sha256.slice(0, 12)}…)`;
+  const textFor = ({ verdict }: FigureTarget): string => 'criticalNoteId' in verdict && verdict.criticalNoteId === NEW_NOTE_ID
+    ? pythonJsonDumps(new Map([['title', FIGURE_TITLE], ['critical_note', NEW_NOTE_ID], ['sha256', image.sha256]]))
+    : figureNoteText(verdict, image.sha256);
+  const fieldsFor = (client: AlyxClient, target: FigureTarget): Record<string, string> => noteBody(client, { contentType: target.contentType, objectId: target.objectId, text: textFor(target) });
   return {
-    ...image,
-    description: describeImage(image),
-    attach: (client, target, signal) => attachFigure(client, target, image, signal),
-    plan: (client, target) => plannedFigureRequest(client, target, image),
+    contentType: image.contentType,
+    size: image.size,
+    sha256: image.sha256,
+    description,
+    /**
+     * Writes the figure note once: a note by us with exactly this text (same verdict, same bytes)
+     * is the figure already written and is returned as it is; otherwise it is POSTed. After a lost
+     * answer it is looked up again, never re-sent blindly (the caller's Retry does that, through
+     * this same look-up).
+     */
+    async attach(client, target, signal) {
+      const fields = fieldsFor(client, target);
+      const ours = async (): Promise<AlyxNote | undefined> => (await findFigureNotes(client, target.objectId, signal)).find((note) => note.text === fields['text'] && note.user === client.user && !!note.image);
+      const existing = await ours();
+      if (existing) return existing;
+      try {
+        return await client.request<AlyxNote>('POST', '/notes', { body: form(fields), signal, idempotent: false });
+      } catch (error) {
+        const landed = hasCode(error, 'network', 'timeout', 'server') ? await ours() : undefined;
+        if (landed) return landed;
+        throw error;
+      }
+    },
+    plan: (client, target) => ({ method: 'POST', path: '/notes', body: { ...fieldsFor(client, target), width: 'orig', image: description } }),
     notAttached: (note, target, cause) => new FigureNotAttachedError(note, target, cause),
   };
 }
 
 /**
- * Validates PNG or JPEG bytes (a `Blob` from a canvas, a file's bytes) and returns them as the
- * workflows' `image`: `signOff(client, { ..., image: await noteFigure(blob) })`.
- */
-export async function noteFigure(input: Uint8Array | ArrayBuffer | Blob, contentType?: string): Promise<FigureAttachment> {
-  return figureAttachment(await noteImage(input, contentType));
-}
-
-/**
  * A figure whose bytes the Jupyter kernel holds (the widget): the page knows only its type, size
- * and SHA-256 (from Python), and its note goes to the kernel as a figure request that the kernel
- * completes with those bytes. Only the kernel transport can carry it.
+ * and SHA-256 (from Python). Its note's body holds the fields, `width=orig` and `figure_sha256`,
+ * no file: only the kernel transport carries it, as a figure request that the kernel completes
+ * with the bytes it holds for that digest.
  */
 export function heldFigure(info: { readonly contentType: string; readonly size: number; readonly sha256: string }): FigureAttachment {
-  if ((info.contentType !== 'image/png' && info.contentType !== 'image/jpeg') || !SHA256.test(info.sha256) || !Number.isSafeInteger(info.size)) {
+  const { contentType, size, sha256 } = info;
+  if ((contentType !== 'image/png' && contentType !== 'image/jpeg') || !SHA256.test(sha256) || !Number.isSafeInteger(size)) {
     throw new InputError('The figure the kernel holds is described wrongly (type, size, SHA-256): re-run the cell that creates the widget.');
   }
-  return figureAttachment({ contentType: info.contentType, size: info.size, sha256: info.sha256 });
+  return figureAttachment({ contentType, size, sha256 }, (fields) => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries({ ...fields, width: 'orig', figure_sha256: sha256 })) form.append(name, value);
+    return form;
+  });
+}
+
+/** Writes the figure note of a verdict once: {@link FigureAttachment.attach}. */
+export function attachFigure(client: AlyxClient, target: FigureTarget, image: FigureAttachment, signal?: AbortSignal): Promise<AlyxNote> {
+  return image.attach(client, target, signal);
 }

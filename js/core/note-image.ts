@@ -4,6 +4,7 @@
  * Everything is checked before any request, so bad input writes nothing.
  */
 import { InputError } from './errors.ts';
+import { figureAttachment, formatBytes, type FigureAttachment } from './figure-note.ts';
 
 /** The largest image alyx-qc uploads: 10 MiB, before any resizing (Alyx stores it as sent, with `width=orig`). */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -76,12 +77,6 @@ function tooLarge(size: number): InputError {
   return new InputError(`The figure is ${formatBytes(size)}, over the limit of ${formatBytes(MAX_IMAGE_BYTES)}: save it smaller (a lower dpi, or JPEG) and try again.`);
 }
 
-/** `812 bytes`, `41.3 KB`, `10.0 MB` (1 KB = 1024 bytes), for messages and previews. */
-export function formatBytes(size: number): string {
-  if (size < 1024) return `${size} bytes`;
-  return size < 1024 * 1024 ? `${(size / 1024).toFixed(1)} KB` : `${(size / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /**
  * The multipart body of a note with an image: the note's fields, `width=orig` (without it Alyx
  * re-encodes the image at 800 px, JPEG quality 70), and the file with its content type.
@@ -93,4 +88,13 @@ export function noteImageFormData(fields: Readonly<Record<string, string>>, imag
   form.append('width', 'orig');
   form.append('image', new Blob([image.bytes as Uint8Array<ArrayBuffer>], { type: image.contentType }), image.contentType === 'image/png' ? 'figure.png' : 'figure.jpg');
   return form;
+}
+
+/**
+ * Validates PNG or JPEG bytes (a `Blob` from a canvas, a file's bytes) and returns them as the
+ * workflows' `image`: `signOff(client, { ..., image: await noteFigure(blob) })`.
+ */
+export async function noteFigure(input: Uint8Array | ArrayBuffer | Blob, contentType?: string): Promise<FigureAttachment> {
+  const image = await noteImage(input, contentType);
+  return figureAttachment(image, (fields) => noteImageFormData(fields, image));
 }
