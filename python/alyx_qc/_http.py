@@ -84,20 +84,23 @@ def _shut(connection: HTTPConnection) -> None:
 
 
 class _Watched:
-    """Tells the request's watch which connection it uses, each time one is used."""
+    """Tells the request's watch which connection it uses, each time one is used (urllib3 calls
+    ``connect`` first for TLS, from ``request`` for plain HTTP, on the requesting thread)."""
 
-    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def _claim(self) -> None:
         watch = getattr(_current, "watch", None)
         self._alyx_qc_watch = watch
         if watch is not None:
             watch.attach(self)  # type: ignore[arg-type]
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self._claim()
         return super().request(*args, **kwargs)  # type: ignore[misc]
 
     def connect(self):  # type: ignore[no-untyped-def]
         super().connect()  # type: ignore[misc]
-        watch = getattr(self, "_alyx_qc_watch", None)
-        if watch is not None and watch.stopped:
-            _shut(self)  # type: ignore[arg-type]
+        # Claimed after connecting, so that a watch stopped meanwhile shuts the new socket.
+        self._claim()
 
 
 class _WatchedHTTPConnection(_Watched, HTTPConnection):
@@ -141,10 +144,11 @@ def new_session() -> requests.Session:
 
 
 class Answer:
-    """What Alyx answered: status, the headers, the body as text (UTF-8, as Alyx's JSON is)."""
+    """What Alyx answered: status, the headers, the body as text (UTF-8, as Alyx's JSON is), and
+    as bytes (``content``: a figure's image, issue 16)."""
 
-    def __init__(self, status: int, headers: Dict[str, str], text: str) -> None:
-        self.status, self.headers, self.text = status, headers, text
+    def __init__(self, status: int, headers: Dict[str, str], text: str, content: bytes = b"") -> None:
+        self.status, self.headers, self.text, self.content = status, headers, text, content
 
 
 def send(
@@ -184,7 +188,8 @@ def send(
         finally:
             response.close()
         headers_out = {name.lower(): value for name, value in response.headers.items()}
-        return Answer(response.status_code, headers_out, b"".join(chunks).decode("utf-8", errors="replace"))
+        content = b"".join(chunks)
+        return Answer(response.status_code, headers_out, content.decode("utf-8", errors="replace"), content)
     except Exception:
         if watch.stopped == "aborted":
             raise RequestAborted() from None

@@ -132,3 +132,136 @@ def test_a_figure_that_fails_to_render():
         load_figure(fig)
     with pytest.raises(FigureError, match=r"NoImage\._repr_png_\(\) gave no PNG image"):
         load_figure(NoImage())
+
+
+# -- the relay's figure requests ------------------------------------------------------------------
+
+from alyx_qc._figure import check_figure_post, check_image_answer, figure_image_path, figure_note_text, multipart_note  # noqa: E402
+from alyx_qc._scope import RelayRefused, RelayScope  # noqa: E402
+
+EID = "2ffd3ed5-477e-4153-9af7-7fdad3c6946b"
+KEY = "_ephysChoiceWorld_00"
+
+
+def test_the_note_text_is_the_cores_byte_for_byte():
+    sha = "a" * 64
+    # The same strings as js/core/figure-note.test.ts.
+    assert figure_note_text({"sign_off_key": KEY, "entry": "2024-01-15_test_user"}, sha) == (
+        f'{{"title": "=== QC FIGURE ===", "sign_off_key": "_ephysChoiceWorld_00", "entry": "2024-01-15_test_user", "sha256": "{sha}"}}'
+    )
+    assert figure_note_text({"critical_note": "6f1a7a52-4e3b-4c9a-9d55-0b0c4a3e9f11"}, sha) == (
+        f'{{"title": "=== QC FIGURE ===", "critical_note": "6f1a7a52-4e3b-4c9a-9d55-0b0c4a3e9f11", "sha256": "{sha}"}}'
+    )
+
+
+def _body(text: str, **fields: str) -> dict:
+    return {"user": "test_user", "content_type": "session", "object_id": EID, "text": text, **fields}
+
+
+def _no_fetch(path: str):
+    raise AssertionError(f"no read expected, got {path}")
+
+
+def test_a_sign_off_figure_request_of_this_widget_passes():
+    figure = load_figure(_png())
+    scope = RelayScope(objects={EID}, sign_off_keys={KEY}, figures=True)
+    text = figure_note_text({"sign_off_key": KEY, "entry": "2024-01-15_test_user"}, figure.sha256)
+    assert check_figure_post(_body(text), scope, "test_user", figure, _no_fetch) == _body(text)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"scope": {"figures": False}}, "attaches no figure"),
+        ({"figure": None}, "holds no figure"),
+        ({"body": {"image": "x"}}, "exactly the string fields"),
+        ({"body": {"user": "reviewer2"}}, "written as 'test_user'"),
+        ({"body": {"object_id": "0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69"}}, "not an object of this widget"),
+        ({"verdict": {"sign_off_key": "_camera_left", "entry": "2024-01-15_test_user"}}, "signs off only _ephysChoiceWorld_00"),
+        ({"verdict": {"sign_off_key": KEY, "entry": "2024-01-15_reviewer2"}}, "own entry <date>_test_user"),
+        ({"sha": "b" * 64}, "another image than the figure this widget holds"),
+        ({"text": '{"title": "=== QC FIGURE ===", "sign_off_key": "_ephysChoiceWorld_00", "entry": "2024-01-15_test_user", "sha256": "%s", "extra": 1}'}, "not in the form alyx-qc writes"),
+        ({"text": '{"title": "=== SIGN-OFF NOTE FOR _ephysChoiceWorld_00 ==="}'}, "titled '=== QC FIGURE ==='"),
+    ],
+)
+def test_anything_else_is_refused(change, message):
+    figure = load_figure(_png())
+    scope = RelayScope(objects={EID}, sign_off_keys={KEY}, **{"figures": True, **change.get("scope", {})})
+    verdict = change.get("verdict", {"sign_off_key": KEY, "entry": "2024-01-15_test_user"})
+    text = change.get("text", figure_note_text(verdict, change.get("sha", figure.sha256)))
+    if "%s" in text:
+        text = text % figure.sha256
+    with pytest.raises(RelayRefused, match=message):
+        check_figure_post(_body(text, **change.get("body", {})), scope, "test_user", change.get("figure", figure), _no_fetch)
+
+
+def test_a_critical_figure_names_a_critical_note_of_the_same_object():
+    figure = load_figure(_jpeg())
+    note_id = "6f1a7a52-4e3b-4c9a-9d55-0b0c4a3e9f11"
+    scope = RelayScope(objects={EID}, critical=True, figures=True)
+    text = figure_note_text({"critical_note": note_id}, figure.sha256)
+    critical = {"id": note_id, "object_id": EID, "text": '{"title": "=== EXPERIMENTER REASON(S) FOR MARKING THE SESSION AS CRITICAL ===", "reasons_selected": [], "reason_for_other": "x"}'}
+    assert check_figure_post(_body(text), scope, "test_user", figure, lambda path: (200, critical))["text"] == text
+    with pytest.raises(RelayRefused, match="is not a critical note of"):
+        check_figure_post(_body(text), scope, "test_user", figure, lambda path: (200, {**critical, "text": "free text"}))
+    with pytest.raises(RelayRefused, match="could not read critical note"):
+        check_figure_post(_body(text), scope, "test_user", figure, lambda path: (404, None))
+
+
+def test_the_multipart_note_is_stored_by_alyx_byte_for_byte(alyx):
+    import requests
+
+    eid = alyx.new_session()
+    figure = load_figure(_png(1500, 20))  # wider than Alyx's default 800 px: width=orig keeps it
+    fields = {"user": "test_user", "content_type": "session", "object_id": eid, "text": figure_note_text({"sign_off_key": KEY, "entry": "2024-01-15_test_user"}, figure.sha256)}
+    body, content_type = multipart_note(fields, figure)
+    headers = {"Authorization": f"Token {alyx.token()}", "Accept": "application/json"}
+    created = requests.post(f"{alyx.base_url}/notes", data=body, headers={**headers, "Content-Type": content_type}, timeout=10)
+    assert created.status_code == 201, created.text
+    note = created.json()
+    scope = RelayScope(objects={eid}, sign_off_keys={KEY}, figures=True)
+    path = figure_image_path(note, scope, alyx.base_url)
+    image = requests.get(f"{alyx.base_url}{path}", headers=headers, timeout=10)
+    assert check_image_answer(image.status_code, image.content) == "image/png"
+    assert image.content == figure.data
+    with pytest.raises(RelayRefused, match="not a file under"):
+        figure_image_path({**note, "image": "https://elsewhere.example/uploaded/x.png"}, scope, alyx.base_url)
+    with pytest.raises(RelayRefused, match="only the image of a figure note"):
+        figure_image_path({**note, "object_id": EID}, scope, alyx.base_url)
+
+
+def test_an_answer_that_is_not_an_image_is_named():
+    # What Alyx 3.6.1's own /uploaded/ view answers: the file's path, as text.
+    with pytest.raises(FigureError, match=r"Alyx did not serve the image \(it starts with 2f 76 61 72\)"):
+        check_image_answer(200, b"/var/www/alyx/uploaded/2024/01/15/figure.png")
+    with pytest.raises(FigureError, match="answered 403"):
+        check_image_answer(403, b'{"detail": "x"}')
+
+
+def test_the_relay_writes_the_held_figure_and_reads_it_back(alyx):
+    """The page names the verdict; the kernel posts the bytes it holds and reads the image back."""
+    import json
+
+    from alyx_qc._credentials import Credentials
+    from alyx_qc._figure import perform_figure_request, perform_image_request
+    from alyx_qc._relay import Relay
+
+    eid = alyx.new_session()
+    relay = Relay(Credentials(alyx.base_url, "test_user", lambda: alyx.token()), scope=RelayScope(objects={eid}, sign_off_keys={KEY}, figures=True))
+    relay.figure = load_figure(_png(900, 30))
+    text = figure_note_text({"sign_off_key": KEY, "entry": "2024-01-15_test_user"}, relay.figure.sha256)
+    body = json.dumps({"user": "test_user", "content_type": "session", "object_id": eid, "text": text})
+    answer = perform_figure_request(relay, {"type": "alyx-figure-request", "id": "f-1", "body": body})
+    assert (answer["type"], answer["status"]) == ("alyx-response", 201), answer
+    note = json.loads(answer["body"])
+    assert note["text"] == text and note["image"]
+    image, buffers = perform_image_request(relay, {"type": "alyx-image-request", "id": "i-1", "note_id": note["id"]})
+    assert image == {"type": "alyx-image", "id": "i-1", "content_type": "image/png"}
+    assert buffers == [relay.figure.data]
+    # Another object's note, or a sign-off note, is not read.
+    other = alyx.new_session()
+    refused, none = perform_image_request(relay, {"type": "alyx-image-request", "id": "i-2", "note_id": "not-a-uuid"})
+    assert (refused["code"], none) == ("refused", [])
+    forged = perform_figure_request(relay, {"type": "alyx-figure-request", "id": "f-2", "body": body.replace(eid, other)})
+    assert forged["code"] == "refused" and "not an object of this widget" in forged["message"]
+    assert alyx.token() not in json.dumps([answer, image, refused, forged])
