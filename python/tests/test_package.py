@@ -16,8 +16,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 STATIC = REPO / "python" / "alyx_qc" / "static"
-# One per widget class: SignOff loads signoff.js, CriticalNote critical.js.
-BUNDLES = ("signoff.js", "critical.js")
+# One per widget class: SignOff loads signoff.js, CriticalNote critical.js, ReviewQueue queue.js.
+BUNDLES = ("signoff.js", "critical.js", "queue.js")
 # What a notebook downloads for every widget: over this, look for what grew before raising it.
 BUNDLE_BUDGET_BYTES = 150_000
 
