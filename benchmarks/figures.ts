@@ -4,16 +4,16 @@
  * `bench-alyx.ts` behind the proxy adding 50 ms per request: wall time, requests, and the bytes
  * of the request bodies sent (a multipart body measured as it is serialised).
  *
- * The figure goes with the sign-off when the core's `signOff` takes an `image`; until then it is
- * attached after it with `attachFigure` (what a caller would do), and the report says which.
+ * The figure goes with the sign-off: `signOff(..., { image: await noteFigure(png) })`, which
+ * writes the figure note (a look-up for one already written, then the multipart POST) before the
+ * verdict.
  */
 import { startFaultProxy } from '../dev/fault-proxy/proxy.ts';
 import { AlyxClient } from '../js/core/client.ts';
-import { attachFigure } from '../js/core/figure-note.ts';
-import { noteImage, type NoteImage } from '../js/core/note-image.ts';
+import type { FigureAttachment } from '../js/core/figure-note.ts';
+import { noteFigure } from '../js/core/note-image.ts';
 import { samplePng } from '../js/core/note-image-samples.ts';
-import { signOffDateKey } from '../js/core/note-text.ts';
-import { signOff, type SignOffOptions } from '../js/core/sign-off.ts';
+import { signOff } from '../js/core/sign-off.ts';
 import { fetchTransport, type Transport } from '../js/core/transport.ts';
 import { startBenchAlyx } from './bench-alyx.ts';
 import { LATENCY_MS } from './round-trips.ts';
@@ -36,8 +36,6 @@ export interface FigureResult {
   readonly latencyMs: number;
   readonly runs: number;
   readonly pngBytes: number;
-  /** How the figure was written: `signOff({ image })`, or `signOff` then `attachFigure`. */
-  readonly method: string;
   readonly without: FigureRun;
   readonly with: FigureRun;
 }
@@ -68,13 +66,12 @@ export async function measureFigures(options: { runs?: number; log?: (line: stri
   const runs = options.runs ?? 10;
   const log = options.log ?? (() => {});
   const png = samplePng(PNG_WIDTH, PNG_HEIGHT, 17);
-  const image: NoteImage = await noteImage(png, 'image/png');
+  const image: FigureAttachment = await noteFigure(png, 'image/png');
   const alyx = await startBenchAlyx();
   const proxy = await startFaultProxy({ target: alyx.baseUrl, latencyMs: LATENCY_MS });
   try {
     const counter: Counter = { bytes: 0, requests: 0, multipart: 0 };
     const client = await AlyxClient.login(proxy.baseUrl, { username: alyx.username, password: alyx.password }, { transport: countingTransport(counter) });
-    let method = 'signOff({ image })';
     const measure = async (withFigure: boolean): Promise<FigureRun> => {
       log(`figures: sign-off ${withFigure ? 'with' : 'without'} a ${(png.length / 1024).toFixed(0)} KB PNG`);
       const times: number[] = [];
@@ -83,16 +80,11 @@ export async function measureFigures(options: { runs?: number; log?: (line: stri
       let failures = 0;
       for (const [index, eid] of (await prepare(alyx, 'sign-off-new', runs + 1)).entries()) {
         Object.assign(counter, { bytes: 0, requests: 0, multipart: 0 });
-        const now = new Date();
         const started = performance.now();
         try {
-          const result = await signOff(client, { eid, signOffKey: SIGN_OFF_KEY, kind: 'task', nums: '1', other: OTHER, withNote: true, now, ...(withFigure ? { image } : {}) } as SignOffOptions);
+          const result = await signOff(client, { eid, signOffKey: SIGN_OFF_KEY, kind: 'task', nums: '1', other: OTHER, withNote: true, ...(withFigure ? { image } : {}) });
           if (result.status !== 'written') throw new Error(`not written: ${result.status}`);
-          if (withFigure && counter.multipart === 0) {
-            // The core's signOff does not take the image yet: attach it after, as a caller would.
-            method = 'signOff, then attachFigure (signOff takes no image yet)';
-            await attachFigure(client, { contentType: 'session', objectId: eid, verdict: { signOffKey: SIGN_OFF_KEY, entry: signOffDateKey(client.user, now) } }, image);
-          }
+          if (withFigure && counter.multipart !== 1) throw new Error(`${counter.multipart} multipart requests sent, not 1`);
         } catch (error) {
           failures++;
           log(`  failure: ${(error as Error).message}`);
@@ -108,7 +100,7 @@ export async function measureFigures(options: { runs?: number; log?: (line: stri
     };
     const without = await measure(false);
     const withFigure = await measure(true);
-    return { latencyMs: LATENCY_MS, runs, pngBytes: png.length, method, without, with: withFigure };
+    return { latencyMs: LATENCY_MS, runs, pngBytes: png.length, without, with: withFigure };
   } finally {
     await proxy.stop();
     await alyx.stop();

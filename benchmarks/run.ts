@@ -157,7 +157,7 @@ function batchSection(result: BatchResult): string {
 function figuresSection(result: FigureResult): string {
   const row = (label: string, run: FigureResult['with']): string[] => [label, ms(run.medianMs), String(run.requests), kb(run.bytesSent), String(run.failures)];
   return [
-    `A sign-off with a note, without and with a ${kb(result.pngBytes)} PNG (noise, so it does not compress), ${result.latencyMs} ms added per request, median of ${result.runs} runs; the figure written by ${result.method}.`,
+    `A sign-off with a note, without and with a ${kb(result.pngBytes)} PNG (noise, so it does not compress), ${result.latencyMs} ms added per request, median of ${result.runs} runs; \`signOff(..., { image: await noteFigure(png) })\`.`,
     '',
     table(['sign-off', 'wall (verified)', 'requests', 'request bodies sent', 'failures'], [row('without a figure', result.without), row('with the PNG', result.with)]),
     '',
