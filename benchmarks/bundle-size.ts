@@ -8,7 +8,6 @@
  * entry with the library build's settings (`cross-fetch` and `node:*` external, as in the
  * published package).
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, minifySync, type Rolldown } from 'vite';
@@ -109,11 +108,7 @@ export async function measureBundleSize(repo: string): Promise<BundleSizeResult>
   const widgets: readonly string[] = WIDGETS;
   const notYetBuilt = widgets.includes(QUEUE_WIDGET) ? [] : [{ name: `widget ${QUEUE_WIDGET}.js`, budgetGzip: BUDGET.queueGzip, why: `not in vite.config.ts WIDGETS yet` }];
   for (const name of widgets) {
-    const entry = path.join(repo, `js/widget/${name}.ts`);
-    if (!existsSync(entry)) {
-      missing.push({ name: `widget ${name}`, why: `js/widget/${name}.ts does not exist` });
-      continue;
-    }
+    // The entry is vite.config.ts's business (the queue's is js/widget/review-queue.ts): build the mode.
     try {
       const output = await build({
         root: repo,

@@ -45,7 +45,12 @@ window.renderWidget = async (id, bundle, state) => {
   document.body.append(el);
   models.set(id, { model, el, cleanup: await widget.render({ model, el, experimental: {} }) });
 };
-window.deliver = (id, content) => models.get(id)?.model.emit('msg:custom', content, []);
+window.deliver = (id, content, buffers) => {
+  // As anywidget hands them over: DataViews of the message's binary buffers.
+  const views = (buffers ?? []).map((b64) => { const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)); return new DataView(bytes.buffer); });
+  models.get(id)?.model.emit('msg:custom', content, views);
+};
+window.modelState = (id) => JSON.parse(JSON.stringify(models.get(id)?.model.state ?? null));
 window.stateOf = (id, key) => models.get(id)?.model.state[key];
 window.removeWidget = (id) => {
   const entry = models.get(id);
@@ -59,7 +64,8 @@ window.removeWidget = (id) => {
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>alyx-qc widget bench</title></head><body><script type="module">${HARNESS}</script></body></html>`;
 
 interface HostEvent {
-  readonly event: 'created' | 'send' | 'called' | 'error';
+  readonly event: 'created' | 'send' | 'called' | 'saved' | 'error';
+  readonly buffers?: readonly string[];
   readonly id: string;
   readonly state?: Record<string, unknown>;
   readonly content?: unknown;
@@ -149,7 +155,9 @@ export class WidgetHost {
   #onEvent(event: HostEvent): void {
     if (event.event === 'send') {
       // In order, one after the other, as a comm delivers them.
-      this.#delivery = this.#delivery.then(() => this.page.evaluate(([id, content]) => (window as unknown as { deliver(id: string, c: unknown): void }).deliver(id, content), [event.id, event.content] as const)).catch((error: Error) => this.errors.push(`deliver: ${error.message}`));
+      this.#delivery = this.#delivery
+        .then(() => this.page.evaluate(([id, content, buffers]) => (window as unknown as { deliver(id: string, c: unknown, b: readonly string[]): void }).deliver(id, content, buffers), [event.id, event.content, event.buffers ?? []] as const))
+        .catch((error: Error) => this.errors.push(`deliver: ${error.message}`));
       return;
     }
     if (event.event === 'error') this.errors.push(`host: ${event.error ?? ''}`);
@@ -161,10 +169,10 @@ export class WidgetHost {
   }
 
   /** Creates `cls(*args, **kwargs)` in the host and renders a view of it; resolves once rendered. */
-  async display(cls: string, bundle: string, args: readonly unknown[], kwargs: Record<string, unknown> = {}): Promise<string> {
+  async display(cls: string, bundle: string, args: readonly unknown[], kwargs: Record<string, unknown> = {}, plot?: 'matplotlib' | 'png'): Promise<string> {
     const id = `w${++this.#counter}`;
     const created = new Promise<HostEvent>((resolve) => this.#waiters.set(id, resolve));
-    this.#write({ cmd: 'create', id, class: cls, args, kwargs });
+    this.#write({ cmd: 'create', id, class: cls, args, kwargs, ...(plot ? { plot } : {}) });
     const event = await created;
     if (event.event !== 'created' || !event.state) throw new Error(`${cls}(...) failed in the host: ${event.error ?? 'no state'}`);
     await this.page.evaluate(([i, b, s]) => (window as unknown as { renderWidget(i: string, b: string, s: unknown): Promise<void> }).renderWidget(i, b, s), [id, bundle, event.state] as const);
@@ -187,6 +195,19 @@ export class WidgetHost {
 
   stateOf(id: string, key: string): Promise<unknown> {
     return this.page.evaluate(([i, k]) => (window as unknown as { stateOf(i: string, k: string): unknown }).stateOf(i, k), [id, key] as const);
+  }
+
+  /**
+   * The widget's state as a notebook saves it: every trait Python syncs (the module's source
+   * `_esm` and the model names included), with the values the view holds now (what the front
+   * end set: status, statuses, notes), as JupyterLab's widget manager saves its models.
+   */
+  async savedState(id: string): Promise<Record<string, unknown>> {
+    const saved = new Promise<HostEvent>((resolve) => this.#waiters.set(id, resolve));
+    this.#write({ cmd: 'saved', id });
+    const python = (await saved).state ?? {};
+    const page = (await this.page.evaluate((i) => (window as unknown as { modelState(i: string): Record<string, unknown> | null }).modelState(i), id)) ?? {};
+    return { ...python, ...page };
   }
 
   async remove(id: string): Promise<void> {
