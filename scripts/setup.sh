@@ -19,6 +19,9 @@ fi
 say "Python venv for the development Alyx"
 bash dev/alyx-server/setup.sh
 
+say "alyx-local and PostgreSQL (a second Alyx for the core and CLI suites)"
+bash dev/alyx-local/setup.sh
+
 if [ -f scripts/setup-python.sh ]; then
   say "Python package and JupyterLab"
   bash scripts/setup-python.sh

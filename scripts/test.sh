@@ -33,6 +33,19 @@ for suite in test:core test:cli test:browser test:observable test:py test:jupyte
   if has_script "$suite"; then run_suite "$suite" npm run --silent "$suite"; fi
 done
 
+# The core and CLI suites a second time, against alyx-local (Alyx's code from PyPI, on
+# PostgreSQL): the client must be right on an Alyx other than the development one.
+# dev/alyx-server/*.test.ts stay out: they test the development Alyx itself.
+alyx_local_env="${ALYX_LOCAL_STATE:-/tmp/alyx-qc-alyx-local}/test.env"
+against_alyx_local() ( set -a; . "$alyx_local_env"; set +a; exec "$@" )
+trap 'bash dev/alyx-local/stop.sh' EXIT
+run_suite alyx-local:start bash dev/alyx-local/start.sh
+if [ -f "$alyx_local_env" ]; then
+  echo "(test:core@alyx-local skips dev/alyx-server/*.test.ts: they test the development Alyx itself)"
+  run_suite test:core@alyx-local against_alyx_local node --import tsx --test --test-concurrency=1 js/core/*.test.ts
+  run_suite test:cli@alyx-local against_alyx_local npm run --silent test:cli
+fi
+
 printf '\n'
 [ "$failed" -gt 0 ] && printf 'failed suites: %s\n' "${failures[*]}"
 echo "suites: $passed passed, $failed failed"

@@ -58,8 +58,9 @@ say "migrating the database (about 30 s)"
 "$venv/bin/python" "$here/seed.py" >&2
 
 say "serving on 127.0.0.1:$port"
+# Request lines up to 8190 bytes, as Apache's and nginx's defaults (gunicorn's own is 4094).
 "$venv/bin/gunicorn" alyx.base.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 --worker-class gthread \
-  --daemon --pid "$state/gunicorn.pid" --error-logfile "$state/server.log" --capture-output --no-control-socket
+  --limit-request-line 8190 --daemon --pid "$state/gunicorn.pid" --error-logfile "$state/server.log" --capture-output --no-control-socket
 url="http://127.0.0.1:$port/api"
 password="$("$venv/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["password"])' "$repo/dev/alyx-server/seed.json")"
 for _ in $(seq 1 120); do
@@ -72,6 +73,8 @@ for _ in $(seq 1 120); do
       echo "ALYX_QC_TEST_USER_PASSWORD=$password"
       echo "ALYX_QC_TEST_USER2=reviewer2"
       echo "ALYX_QC_TEST_USER2_PASSWORD=$password"
+      echo "ALYX_QC_TEST_PUBLIC_USER=public_viewer"
+      echo "ALYX_QC_TEST_PUBLIC_USER_PASSWORD=$password"
     } > "$state/test.env"
     echo "$url" > "$state/url"
     echo "$url"

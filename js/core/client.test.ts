@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import { AlyxFixture, PASSWORD } from '../../tests/support/alyx-fixture.ts';
+import { ADMIN, AlyxFixture, devAlyxOnly, PASSWORD, PUBLIC_USER, USER } from '../../tests/support/alyx-fixture.ts';
 import type { AlyxNote } from './alyx-types.ts';
 import { AlyxClient } from './client.ts';
 import { AlyxAuthError, AlyxNetworkError, AlyxNotFoundError, InputError } from './errors.ts';
@@ -16,14 +16,15 @@ after(() => alyx.stop());
 
 describe('authentication', () => {
   test('logs in with a password and reads', async () => {
+    await alyx.newSession();
     const client = await alyx.login();
-    assert.equal(client.user, 'test_user');
+    assert.equal(client.user, USER.username);
     const sessions = await client.list('sessions');
     assert.ok(sessions.length > 0);
   });
 
   test('a wrong password is an auth error that says what to do, without the password', async () => {
-    await assert.rejects(AlyxClient.login(alyx.baseUrl, { username: 'test_user', password: 'wrong-password-123' }), (error: Error) => {
+    await assert.rejects(AlyxClient.login(alyx.baseUrl, { username: USER.username, password: 'wrong-password-123' }), (error: Error) => {
       assert.ok(error instanceof AlyxAuthError);
       assert.match(error.message, /username or password is wrong/);
       assert.ok(!error.message.includes('wrong-password-123'));
@@ -32,13 +33,13 @@ describe('authentication', () => {
   });
 
   test('a stale token with a password logs in again once and goes on', async () => {
-    const client = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', token: 'a'.repeat(40), password: PASSWORD });
+    const client = await AlyxClient.login(alyx.baseUrl, { username: USER.username, token: 'a'.repeat(40), password: PASSWORD });
     const sessions = await client.list('sessions');
     assert.ok(sessions.length > 0);
   });
 
   test('a stale token without credentials is an auth error asking to log in again', async () => {
-    const client = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', token: 'b'.repeat(40) });
+    const client = await AlyxClient.login(alyx.baseUrl, { username: USER.username, token: 'b'.repeat(40) });
     await assert.rejects(client.list('sessions'), (error: Error) => {
       assert.ok(error instanceof AlyxAuthError);
       assert.match(error.message, /Invalid token\..*log in again/);
@@ -52,7 +53,7 @@ describe('authentication', () => {
     const token = await (await fetch(`${alyx.baseUrl}/auth-token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'test_user', password: PASSWORD }),
+      body: JSON.stringify({ username: USER.username, password: PASSWORD }),
     })).json() as { token: string };
     assert.ok(!JSON.stringify(client).includes(token.token));
     assert.ok(!inspect(client, { showHidden: true, depth: 5 }).includes(token.token));
@@ -68,9 +69,10 @@ describe('REST', () => {
   test('create, partial update, update and delete a note', async () => {
     const client = await alyx.login();
     const eid = await alyx.newSession();
-    const created = await client.rest<AlyxNote>('notes', 'create', { data: { user: 'test_user', content_type: 'session', object_id: eid, text: 'a' } });
-    assert.equal((await client.rest<AlyxNote>('notes', 'partial_update', { id: created.id, data: { text: 'b' } })).text, 'b');
-    assert.equal((await client.rest<AlyxNote>('notes', 'update', { id: created.id, data: { user: 'test_user', content_type: 'session', object_id: eid, text: 'c' } })).text, 'c');
+    const created = await client.rest<AlyxNote>('notes', 'create', { data: { user: USER.username, content_type: 'session', object_id: eid, text: 'a' } });
+    // With the full body: Alyx's note serializer needs it even in a PATCH (500 without).
+    assert.equal((await client.rest<AlyxNote>('notes', 'partial_update', { id: created.id, data: { user: USER.username, content_type: 'session', object_id: eid, text: 'b' } })).text, 'b');
+    assert.equal((await client.rest<AlyxNote>('notes', 'update', { id: created.id, data: { user: USER.username, content_type: 'session', object_id: eid, text: 'c' } })).text, 'c');
     assert.equal((await client.rest<AlyxNote>('notes', 'read', { id: created.id })).text, 'c');
     await client.rest('notes', 'delete', { id: created.id });
     assert.equal((await alyx.notesOf(eid)).length, 0);
@@ -82,7 +84,7 @@ describe('REST', () => {
     const inspector = await alyx.inspector();
     for (let start = 0; start < 260; start += 20) {
       await Promise.all(Array.from({ length: 20 }, (_, i) =>
-        inspector.request('POST', '/notes', { body: { user: 'admin', content_type: 'session', object_id: eid, text: `note ${start + i}` } })));
+        inspector.request('POST', '/notes', { body: { user: ADMIN.username, content_type: 'session', object_id: eid, text: `note ${start + i}` } })));
     }
     const notes = await client.rest<AlyxNote[]>('notes', 'list', { django: `object_id,${eid}` });
     assert.equal(notes.length, 260);
@@ -95,17 +97,17 @@ describe('REST', () => {
   });
 
   test('a server that is not there is a network error after bounded retries', async () => {
-    const client = await AlyxClient.login('http://127.0.0.1:9', { username: 'test_user', token: 'x' }, { retry: { baseDelayMs: 10 } });
+    const client = await AlyxClient.login('http://127.0.0.1:9', { username: USER.username, token: 'x' }, { retry: { baseDelayMs: 10 } });
     await assert.rejects(client.list('sessions'), AlyxNetworkError);
     assert.equal(client.requestCount, 4);
   });
 });
 
 describe('the answers of Alyx 3.6.1 (issue 12)', () => {
-  const noteFor = (objectId: string, contentType = 'session'): Record<string, string> => ({ user: 'test_user', content_type: contentType, object_id: objectId, text: 'x' });
+  const noteFor = (objectId: string, contentType = 'session'): Record<string, string> => ({ user: USER.username, content_type: contentType, object_id: objectId, text: 'x' });
 
   test('a note on an object Alyx does not have is sent once, and the error names the object and what to check', async () => {
-    const client = await alyx.login('test_user', { retry: { baseDelayMs: 5 } });
+    const client = await alyx.login(USER.username, { retry: { baseDelayMs: 5 } });
     const missing = randomUUID();
     const sent = client.requestCount;
     const error = await client.request('POST', '/notes', { body: noteFor(missing), idempotent: true }).catch((caught: unknown) => caught);
@@ -122,7 +124,7 @@ describe('the answers of Alyx 3.6.1 (issue 12)', () => {
   });
 
   test('a logged-in user without write permission is told to ask an administrator, not to log in again', async () => {
-    const viewer = await alyx.login('public_viewer');
+    const viewer = await alyx.login(PUBLIC_USER.username);
     const error = await viewer.request('POST', '/notes', { body: noteFor(await alyx.newSession()) }).catch((caught: unknown) => caught);
     assert.ok(error instanceof AlyxAuthError, String(error));
     assert.equal(error.code, 'forbidden');
@@ -131,7 +133,7 @@ describe('the answers of Alyx 3.6.1 (issue 12)', () => {
   });
 
   test('a 404 at POST /auth-token says the base URL looks wrong, not to check a UUID', async () => {
-    await assert.rejects(AlyxClient.login(`${alyx.baseUrl}/not-the-api`, { username: 'test_user', password: PASSWORD }), (error: Error) => {
+    await assert.rejects(AlyxClient.login(`${alyx.baseUrl}/not-the-api`, { username: USER.username, password: PASSWORD }), (error: Error) => {
       assert.match(error.message, /base URL looks wrong/);
       assert.doesNotMatch(error.message, /UUID/);
       return true;
@@ -139,7 +141,7 @@ describe('the answers of Alyx 3.6.1 (issue 12)', () => {
   });
 
   test('the server\'s own full stop is not doubled', async () => {
-    const client = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', token: 'c'.repeat(40) });
+    const client = await AlyxClient.login(alyx.baseUrl, { username: USER.username, token: 'c'.repeat(40) });
     await assert.rejects(client.list('sessions'), (error: Error) => {
       assert.match(error.message, /: Invalid token\. The token expired/);
       assert.doesNotMatch(error.message, /\.\./);
@@ -148,7 +150,7 @@ describe('the answers of Alyx 3.6.1 (issue 12)', () => {
   });
 });
 
-describe('throttling', () => {
+describe('throttling', devAlyxOnly('starts its own server with a throttle'), () => {
   let throttled: AlyxFixture;
   before(async () => {
     throttled = await AlyxFixture.start({ throttle: '5/second' });

@@ -23,9 +23,9 @@ let alyx: AlyxFixture;
 let sent: string[] = [];
 let client: AlyxClient;
 
-/** Every request as `METHOD /path`, query left out (the forms are the relay contract's business). */
+/** Every request as `METHOD /path`, query left out (the forms are the relay contract's business); the path after the base URL's. */
 const counting: Transport = (request) => {
-  sent.push(`${request.method} ${new URL(request.url).pathname}`);
+  sent.push(`${request.method} ${new URL(request.url).pathname.slice(new URL(alyx.baseUrl).pathname.replace(/\/$/, '').length)}`);
   return fetchTransport()(request);
 };
 

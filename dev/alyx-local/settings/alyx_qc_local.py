@@ -51,3 +51,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage", "OPTIONS": {"location": STATIC_ROOT, "base_url": "/static/"}},
     "dbbackup": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(STATE / "backups")}},
 }
+
+# Uploaded files (note images) at /media/, which alyx-local's Docker image serves with nginx.
+ROOT_URLCONF = "alyx_qc_local_urls"
