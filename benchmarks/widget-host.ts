@@ -23,7 +23,10 @@ const REPO = path.resolve(HERE, '..');
 /** The page: anywidget's model for each widget, its messages to and from the host. */
 const HARNESS = String.raw`
 const models = new Map();
+const fromBase64 = (b64) => { const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)); return new DataView(bytes.buffer); };
 function createModel(id, state) {
+  // Binary traits arrive as DataViews, as anywidget hands them over.
+  for (const [key, value] of Object.entries(state)) if (value && typeof value === 'object' && '$bytes' in value) state[key] = fromBase64(value.$bytes);
   const listeners = new Map();
   const emit = (name, ...args) => { for (const cb of [...(listeners.get(name) ?? [])]) cb(...args); };
   return {
@@ -47,10 +50,16 @@ window.renderWidget = async (id, bundle, state) => {
 };
 window.deliver = (id, content, buffers) => {
   // As anywidget hands them over: DataViews of the message's binary buffers.
-  const views = (buffers ?? []).map((b64) => { const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)); return new DataView(bytes.buffer); });
+  const views = (buffers ?? []).map(fromBase64);
   models.get(id)?.model.emit('msg:custom', content, views);
 };
-window.modelState = (id) => JSON.parse(JSON.stringify(models.get(id)?.model.state ?? null));
+window.modelState = (id) => {
+  const state = models.get(id)?.model.state;
+  if (!state) return null;
+  // Binary values as a saved notebook holds them: base64.
+  const toBase64 = (view) => btoa(Array.from(new Uint8Array(view.buffer, view.byteOffset, view.byteLength), (b) => String.fromCharCode(b)).join(''));
+  return JSON.parse(JSON.stringify(state, (key, value) => (value instanceof DataView ? { $bytes: toBase64(value) } : value)));
+};
 window.stateOf = (id, key) => models.get(id)?.model.state[key];
 window.removeWidget = (id) => {
   const entry = models.get(id);

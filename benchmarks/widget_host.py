@@ -79,6 +79,12 @@ def _plot_function(kind: str) -> Callable[[str], Any]:
     return lambda eid: data
 
 
+def _jsonable(state: Dict[str, Any]) -> Dict[str, Any]:
+    """Binary traits (a figure's thumbnail) as ``{"$bytes": base64}``: the page makes them DataViews,
+    as anywidget does, and a saved notebook holds them base64 encoded too."""
+    return {name: {"$bytes": base64.b64encode(bytes(value)).decode("ascii")} if isinstance(value, (bytes, bytearray, memoryview)) else value for name, value in state.items()}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--static", required=True)
@@ -122,13 +128,13 @@ def main(argv: list[str]) -> int:
                 widget.send = send
                 widget._repr_mimebundle_()  # displayed, as the last expression of a cell
                 widgets[wid] = widget
-                state = {name: value for name, value in widget.get_state().items() if not name.startswith("_")}
+                state = _jsonable({name: value for name, value in widget.get_state().items() if not name.startswith("_")})
                 emit({"event": "created", "id": wid, "state": state})
             elif command["cmd"] == "msg":
                 widget = widgets[wid]
                 widget._handle_message(widget, command["content"], [])
             elif command["cmd"] == "saved":
-                emit({"event": "saved", "id": wid, "state": widgets[wid].get_state()})
+                emit({"event": "saved", "id": wid, "state": _jsonable(widgets[wid].get_state())})
             elif command["cmd"] == "call":
                 getattr(widgets[wid], command["method"])(**command.get("kwargs", {}))
                 emit({"event": "called", "id": wid, "method": command["method"]})
