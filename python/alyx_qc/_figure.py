@@ -32,6 +32,7 @@ __all__ = [
     "figure_note_text",
     "load_figure",
     "multipart_note",
+    "perform_figure_message",
     "perform_figure_request",
     "perform_image_request",
 ]
@@ -407,3 +408,12 @@ def perform_image_request(relay: Any, message: Dict[str, Any], watch: Any = None
     except Exception as error:  # noqa: BLE001
         return _failure(relay, request_id, what, error), []
     return {"type": "alyx-image", "id": request_id, "content_type": content_type}, [data]
+
+
+def perform_figure_message(relay: Any, message: Dict[str, Any], watch: Any = None) -> Dict[str, Any]:
+    """Either figure message, answered; an image's bytes go under ``"buffers"``, which the widget
+    takes out of the message and sends as its binary buffers."""
+    if message.get("type") == "alyx-image-request":
+        answer, buffers = perform_image_request(relay, message, watch)
+        return {**answer, "buffers": buffers} if buffers else answer
+    return perform_figure_request(relay, message, watch)

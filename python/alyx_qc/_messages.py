@@ -55,7 +55,25 @@ class SubmitStartedMessage(TypedDict):
     id: str
 
 
-FrontendMessage = Union[AlyxRequestMessage, AlyxAbortMessage, ViewsMessage, SubmitStartedMessage]
+class AlyxFigureRequestMessage(TypedDict):
+    """Write the figure note of a verdict (issue 16): ``body`` is the note's fields as JSON
+    (``user``, ``content_type``, ``object_id``, ``text``); the kernel adds the figure it holds and
+    answers with an ``alyx-response``."""
+
+    type: Literal["alyx-figure-request"]
+    id: str
+    body: str
+
+
+class AlyxImageRequestMessage(TypedDict):
+    """Read the image of a figure note of this widget's objects (issue 16)."""
+
+    type: Literal["alyx-image-request"]
+    id: str
+    note_id: str
+
+
+FrontendMessage = Union[AlyxRequestMessage, AlyxAbortMessage, ViewsMessage, SubmitStartedMessage, AlyxFigureRequestMessage, AlyxImageRequestMessage]
 
 
 # Kernel -> front end
@@ -98,4 +116,12 @@ class SubmitMessage(TypedDict):
     overwrite: NotRequired[bool]
 
 
-KernelMessage = Union[AlyxResponseMessage, AlyxRelayErrorMessage, SubmitMessage]
+class AlyxImageMessage(TypedDict):
+    """The image of a figure note: its bytes are the message's one binary buffer."""
+
+    type: Literal["alyx-image"]
+    id: str
+    content_type: str
+
+
+KernelMessage = Union[AlyxResponseMessage, AlyxRelayErrorMessage, SubmitMessage, AlyxImageMessage]

@@ -29,6 +29,7 @@ import requests
 
 from . import _http
 from ._credentials import Credentials, InvalidToken, check_token_owner, owner_query
+from ._figure import Figure, perform_figure_message
 from ._messages import AlyxRelayErrorMessage, AlyxResponseMessage, RelayErrorCode
 from ._scope import RelayRefused, RelayScope
 from ._write_checks import KnownRecords, check_delete_note, check_patch_note, check_patch_session, check_post_note
@@ -83,6 +84,8 @@ class Relay:
     ) -> None:
         self.credentials = credentials
         self.scope = scope
+        self.figure: Optional[Figure] = None
+        """The figure the widget holds (issue 16): the bytes a figure note is written with."""
         self._session = session or _http.new_session()
         # The total time one relayed request may take: below the page's 30 s, so the kernel answers first.
         self._timeout = float(timeout)
@@ -191,6 +194,9 @@ class Relay:
         shown = f"{str(method)[:20]} {str(url)[:300]}"
         if not isinstance(message.get("id"), str) or len(message["id"]) > _MAX_ID:
             return self._error(request_id, "refused", f"{shown} refused: the request needs an id, a string of at most {_MAX_ID} characters.")
+        if message.get("type") in ("alyx-figure-request", "alyx-image-request"):
+            # Issue 16: the figure note built in the kernel from `self.figure`, and figure images read with the token.
+            return perform_figure_message(self, message, watch)  # type: ignore[return-value]
         deadline = time.monotonic() + self._timeout
         try:
             route = self._route(method, url, body)

@@ -15,6 +15,7 @@ import anywidget
 import traitlets as t
 
 from ._credentials import Credentials, resolve_credentials
+from ._figure import load_figure
 from ._relay import Relay
 from ._scope import RelayScope
 from ._validation import (
@@ -32,7 +33,7 @@ __all__ = ["CriticalNote", "SignOff"]
 
 _STATIC = Path(__file__).parent / "static"
 _CREDENTIAL_ARGS = ("alyx", "base_url", "token", "username")
-_FIXED = ("mode", "target", "sign_off_key", "kind", "content_type", "gui_only", "base_url", "user")
+_FIXED = ("mode", "target", "sign_off_key", "kind", "content_type", "gui_only", "base_url", "user", "figure", "figure_thumbnail")
 #: How long a view has to take up ``submit()`` (say it started) before the widget reports that
 #: none did. A kernel busy running cells reads the view's answer only between cells.
 SUBMIT_ACK_SECONDS = 120.0
@@ -167,12 +168,30 @@ class _QcWidget(anywidget.AnyWidget):
     - Default: []
     """
 
-    def __init__(self, *, credentials: Credentials, scope: RelayScope, relay: Optional[Relay] = None, **traits: Any) -> None:
+    figure = t.Dict(default_value=None, allow_none=True).tag(sync=True)
+    """The figure given with ``figure=``, attached to the note as a note of its own (issue 16):
+    ``content_type``, ``size`` (bytes) and ``sha256``. Its bytes stay in the kernel. Fixed.
+
+    - Type: dict or None
+    - Default: None
+    """
+
+    figure_thumbnail = t.Bytes(b"").tag(sync=True)
+    """A small PNG of the figure, for the page (empty without a figure, or without Pillow). Fixed.
+
+    - Type: bytes
+    - Default: b""
+    """
+
+    def __init__(self, *, credentials: Credentials, scope: RelayScope, relay: Optional[Relay] = None, figure: Any = None, **traits: Any) -> None:
         _bundle_source(self._bundle)  # fail before anything is shown if the front end is missing
+        # Checked and rendered first: a bad figure is an error in the cell, before anything is shown.
+        held = None if figure is None else load_figure(figure)
         # Private and not a trait: never synced, never saved with the notebook.
         self.__credentials = credentials
         # The page may ask only for what this widget's workflow does, on its own object.
         self.__relay = relay or Relay(credentials, scope=scope)
+        self.__relay.figure = held
         self.__frontends: Dict[str, int] = {}
         self.__frontends_lock = threading.Lock()
         # Submissions sent to a view and not yet taken up (id -> timer).
@@ -186,6 +205,8 @@ class _QcWidget(anywidget.AnyWidget):
         super().__init__(
             base_url=credentials.base_url,
             user=credentials.username,
+            figure=None if held is None else {"content_type": held.content_type, "size": held.size, "sha256": held.sha256},
+            figure_thumbnail=b"" if held is None else held.thumbnail or b"",
             **traits,
         )
         self.__created = True
@@ -215,6 +236,9 @@ class _QcWidget(anywidget.AnyWidget):
         kind = content.get("type")
         if kind == "alyx-request":
             self.__relay.start(content, self.send)  # type: ignore[arg-type]
+        elif kind in ("alyx-figure-request", "alyx-image-request"):
+            # Issue 16: an image's bytes go as the message's binary buffer.
+            self.__relay.start(content, lambda answer: self.send(answer, answer.pop("buffers", None)))
         elif kind == "alyx-abort":
             if isinstance(content.get("id"), str):
                 self.__relay.abort(content["id"])
@@ -343,6 +367,10 @@ class SignOff(_QcWidget):
     base_url, token, username
         Without ``alyx``: the Alyx URL with ``token`` and ``username``, or with ``username``
         alone to type the password (it is exchanged for a token and not kept).
+    figure
+        The plot the reviewer judged: a matplotlib figure, PNG/JPEG bytes, a path, or anything
+        IPython shows as an image. It is attached as a note of its own that names this sign-off
+        (docs/figures.md); the panel shows it with "Attach this figure to the note".
     """
 
     _bundle = "signoff"
@@ -357,13 +385,14 @@ class SignOff(_QcWidget):
         base_url: Optional[str] = None,
         token: Optional[str] = None,
         username: Optional[str] = None,
+        figure: Any = None,
         **kwargs: Any,
     ) -> None:
-        _check_options("SignOff", kwargs, ["eid", "key", "kind", *_CREDENTIAL_ARGS])
+        _check_options("SignOff", kwargs, ["eid", "key", "kind", *_CREDENTIAL_ARGS, "figure"])
         eid, key, kind = check_uuid4(eid, "session eid"), check_sign_off_key(key), check_sign_off_kind(kind)
         credentials = resolve_credentials(alyx=alyx, base_url=base_url, token=token, username=username)
-        scope = RelayScope(objects=frozenset({eid}), sign_off_keys=frozenset({key}))
-        super().__init__(credentials=credentials, scope=scope, mode="signoff", target=eid, sign_off_key=key, kind=kind)
+        scope = RelayScope(objects=frozenset({eid}), sign_off_keys=frozenset({key}), figures=True)
+        super().__init__(credentials=credentials, scope=scope, figure=figure, mode="signoff", target=eid, sign_off_key=key, kind=kind)
 
     def _reason_counts(self) -> "tuple[int, ...]":
         return (sign_off_reason_count(str(self.kind)),)
@@ -404,8 +433,8 @@ class CriticalNote(_QcWidget):
         The Alyx model, for a UUID that is neither (e.g. ``"subject"``).
     gui_only
         The alignment GUI's path: an insertion, its five reasons, existing notes replaced.
-    alyx, base_url, token, username
-        As for :class:`SignOff`.
+    alyx, base_url, token, username, figure
+        As for :class:`SignOff`; the figure names the critical note.
     """
 
     _bundle = "critical"
@@ -420,16 +449,18 @@ class CriticalNote(_QcWidget):
         username: Optional[str] = None,
         content_type: Optional[str] = None,
         gui_only: bool = False,
+        figure: Any = None,
         **kwargs: Any,
     ) -> None:
-        _check_options("CriticalNote", kwargs, ["uuid", *_CREDENTIAL_ARGS, "content_type", "gui_only"])
+        _check_options("CriticalNote", kwargs, ["uuid", *_CREDENTIAL_ARGS, "content_type", "gui_only", "figure"])
         uuid = check_uuid4(uuid, "session eid or insertion pid")
         content_type = check_content_type(content_type)
         gui_only = check_flag(gui_only, "gui_only")
         credentials = resolve_credentials(alyx=alyx, base_url=base_url, token=token, username=username)
         super().__init__(
             credentials=credentials,
-            scope=RelayScope(objects=frozenset({uuid}), critical=True),
+            scope=RelayScope(objects=frozenset({uuid}), critical=True, figures=True),
+            figure=figure,
             mode="critical",
             target=uuid,
             content_type=content_type,

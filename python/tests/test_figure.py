@@ -265,3 +265,68 @@ def test_the_relay_writes_the_held_figure_and_reads_it_back(alyx):
     forged = perform_figure_request(relay, {"type": "alyx-figure-request", "id": "f-2", "body": body.replace(eid, other)})
     assert forged["code"] == "refused" and "not an object of this widget" in forged["message"]
     assert alyx.token() not in json.dumps([answer, image, refused, forged])
+
+
+# -- SignOff(figure=), CriticalNote(figure=) -------------------------------------------------------
+
+
+def test_the_widgets_hold_the_figure_in_the_kernel_and_show_a_thumbnail(alyx):
+    import json
+
+    from alyx_qc import CriticalNote, SignOff
+
+    token = alyx.token()
+    data = _png(1200, 800)
+    widget = SignOff(EID, key=KEY, kind="task", base_url=alyx.base_url, token=token, username="test_user", figure=data)
+    assert widget.figure == {"content_type": "image/png", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    with PIL.open(io.BytesIO(widget.figure_thumbnail)) as thumb:
+        assert thumb.size == (320, 213)
+    state = json.dumps(widget.get_state(), default=lambda value: value.hex() if isinstance(value, (bytes, memoryview)) else str(value))
+    assert data.hex() not in state, "the figure's bytes are not in the widget state"
+    assert token not in state
+    critical = CriticalNote(EID, base_url=alyx.base_url, token=token, username="test_user", figure=_jpeg())
+    assert critical.figure["content_type"] == "image/jpeg"
+    plain = SignOff(EID, key=KEY, kind="task", base_url=alyx.base_url, token=token, username="test_user")
+    assert (plain.figure, plain.figure_thumbnail) == (None, b"")
+
+
+def test_a_bad_figure_is_an_error_in_the_cell(alyx, tmp_path: Path):
+    from alyx_qc import SignOff
+
+    with pytest.raises(FigureError, match="does not exist"):
+        SignOff(EID, key=KEY, kind="task", base_url=alyx.base_url, token=alyx.token(), username="test_user", figure=tmp_path / "nope.png")
+    with pytest.raises(TypeError, match="Did you mean 'figure'"):
+        SignOff(EID, key=KEY, kind="task", base_url=alyx.base_url, token=alyx.token(), username="test_user", figures=_png())
+
+
+def test_the_widget_answers_the_pages_figure_messages(alyx):
+    """The page names the verdict; the widget's kernel side writes the figure it holds, and sends
+    a figure note's image back as the message's binary buffer."""
+    import json
+    import threading
+
+    from alyx_qc import SignOff
+
+    eid = alyx.new_session()
+    data = _png(50, 40)
+    widget = SignOff(eid, key=KEY, kind="task", base_url=alyx.base_url, token=alyx.token(), username="test_user", figure=data)
+    sent: list = []
+    arrived = threading.Event()
+
+    def send(content, buffers=None):
+        sent.append((json.loads(json.dumps(content)), buffers))
+        arrived.set()
+
+    widget.send = send
+    text = figure_note_text({"sign_off_key": KEY, "entry": "2024-01-15_test_user"}, widget.figure["sha256"])
+    body = json.dumps({"user": "test_user", "content_type": "session", "object_id": eid, "text": text})
+    widget._handle_message(widget, {"type": "alyx-figure-request", "id": "v1-1", "body": body}, [])
+    assert arrived.wait(10)
+    answer, _ = sent.pop()
+    assert (answer["id"], answer["status"]) == ("v1-1", 201), answer
+    arrived.clear()
+    widget._handle_message(widget, {"type": "alyx-image-request", "id": "v1-2", "note_id": json.loads(answer["body"])["id"]}, [])
+    assert arrived.wait(10)
+    image, buffers = sent.pop()
+    assert image == {"type": "alyx-image", "id": "v1-2", "content_type": "image/png"}
+    assert [bytes(buffer) for buffer in buffers] == [data]

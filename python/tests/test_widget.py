@@ -79,14 +79,14 @@ def test_synced_state_is_the_documented_contract(signoff):
     ours = {name for name in signoff.keys if not name.startswith("_") and name not in {"layout", "tabbable", "tooltip"}}
     assert ours == {
         "mode", "target", "sign_off_key", "kind", "content_type", "gui_only", "base_url", "user",
-        "selected", "other", "status", "error", "last_written", "existing_notes",
+        "selected", "other", "status", "error", "last_written", "existing_notes", "figure", "figure_thumbnail",
     }
 
 
 def test_every_public_trait_has_a_docstring():
     source = (_widget.__file__ and open(_widget.__file__).read()) or ""
     for name in ("mode", "target", "sign_off_key", "kind", "content_type", "gui_only", "base_url", "user",
-                 "selected", "other", "status", "error", "last_written", "existing_notes"):
+                 "selected", "other", "status", "error", "last_written", "existing_notes", "figure", "figure_thumbnail"):
         assert f'    {name} = t.' in source
         after = source.split(f'    {name} = t.', 1)[1].split("\n", 2)[1]
         assert after.strip().startswith('"""'), f"{name} has no docstring under it"
