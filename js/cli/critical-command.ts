@@ -18,7 +18,7 @@ import type { CliCommand } from './args.ts';
 import type { CommandContext } from './command-context.ts';
 import { withClient } from './connect.ts';
 import { choiceFromFlags, type ChoiceOptions } from './flag-choice.ts';
-import { existingNoteLines } from './existing-notes.ts';
+import { existingNoteLines, mentionLines } from './existing-notes.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { askOverwrite, askReasons } from './ibllib-prompts.ts';
 import { noteTextLines, requestLines, requestsJson, type Outcome } from './report.ts';
@@ -46,6 +46,8 @@ export async function runCritical(context: CommandContext, command: CriticalComm
 
 async function interactiveOrFlags(context: CommandContext, command: CriticalCommand, client: AlyxClient, uuid: string): Promise<Outcome> {
   const { prompter, signal } = context;
+  const dryRun = command.common.dryRun;
+  // Read once: what is shown is what the write replaces (no second list of the notes).
   const target = await loadCriticalContext(client, uuid, { ...(command.contentType !== undefined ? { contentType: command.contentType } : {}), signal });
   const kind = NOTE_KINDS[target.kind] as CriticalKind;
   const model = modelName(target.contentType);
@@ -58,31 +60,21 @@ async function interactiveOrFlags(context: CommandContext, command: CriticalComm
     choice = await askReasons(prompter, kind);
   }
 
-  const confirm = async (notes: readonly AlyxNote[]): Promise<boolean> => {
-    for (const line of existingNoteLines(notes, `critical notes on this ${model}`)) prompter.say(line);
-    return askOverwrite(prompter, notes.length);
-  };
-
-  let confirmedNoteIds: readonly string[] | undefined;
-  if (!command.yes && target.existingNotes.length > 0) {
-    if (!(await confirm(target.existingNotes))) return declined(target.existingNotes);
-    confirmedNoteIds = target.existingNotes.map((note) => note.id);
-  }
-  for (;;) {
-    const result = await writeCriticalNote(client, {
-      uuid,
-      contentType: target.contentType,
-      ...choice,
-      overwrite: command.yes || confirmedNoteIds !== undefined,
-      ...(confirmedNoteIds !== undefined ? { confirmedNoteIds } : {}),
-      dryRun: command.common.dryRun,
-      signal,
-    });
-    if (result.status !== 'needs-confirmation') return outcomeOf(result, uuid, target.contentType);
-    // Someone added a note since we asked: ask again about what is there now.
-    if (!(await confirm(result.existingNotes))) return declined(result.existingNotes);
-    confirmedNoteIds = result.existingNotes.map((note) => note.id);
-  }
+  const existing = target.existingNotes;
+  const listed = [...(existing.length > 0 ? existingNoteLines(existing, `critical notes on this ${model}`) : []), ...mentionLines(target.mentions ?? [])];
+  if (!command.yes || dryRun) for (const line of listed) prompter.say(line);
+  // A dry run asks nothing: its plan shows the deletes an overwrite would make.
+  if (!command.yes && !dryRun && existing.length > 0 && !(await askOverwrite(prompter, existing.length))) return declined(existing);
+  const result = await writeCriticalNote(client, {
+    uuid,
+    ...choice,
+    overwrite: true,
+    context: target,
+    confirmedNotes: existing,
+    dryRun,
+    signal,
+  });
+  return outcomeOf(result, uuid, target.contentType);
 }
 
 function declined(notes: readonly AlyxNote[]): Outcome {

@@ -241,11 +241,12 @@ describe('exit status 2: usage and bad input, nothing written', () => {
     assert.match(unknown.stderr, /matches 0 session\(s\) and 0 insertion\(s\)/);
   });
 
-  test('the GUI path is for insertions, without Other', async () => {
+  test('the GUI path is for insertions (a session eid is no insertion on this Alyx: exit 2, nothing sent twice), without Other', async () => {
     const eid = await alyx.newSession();
     const session = await runCli(['critical', eid, '--gui-reasons', 'Drift'], { env });
     assert.equal(session.code, 2);
-    assert.match(session.stderr, /alignment GUI path is for probe insertions/);
+    assert.match(session.stderr, new RegExp(`No probeinsertion ${eid} on this Alyx \\(content type "probeinsertion"\\): check the UUID, the content type and the base URL\\.`));
+    assert.deepEqual(await alyx.notesOf(eid), []);
     const other = await runCli(['critical', eid, '--gui-reasons', 'Drift,Other'], { env });
     assert.equal(other.code, 2);
     assert.match(other.stderr, /cannot include "Other"/);

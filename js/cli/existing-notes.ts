@@ -14,3 +14,8 @@ function describeNote(note: AlyxNote): string {
 export function existingNoteLines(notes: readonly AlyxNote[], what: string): string[] {
   return [`Existing ${what} (${notes.length}):`, ...notes.map(describeNote)];
 }
+
+/** Notes that only mention the title (quoting a critical note): listed, and said to be kept. */
+export function mentionLines(notes: readonly AlyxNote[]): string[] {
+  return notes.length === 0 ? [] : [`Other notes that mention the title (${notes.length}), kept:`, ...notes.map(describeNote)];
+}

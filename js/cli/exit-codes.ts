@@ -8,7 +8,10 @@ export const EXIT = {
   ok: 0,
   /** Declined, nothing to do, or aborted at a prompt (Ctrl-C, end of input). */
   declined: 1,
-  /** Usage or bad input, rejected credentials, a state of Alyx that needs cleaning up first. */
+  /**
+   * Usage or bad input, rejected credentials or permission, an object Alyx does not have (its
+   * permanent 500 included), a state of Alyx that needs cleaning up first.
+   */
   usage: 2,
   /** Server or network error after retries. */
   failed: 3,
@@ -41,6 +44,7 @@ export function exitCodeFor(error: unknown): ExitCode {
       case 'bad-input':
       case 'validation':
       case 'auth':
+      case 'forbidden':
       case 'conflict':
       case 'not-found':
         return EXIT.usage;

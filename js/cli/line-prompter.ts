@@ -7,6 +7,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { PromptAborted } from './exit-codes.ts';
+import { forTerminal } from './terminal-text.ts';
 
 type Input = NodeJS.ReadableStream & { isTTY?: boolean };
 type Output = NodeJS.WritableStream & { columns?: number };
@@ -59,7 +60,8 @@ export class LinePrompter {
 
   /** A line of conversation (the reasons list, "You selected…", "… is invalid"). */
   say(text: string): void {
-    this.#output.write(`${text}\n`);
+    // One line, escaped: what is said quotes Alyx (see terminal-text.ts).
+    this.#output.write(`${forTerminal(text)}\n`);
   }
 
   /**

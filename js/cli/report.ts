@@ -5,6 +5,7 @@
  */
 import type { PlannedRequest } from '../core/index.ts';
 import type { ExitCode } from './exit-codes.ts';
+import { forTerminal } from './terminal-text.ts';
 
 type Output = NodeJS.WritableStream & { columns?: number };
 
@@ -29,17 +30,18 @@ export class Reporter {
 
   result(outcome: Outcome): void {
     if (this.json) this.stdout.write(`${JSON.stringify(outcome.json)}\n`);
-    else if (outcome.lines.length > 0) this.stdout.write(`${outcome.lines.join('\n')}\n`);
+    // Each line escaped on its own: they quote Alyx (see terminal-text.ts).
+    else if (outcome.lines.length > 0) this.stdout.write(`${outcome.lines.map(forTerminal).join('\n')}\n`);
   }
 
   /** A message on stderr; with `--json`, also `{status, code, message}` on stdout. */
   fail(status: 'error' | 'aborted', code: string, message: string): void {
-    this.stderr.write(`alyx-qc: ${message}\n`);
+    this.stderr.write(`alyx-qc: ${forTerminal(message)}\n`);
     if (this.json) this.stdout.write(`${JSON.stringify({ status, code, message })}\n`);
   }
 
   warn(message: string): void {
-    this.stderr.write(`alyx-qc: warning: ${message}\n`);
+    this.stderr.write(`alyx-qc: warning: ${forTerminal(message)}\n`);
   }
 }
 

@@ -6,9 +6,8 @@
 import {
   assertSignOffKey,
   assertUuid4,
-  ConflictError,
   getSignOffKind,
-  loadSignOffContext,
+  readChecklistEntry,
   signOff,
   type AlyxClient,
   type ReasonChoice,
@@ -19,7 +18,6 @@ import type { CliCommand } from './args.ts';
 import type { CommandContext } from './command-context.ts';
 import { withClient } from './connect.ts';
 import { choiceFromFlags } from './flag-choice.ts';
-import { existingNoteLines } from './existing-notes.ts';
 import { EXIT } from './exit-codes.ts';
 import { askReasons } from './ibllib-prompts.ts';
 import { noteTextLines, requestLines, requestsJson, type Outcome } from './report.ts';
@@ -48,24 +46,19 @@ export async function runSignOff(context: CommandContext, command: SignOffComman
   });
 }
 
-/** Reads the session first, so a wrong eid or a note to clean up is known before any question. */
+/**
+ * Reads the session first, so a wrong eid is known before any question, and says where its
+ * checklist stands. Only the session: the notes are read by the write, after the questions,
+ * as ibllib does, so that a merge starts from the note as it is then and no request is sent twice.
+ */
 async function askAtTerminal(context: CommandContext, client: AlyxClient, kind: SignOffKind, eid: string, signOffKey: string): Promise<ReasonChoice> {
   const { prompter } = context;
-  const current = await loadSignOffContext(client, { eid, signOffKey, kind: kind.id, signal: context.signal });
-  if (current.existingNotes.length > 1) {
-    throw new ConflictError(
-      `Found ${current.existingNotes.length} sign-off notes for ${signOffKey} on session ${eid}; at most one is expected. Merge or delete the extra notes in Alyx (${current.existingNotes.map((note) => note.id).join(', ')}), then sign off again. Nothing was written.`,
-      current.existingNotes.map((note) => note.id),
-    );
-  }
+  const entry = await readChecklistEntry(client, eid, signOffKey, context.signal);
   prompter.say(`Signing off ${signOffKey} (${kind.label}) on the session ${eid} on ${client.baseUrl}, as ${client.user}.`);
-  if (current.checklistEntry === undefined) {
+  if (entry === undefined) {
     prompter.say(`Note: the session's sign_off_checklist has no "${signOffKey}" yet; it will be added. Check the key if you expected it there.`);
-  } else if (current.checklistEntry !== null) {
-    prompter.say(`Already signed off by ${current.checklistEntry.user} on ${current.checklistEntry.date}; this sign-off replaces that checklist entry.`);
-  }
-  if (current.existingNotes.length === 1) {
-    for (const line of existingNoteLines(current.existingNotes, 'sign-off note, which gets your entry added')) prompter.say(line);
+  } else if (entry !== null) {
+    prompter.say(`Already signed off by ${entry.user} on ${entry.date}; this sign-off replaces that checklist entry.`);
   }
   return askReasons(prompter, kind);
 }
@@ -84,7 +77,7 @@ function outcomeOf(result: SignOffResult, eid: string, signOffKey: string): Outc
       json: { status: 'dry-run', ...common, requests: requestsJson(result.requests) },
     };
   }
-  const noteLine = result.note === null ? 'No note (--no-note): the checklist only.' : `The sign-off note ${result.note.id} was saved.`;
+  const noteLine = result.note === null ? 'No note (--no-note): the checklist only.' : `The sign-off note ${result.note.id} was ${result.noteAction === 'merged' ? 'updated with your entry' : 'saved'}.`;
   return {
     exitCode: EXIT.ok,
     lines: [

@@ -100,10 +100,9 @@ export async function writeCriticalNoteFromGui(client: AlyxClient, options: { pi
     throw new InputError('The alignment GUI path has no free text, so "Other" cannot be chosen there: use writeCriticalNote.');
   }
   choiceFor(kind, { reasons: options.reasons }, kind.guiReasons);
-  const context = await loadCriticalContext(client, options.pid, { signal: options.signal });
-  if (context.contentType !== 'probeinsertion') {
-    throw new InputError(`${context.uuid} is a ${context.contentType}, but the alignment GUI path is for probe insertions: pass the insertion's pid.`);
-  }
+  // The model is known, as in ibllib's `main_gui`: no look-up. A pid that is not an insertion's
+  // gets Alyx's "ProbeInsertion matching query does not exist" at the POST, as a not-found error.
+  const context = await loadCriticalContext(client, options.pid, { contentType: 'probeinsertion', signal: options.signal });
   return writeCriticalNoteIn(client, context, { uuid: options.pid, reasons: options.reasons, overwrite: true, dryRun: options.dryRun, signal: options.signal }, kind.guiReasons);
 }
 
