@@ -152,6 +152,10 @@ class Relay:
             if not isinstance(body, str) or len(body) > _MAX_BODY:
                 raise RelayRefused(f"{method} {path} needs a JSON body under {_MAX_BODY} characters.")
             try:
+                body.encode("utf-8")
+            except UnicodeEncodeError:
+                raise RelayRefused(f"the body of {method} {path} is not valid Unicode (a lone surrogate).") from None
+            try:
                 parsed = json.loads(body)
             except RecursionError:
                 raise RelayRefused(f"the body of {method} {path} is nested too deeply to be a request alyx-qc makes.") from None
@@ -205,7 +209,8 @@ class Relay:
             instead = self._check_write(route, fetch)
             if instead is not None:
                 return {"type": "alyx-response", "id": request_id, "status": instead, "headers": {"content-type": "application/json"}, "body": '{"detail": "Not found."}'}
-            data = json.dumps(route.body).encode("utf-8") if route.body is not None else None
+            # The text as checked: Alyx (DRF) parses it with the same json module, so it reads what was checked.
+            data = body.encode("utf-8") if route.body is not None else None
             answer = self._send(route.method, route.url, data, deadline, watch)
             self._learn(route, answer)
             self._check_answer(route, answer)

@@ -336,6 +336,7 @@ def test_a_critical_widget_deletes_critical_notes_but_not_one_that_quotes_the_ti
         {"type": "alyx-request", "id": "r-1", "method": "GET", "url": "{base}/notes/\u0000"},
         {"type": "alyx-request", "id": "r-1", "method": "GET", "url": "{base}/notes?django=" + "%" * 10_000},
         {"type": "alyx-request", "id": "r-1", "method": "GET", "url": "http://[::1"},
+        {"type": "alyx-request", "id": "r-1", "method": "POST", "url": "{base}/notes", "body": '{"text": "\ud800"}'},
     ],
 )
 def test_attack_malformed_and_deeply_nested_requests_are_answered_refused(alyx, message):
@@ -601,3 +602,78 @@ def test_attack_ones_client_holding_a_token_with_a_line_break_is_refused(alyx):
 def test_http_watch_is_used_by_default(alyx):
     relay = relay_for(alyx)
     assert isinstance(relay._session.get_adapter(alyx.base_url), _http._WatchedAdapter)
+
+
+@pytest.fixture
+def tls_drip(tmp_path):
+    """A real TLS server (a throw-away self-signed certificate) that answers its first request
+    on each connection at once and drips the body of any request to /slow."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: no certificate for the TLS server")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    closed = []
+
+    def handle(raw):
+        try:
+            with context.wrap_socket(raw, server_side=True) as conn:
+                while True:
+                    data = b""
+                    while b"\r\n\r\n" not in data:
+                        chunk = conn.recv(4096)
+                        if not chunk:
+                            return
+                        data += chunk
+                    if b" /slow" not in data.split(b"\r\n", 1)[0]:
+                        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                        continue
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+                    for _ in range(60):
+                        conn.sendall(b" ")
+                        time.sleep(1)
+        except OSError:
+            closed.append(True)
+
+    def serve():
+        while True:
+            try:
+                raw, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=handle, args=(raw,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"https://127.0.0.1:{listener.getsockname()[1]}", str(cert), closed
+    listener.close()
+
+
+def test_attack_a_tls_server_dripping_is_cut_at_the_deadline_and_keep_alive_still_works(tls_drip):
+    url, cert, closed = tls_drip
+    session = _http.new_session()
+    session.verify, session.trust_env = cert, False
+    for _ in range(3):  # one pooled connection, reused
+        answer = _http.send(session, "GET", f"{url}/fast", headers={}, data=None, deadline=time.monotonic() + 5, watch=_http.Watch())
+        assert answer.status == 200
+    started = time.monotonic()
+    with pytest.raises(_http.RequestTimedOut):
+        _http.send(session, "GET", f"{url}/slow", headers={}, data=None, deadline=time.monotonic() + 1.5, watch=_http.Watch())
+    assert time.monotonic() - started < 5
+    for _ in range(50):
+        if closed:
+            break
+        time.sleep(0.1)
+    assert closed, "the TLS connection was not closed"
+    assert _http.send(session, "GET", f"{url}/fast", headers={}, data=None, deadline=time.monotonic() + 5, watch=_http.Watch()).status == 200
