@@ -1,20 +1,31 @@
 import { LitElement } from 'lit';
 import { ColorSchemeController } from './color-scheme.ts';
+import { suppressHostShortcuts } from './host-shortcuts.ts';
 import { stopKeyPropagation } from './stop-key-propagation.ts';
 import { panelStyles, theme } from './theme.ts';
 
 /**
  * What every alyx-qc element is: a LitElement with the shared look in its shadow root, in the
- * host's colour scheme, keeping key presses from the notebook. Not registered itself.
+ * host's colour scheme, keeping key presses from the notebook's shortcuts. Not registered itself.
  */
 export class QcElement extends LitElement {
   static override styles = [theme, panelStyles];
 
   readonly #scheme = new ColorSchemeController(this);
 
+  #shortcutsSuppressed = false;
+
   constructor() {
     super();
     stopKeyPropagation(this);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Attributes cannot be set in the constructor (createElement forbids it), and the shadow root
+    // exists only from here on.
+    if (!this.#shortcutsSuppressed) suppressHostShortcuts(this, this.renderRoot);
+    this.#shortcutsSuppressed = true;
   }
 
   /** The classes of the element's outermost node: `root`, and the host's colour scheme. */
