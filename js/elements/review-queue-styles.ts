@@ -10,6 +10,7 @@ export const queueStyles = css`
   @container (max-width: 560px) { .layout { grid-template-columns: 1fr; } }
   ol { list-style: none; margin: 0; padding: 0; max-height: 480px; overflow: auto; border: 1px solid var(--aq-line2); border-radius: var(--aq-radius); }
   ol button { display: grid; width: 100%; text-align: left; border: 0; border-radius: 0; background: none; padding: 3px 6px; font: inherit; color: inherit; gap: 0; }
+  ol button span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   ol button[aria-current='true'] { background: var(--aq-bg2); box-shadow: inset 3px 0 var(--aq-brand); }
   .meta { font-size: 0.9em; }
   .st-signed-off { color: var(--jp-success-color1, light-dark(#2e7d32, #81c784)); }

@@ -171,8 +171,9 @@ export class ReviewQueueElement extends QcElement {
     this.current = ((index % total) + total) % total;
     this.confirming = false;
     void this.updateComplete.then(() => {
-      if (!this.renderRoot.querySelector(':focus-within, :focus') && this.matches(':focus-within')) return;
-      this.renderRoot.querySelector<HTMLElement>('.queue')?.focus({ preventScroll: true });
+      this.renderRoot.querySelector('ol [aria-current=true]')?.scrollIntoView({ block: 'nearest' });
+      // The panel of the session left is gone, and focus with it: back to the queue, so keys go on working.
+      if (!this.renderRoot.querySelector(':focus')) this.renderRoot.querySelector<HTMLElement>('.queue')?.focus({ preventScroll: true });
     });
   }
 
@@ -307,7 +308,10 @@ export class ReviewQueueElement extends QcElement {
         </ol>
         <div class="detail">${this.#renderCurrent(item)}</div>
       </div>
-      <p id="keys" class="keys muted">Keys: ${QUEUE_KEYS.map(([key, what]) => html`<kbd>${key}</kbd> ${what} `)}</p>
+      <p id="keys" class="keys muted">
+        Keys: ${QUEUE_KEYS.map(([key, what]) => html`<kbd>${key}</kbd> ${what} `)}<br />
+        Reasons: ${getSignOffKind(this.data.kind).reasons.map((reason, index) => html`<kbd>${index}</kbd> ${reason} `)}
+      </p>
     </section>`;
   }
 
