@@ -53,6 +53,8 @@ _MAX_ID = 200
 #: Requests of one widget in flight at once: the page sends at most three reads together, and
 #: list pages four at a time. Each widget has its own, so a stuck one starves no other.
 _WORKERS = 6
+#: Requests of one widget waiting or in flight, beyond which new ones are refused at once.
+_MAX_PENDING = 256
 
 
 class _Route(NamedTuple):
@@ -263,9 +265,15 @@ class Relay:
         with self._lock:
             if self._closed:
                 return
-            if self._executor is None:
+            flooded = len(self._pending) >= _MAX_PENDING or request_id in self._pending
+            if not flooded and self._executor is None:
                 self._executor = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="alyx-qc-relay")
-            self._pending[request_id] = (self._executor.submit(run), watch)
+            if not flooded:
+                self._pending[request_id] = (self._executor.submit(run), watch)  # type: ignore[union-attr]
+        if flooded:
+            # The workflows have a few requests in flight, each with its own id: a flood would
+            # only queue up memory and threads' time.
+            reply(self._error(request_id, "refused", f"refused: {_MAX_PENDING} requests are in flight already, or this id is."))
 
     def abort(self, request_id: str) -> None:
         """The page gave up on this request: drop it if not started, else stop it and do not answer it."""

@@ -513,6 +513,16 @@ def test_attack_one_stuck_widget_starves_no_other(alyx, silent_server):
     stuck.close()
 
 
+def test_attack_a_flood_of_requests_is_refused_beyond_a_bound(silent_server):
+    relay = Relay(Credentials(silent_server, "u", lambda: "f" * 40), scope=scope_of(), timeout=20.0)
+    replies = []
+    for index in range(300):
+        relay.start(request(f"{silent_server}/sessions/{SESSION}", id=f"f-{index}"), replies.append)
+    assert len(replies) == 300 - 256
+    assert all(reply["code"] == "refused" and "in flight already" in reply["message"] for reply in replies), replies[:2]
+    relay.close()
+
+
 def test_start_answers_on_a_worker_thread(alyx):
     replies, done = [], threading.Event()
     relay_for(alyx).start(request(f"{alyx.base_url}/sessions/{SESSION}", id="r-7"), lambda answer: (replies.append(answer), done.set()))
