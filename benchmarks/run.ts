@@ -23,6 +23,7 @@ import { ibllibVersions } from './ibllib.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import { measureCliRequests } from './cli-requests.ts';
 import { measureFigures, type FigureResult } from './figures.ts';
+import { measureQueueBrowser, type QueueBrowserResult } from './queue-browser.ts';
 import { measureQueueCore, type QueueBatchFigures, type QueueCoreResult } from './queue-core.ts';
 import { requestsSection } from './requests-table.ts';
 import { measureRoundTrips, type RoundTripResult, type WorkflowFigures } from './round-trips.ts';
@@ -194,6 +195,25 @@ function queueCoreSection(result: QueueCoreResult): string {
   return parts.join('\n');
 }
 
+function queueBrowserSection(result: QueueBrowserResult): string {
+  const { enter } = result;
+  const failures = enter.failures.length ? `; failures: ${enter.failures.join('; ')}` : '';
+  return [
+    `**Enter to the next session shown** (Chromium, the \`ReviewQueue\` widget with a matplotlib \`plot(eid)\` made in the kernel; ${enter.presses} presses, each after 1 s of reading the plot):`,
+    '',
+    table(['from the keydown of Enter to', 'median', 'p90'], [
+      ['the next session rendered (queue and sign-off panel updated)', ms(enter.renderedMedianMs), ms(enter.renderedP90Ms)],
+      ['its plot decoded as well', ms(enter.shownMedianMs), ms(enter.shownP90Ms)],
+    ]),
+    '',
+    `Plots already there (prefetched) when the session was rendered: ${enter.prefetched} of ${enter.presses}. Requests to Alyx for the whole queue (load and ${enter.signedOff} sign-offs, every third with a reason): ${enter.requests}${failures}.`,
+    '',
+    '**Saved notebook bytes** (the widget state a notebook saves, module source included, and the outputs), N sessions reviewed:',
+    '',
+    table(['sessions', 'one ReviewQueue', 'N SignOff widgets', 'SignOffs ÷ queue'], result.saved.map((row) => [String(row.sessions), kb(row.queueBytes), kb(row.signOffBytes), ratio(row.signOffBytes, row.queueBytes)])),
+  ].join('\n');
+}
+
 function writeDoc(results: string): void {
   const block = `${START}\n${results}\n${END}`;
   const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
@@ -267,7 +287,10 @@ async function main(): Promise<number> {
   if (only.has('queue')) {
     log('review queue');
     const queue = await attempt('review queue (core)', () => measureQueueCore({ log }));
-    sections.push(`## 6. Review queue\n\n${failed(queue) ? `Not measured: ${queue.error}` : queueCoreSection(queue)}`);
+    const browser = await attempt('review queue (Chromium)', () => measureQueueBrowser({ log }));
+    sections.push(
+      `## 6. Review queue\n\n${failed(browser) ? `Enter to next and saved notebook bytes not measured: ${browser.error}` : queueBrowserSection(browser)}\n\n${failed(queue) ? `Status and "all remaining" not measured: ${queue.error}` : queueCoreSection(queue)}`,
+    );
   }
   if (only.has('figures')) {
     log('figures');
