@@ -46,6 +46,8 @@ export interface CriticalSubmission {
   readonly choice: ReasonChoice;
   /** Replace the existing notes of the same title (the reviewer confirmed). */
   readonly overwrite: boolean;
+  /** Attach the panel's figure as a note of its own (issue 16); only when the panel has one. */
+  readonly attachFigure?: boolean;
 }
 
 /** What a reviewer submits from the sign-off panel. */
@@ -53,6 +55,8 @@ export interface SignOffSubmission {
   readonly choice: ReasonChoice;
   /** `false` signs off the checklist only, like ibllib's `sign_off()`. */
   readonly withNote: boolean;
+  /** Attach the panel's figure as a note of its own (issue 16); only when the panel has one. */
+  readonly attachFigure?: boolean;
 }
 
 export type CriticalResult =

@@ -1,10 +1,13 @@
 import { sendKeys } from '@web/test-runner-commands';
 import './figure-thumbnail.ts';
+import './signoff-panel.ts';
+import type { SignOffSubmission } from '../core/workflow-types.ts';
 import {
   afterEach,
   cleanup,
   deepActiveElement,
   deepQuery,
+  deepQueryAll,
   deferred,
   describe,
   equal,
@@ -122,5 +125,40 @@ describe('<alyx-qc-figure-thumbnail>', () => {
     equal([button.backgroundColor, button.borderTopColor], ['rgb(66, 66, 66)', 'rgb(97, 97, 97)'], 'thumbnail frame');
     equal(getComputedStyle(deepQuery(el, 'figcaption')).color, 'rgba(255, 255, 255, 0.54)', 'caption');
     await expectAccessible(el, 'dark thumbnail');
+  });
+});
+
+describe('<alyx-qc-signoff> with a figure', () => {
+  afterEach(cleanup);
+
+  it('shows the figure with "Attach this figure to the note", says so in the preview, and submits the choice', async () => {
+    const submissions: SignOffSubmission[] = [];
+    const context = { eid: '2ffd3ed5-477e-4153-9af7-7fdad3c6946b', kind: 'signoff-task', signOffKey: '_ephysChoiceWorld_00', user: 'carol', existingNotes: [], checklistEntry: null } as const;
+    const el = await fixture('alyx-qc-signoff', {
+      context,
+      figure: { src: await dataUrl(await plotPng(160, 90)), caption: 'PNG, 12.5 KB' },
+      submit: async (submission: SignOffSubmission) => {
+        submissions.push(submission);
+        throw new Error('Alyx is down');
+      },
+    });
+    const box = deepQuery<HTMLInputElement>(deepQuery(el, 'alyx-qc-figure-thumbnail'), 'input[type=checkbox]');
+    expect(box.checked, 'attach is ticked when a figure is given');
+    deepQuery<HTMLElement>(el, 'details summary').click();
+    await settle(el);
+    expect(visibleText(el).includes('The figure (PNG, 12.5 KB), as a note of its own naming this sign-off.'), visibleText(el));
+    const inputs = recordEvents(el, 'input');
+    box.focus();
+    await sendKeys({ press: 'Space' });
+    await settle(el);
+    equal(inputs.length, 0, 'the panel\u2019s value did not change: no input event from the panel');
+    await settle(el);
+    expect(!visibleText(el).includes('as a note of its own'), 'the preview drops the figure');
+    deepQueryAll<HTMLInputElement>(deepQuery(el, 'alyx-qc-reason-checklist'), 'input[type=checkbox]')[1]!.click();
+    await settle(el);
+    deepQuery<HTMLButtonElement>(el, '.actions > button').click();
+    await waitFor(() => submissions.length === 1, 'the submission');
+    equal(submissions[0]?.attachFigure, false, 'attachFigure');
+    await expectAccessible(el, 'sign-off panel with a figure');
   });
 });

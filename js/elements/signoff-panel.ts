@@ -6,6 +6,7 @@ import { pythonJsonDumps } from '../core/python-json.ts';
 import { getSignOffKind } from '../core/reasons.ts';
 import type { SignOffContext, SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';
 import { defineElement } from './define.ts';
+import './figure-thumbnail.ts';
 import { stop } from './events.ts';
 import { renderNote, renderNotes } from './note-view.ts';
 import { QcPanel } from './qc-panel.ts';
@@ -36,18 +37,26 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
   static override properties: PropertyDeclarations = {
     withNote: { attribute: false },
     now: { attribute: false },
+    figure: { attribute: false },
+    attachFigure: { attribute: false },
   };
 
   /** Write a note with the reasons (default); `false` only sets the checklist entry. */
   declare withNote: boolean;
   /** The clock for the date key (`YYYY-MM-DD_user`); the current time when unset. */
   declare now: Date | undefined;
+  /** The figure the reviewer judged (issue 16): its thumbnail's URL and a caption; `null` for none. */
+  declare figure: { readonly src: string; readonly caption: string } | null;
+  /** "Attach this figure to the note" (on by default when there is a figure). */
+  declare attachFigure: boolean;
 
   protected override readonly waiting = 'No session to sign off yet.';
 
   constructor() {
     super();
     this.withNote = true;
+    this.figure = null;
+    this.attachFigure = true;
   }
 
   protected override kindOf(kind: string): SignOffKind {
@@ -71,7 +80,11 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
         <input type="checkbox" .checked=${this.withNote} ?disabled=${busy} @input=${stop} @change=${this.#onWithNote} />
         Write a note with the reasons below
       </label>
-      ${this.renderChecklist(kind.id, busy || !this.withNote, this.withNote)} ${renderNotes('sign-off note', notes)}
+      ${this.renderChecklist(kind.id, busy || !this.withNote, this.withNote)}
+      ${this.figure
+        ? html`<alyx-qc-figure-thumbnail .src=${this.figure.src} .caption=${this.figure.caption} label="The figure you judged" attachable .value=${this.attachFigure} ?disabled=${busy} @input=${this.#onAttach}></alyx-qc-figure-thumbnail>`
+        : nothing}
+      ${renderNotes('sign-off note', notes)}
       ${sameDay ? html`<p class="notice">You already signed off today; this replaces today\u2019s entry.</p>` : nothing}
       ${this.#blocked()
         ? html`<p class="notice error">
@@ -84,6 +97,7 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
         ${this.#renderNotePreview(context, dateKey)}
         <p class="muted">Entry in the session\u2019s <code>sign_off_checklist</code>:</p>
         <pre>${pythonJsonDumps(new Map([[key, new Map([['date', date], ['user', context.user]])]]))}</pre>
+        ${this.figure && this.attachFigure ? html`<p class="muted">The figure (${this.figure.caption}), as a note of its own naming this sign-off.</p>` : nothing}
       </details>
       ${this.renderActions('Sign off', 'primary', 'Signing off in Alyx\u2026', 'Sign-off failed')}`;
   }
@@ -115,7 +129,14 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
   protected override describe(result: Extract<SignOffResult, { status: 'written' }>): [string, unknown] {
     const { note, checklistEntry: { user, date } } = result;
     const day = result.replacedSameDay ? ', replacing today\u2019s entry' : '';
-    return [`Signed off as ${user} on ${date}${day}.${note ? ` Note ${note.id} written:` : ' No note written.'}`, note ? renderNote(note) : nothing];
+    const figure = result.figure ? ` Figure note ${result.figure.id} attached.` : '';
+    return [`Signed off as ${user} on ${date}${day}.${figure}${note ? ` Note ${note.id} written:` : ' No note written.'}`, note ? renderNote(note) : nothing];
+  }
+
+  #onAttach(event: CustomEvent<boolean>): void {
+    // The thumbnail's own input event is not the panel's value changing.
+    stop(event);
+    this.attachFigure = event.detail;
   }
 
   #onWithNote(event: Event): void {
@@ -138,7 +159,7 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
 
   protected override onSubmit(): void {
     if (!this.canSubmit() || (this.withNote && !this.checkChoice())) return;
-    void this.run({ choice: this.withNote ? this.value : NO_CHOICE, withNote: this.withNote });
+    void this.run({ choice: this.withNote ? this.value : NO_CHOICE, withNote: this.withNote, ...(this.figure ? { attachFigure: this.attachFigure } : {}) });
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { AlyxHttpError, type ErrorCode } from '../core/errors.ts';
 import type { AlyxRequest, AlyxResponse, Transport } from '../core/transport.ts';
-import type { AlyxRelayErrorMessage, AlyxResponseMessage, FrontendMessage, RelayErrorCode } from './relay-messages.ts';
+import type { AlyxImageMessage, AlyxRelayErrorMessage, AlyxResponseMessage, FrontendMessage, RelayErrorCode } from './relay-messages.ts';
 
 /** Where the relay sends its messages: the widget model's `send`. */
 export interface RelayChannel {
@@ -75,12 +75,25 @@ export class KernelRelay {
   /** The core's transport: give it to `AlyxClient.login` with `transportAuthenticates`. */
   readonly transport: Transport = (request) => this.#send(request);
 
+  /**
+   * The image of a figure note of this widget's objects (issue 16), read by the kernel with the
+   * token and sent back as a binary buffer: the page never sees the token, nor any other file.
+   */
+  async image(noteId: string, signal?: AbortSignal): Promise<Blob> {
+    const request: AlyxRequest = { method: 'GET', url: `the image of note ${noteId}`, headers: {}, ...(signal ? { signal } : {}) };
+    return ((await this.#send(request, (id) => ({ type: 'alyx-image-request', id, note_id: noteId }))) as AlyxResponse & { image: Blob }).image;
+  }
+
   /** An answer from the kernel; answers to unknown ids (another page, already settled) are ignored. */
-  receive(message: AlyxResponseMessage | AlyxRelayErrorMessage): void {
+  receive(message: AlyxResponseMessage | AlyxRelayErrorMessage | AlyxImageMessage, buffers: readonly DataView[] = []): void {
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     const { method, url } = pending.request;
-    if (message.type === 'alyx-response') pending.settle({ status: message.status, headers: message.headers ?? {}, body: message.body ?? '' });
+    if (message.type === 'alyx-image') {
+      const [data] = buffers;
+      const blob = new Blob(data ? [new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength)] : [], { type: message.content_type });
+      pending.settle(Object.assign({ status: 200, headers: {}, body: '' }, { image: blob }));
+    } else if (message.type === 'alyx-response') pending.settle({ status: message.status, headers: message.headers ?? {}, body: message.body ?? '' });
     // The kernel got no answer from Alyx: a network error, which the client may retry.
     else if (message.code === 'network' || message.code === 'timeout') pending.settle(new Error(`the kernel could not reach Alyx: ${message.message}`));
     else pending.settle(new RelayError(method, url, message.code, message.message));
@@ -92,12 +105,17 @@ export class KernelRelay {
     for (const { request, settle } of [...this.#pending.values()]) settle(abortError(`${request.method} ${request.url} was cancelled: ${reason}.`));
   }
 
-  #send(request: AlyxRequest): Promise<AlyxResponse> {
+  #send(request: AlyxRequest, build?: (id: string) => FrontendMessage): Promise<AlyxResponse> {
     const { method, url, body, signal } = request;
     if (this.#closed) return Promise.reject(abortError('The widget was closed; its requests are no longer relayed.'));
     if (signal?.aborted) return Promise.reject(abortError(`${method} ${url} was aborted before it was sent.`));
-    // The page never holds a figure's bytes: the kernel attaches the figure it holds (issue 16).
-    if (body instanceof FormData) return Promise.reject(new Error(`${method} ${url} with a file is not relayed: figures are attached by the kernel.`));
+    // A figure note (issue 16): the page names the verdict by the note's fields; the kernel adds
+    // the figure it holds. The page never holds a figure's bytes, so a file is never relayed.
+    if (body instanceof FormData) {
+      const fields = Object.fromEntries(['user', 'content_type', 'object_id', 'text'].map((name) => [name, body.get(name)]));
+      if (body.has('image') || !body.has('figure_sha256')) return Promise.reject(new Error(`${method} ${url} with a file is not relayed: figures are attached by the kernel.`));
+      build = (id) => ({ type: 'alyx-figure-request', id, body: JSON.stringify(fields) });
+    }
     const id = `${this.#idPrefix}-${++this.#nextId}`;
     return new Promise<AlyxResponse>((resolve, reject) => {
       const settle = (outcome: AlyxResponse | Error): void => {
@@ -120,7 +138,7 @@ export class KernelRelay {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending.set(id, { request, settle });
       try {
-        this.#channel.send({ type: 'alyx-request', id, method, url, ...(body === undefined ? {} : { body }) });
+        this.#channel.send(build ? build(id) : { type: 'alyx-request', id, method, url, ...(typeof body === 'string' ? { body } : {}) });
       } catch (error) {
         settle(error instanceof Error ? error : new Error(String(error)));
       }

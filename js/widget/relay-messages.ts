@@ -45,7 +45,25 @@ export interface SubmitStartedMessage {
   readonly id: string;
 }
 
-export type FrontendMessage = AlyxRequestMessage | AlyxAbortMessage | ViewsMessage | SubmitStartedMessage;
+/**
+ * Front end → kernel: write the figure note of a verdict (issue 16). `body` is the note's fields
+ * as JSON (`user`, `content_type`, `object_id`, `text`: the text names the verdict and the
+ * figure's SHA-256); the kernel checks them, adds the figure it holds and answers as for a request.
+ */
+export interface AlyxFigureRequestMessage {
+  readonly type: 'alyx-figure-request';
+  readonly id: string;
+  readonly body: string;
+}
+
+/** Front end → kernel: the image of a figure note of this widget's objects (issue 16). */
+export interface AlyxImageRequestMessage {
+  readonly type: 'alyx-image-request';
+  readonly id: string;
+  readonly note_id: string;
+}
+
+export type FrontendMessage = AlyxRequestMessage | AlyxAbortMessage | ViewsMessage | SubmitStartedMessage | AlyxFigureRequestMessage | AlyxImageRequestMessage;
 
 /** Kernel → front end: Alyx's answer, whatever its status. */
 export interface AlyxResponseMessage {
@@ -88,11 +106,20 @@ export interface SubmitMessage {
   readonly with_note?: boolean;
   /** Critical only: replace existing notes of the same title. Default false. */
   readonly overwrite?: boolean;
+  /** Attach the figure given with `figure=` (issue 16). Default true. */
+  readonly attach_figure?: boolean;
 }
 
-export type KernelMessage = AlyxResponseMessage | AlyxRelayErrorMessage | SubmitMessage;
+/** Kernel → front end: a figure note's image; its bytes are the message's one binary buffer. */
+export interface AlyxImageMessage {
+  readonly type: 'alyx-image';
+  readonly id: string;
+  readonly content_type: string;
+}
 
-const KERNEL_TYPES: ReadonlySet<string> = new Set(['alyx-response', 'alyx-relay-error', 'submit']);
+export type KernelMessage = AlyxResponseMessage | AlyxRelayErrorMessage | SubmitMessage | AlyxImageMessage;
+
+const KERNEL_TYPES: ReadonlySet<string> = new Set(['alyx-response', 'alyx-relay-error', 'submit', 'alyx-image']);
 
 /** The message if it is one of ours; hosts may deliver other custom messages to the same model. */
 export function asKernelMessage(content: unknown): KernelMessage | undefined {

@@ -1,4 +1,5 @@
 /** The sign-off widget's workflow: `<alyx-qc-signoff>` over the core's `signOff`. */
+import { formatBytes, heldFigure } from '../core/figure-note.ts';
 import { loadSignOffContext, signOff } from '../core/sign-off.ts';
 import type { SignOffContext, SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';
 import '../elements/signoff-panel.ts';
@@ -6,11 +7,16 @@ import type { WidgetWorkflow } from './widget-workflow.ts';
 
 export const signOffWorkflow: WidgetWorkflow<SignOffContext, SignOffSubmission, SignOffResult> = {
   label: ({ target, signOffKey }) => `the sign-off of ${signOffKey} for session ${target}`,
-  createPanel: () => document.createElement('alyx-qc-signoff'),
+  createPanel({ figure }) {
+    const panel = document.createElement('alyx-qc-signoff');
+    if (figure) panel.figure = { src: figure.thumbnail, caption: `${figure.contentType === 'image/png' ? 'PNG' : 'JPEG'}, ${formatBytes(figure.size)}` };
+    return panel;
+  },
   load: (client, { target, signOffKey, kind }, signal) => loadSignOffContext(client, { eid: target, signOffKey, kind, signal }),
-  write: (client, { target, signOffKey, kind }, { choice, withNote }, signal) =>
-    signOff(client, { eid: target, signOffKey, kind, reasons: choice.reasons, other: choice.other, withNote, signal }),
-  fromKernel: (message, choice) => ({ choice, withNote: message.with_note ?? true }),
+  write: (client, { target, signOffKey, kind, figure }, { choice, withNote, attachFigure }, signal) =>
+    signOff(client, { eid: target, signOffKey, kind, reasons: choice.reasons, other: choice.other, withNote, signal, ...(figure && attachFigure ? { image: heldFigure(figure) } : {}) }),
+  // From Python, the figure given with figure= is attached unless attach_figure=False.
+  fromKernel: (message, choice) => ({ choice, withNote: message.with_note ?? true, attachFigure: message.attach_figure ?? true }),
   report(result) {
     if (result.status !== 'written') return { written: false, message: 'Nothing was written (dry run).' };
     const note = result.note ? `note ${result.note.id} ${result.noteAction === 'merged' ? 'updated' : 'saved'}` : 'no note';

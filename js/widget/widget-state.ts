@@ -51,6 +51,17 @@ export interface WidgetState {
   error: string;
   last_written: WrittenState | null;
   existing_notes: NoteState[];
+  /** The figure Python holds (`figure=`, issue 16): not its bytes, which stay in the kernel. */
+  figure: FigureState | null;
+  /** A small PNG of it (empty without one), as anywidget delivers bytes. */
+  figure_thumbnail: DataView | null;
+}
+
+/** The figure a widget attaches to its note, as Python describes it. */
+export interface FigureState {
+  readonly content_type: string;
+  readonly size: number;
+  readonly sha256: string;
 }
 
 export type WidgetModel = AnyModel<WidgetState>;
@@ -65,9 +76,20 @@ export interface WidgetConfig {
   readonly guiOnly: boolean;
   readonly baseUrl: string;
   readonly user: string;
+  /** The figure to attach (issue 16), with its thumbnail as a `data:` URL (`''` when none). */
+  readonly figure: { readonly contentType: string; readonly size: number; readonly sha256: string; readonly thumbnail: string } | null;
+}
+
+/** The thumbnail's bytes as a `data:` URL: it lives as long as the page, with nothing to revoke. */
+function thumbnailUrl(view: DataView | null | undefined): string {
+  if (!view || view.byteLength === 0) return '';
+  let binary = '';
+  for (const byte of new Uint8Array(view.buffer as ArrayBuffer, view.byteOffset, view.byteLength)) binary += String.fromCharCode(byte);
+  return `data:image/png;base64,${btoa(binary)}`;
 }
 
 export function readConfig(model: WidgetModel): WidgetConfig {
+  const figure = model.get('figure');
   return {
     mode: model.get('mode'),
     target: model.get('target'),
@@ -77,6 +99,7 @@ export function readConfig(model: WidgetModel): WidgetConfig {
     guiOnly: Boolean(model.get('gui_only')),
     baseUrl: model.get('base_url'),
     user: model.get('user'),
+    figure: figure ? { contentType: figure.content_type, size: figure.size, sha256: figure.sha256, thumbnail: thumbnailUrl(model.get('figure_thumbnail')) } : null,
   };
 }
 

@@ -136,7 +136,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
     }
   };
 
-  const onMessage = (content: unknown): void => {
+  const onMessage = (content: unknown, buffers?: readonly DataView[]): void => {
     const message = asKernelMessage(content);
     if (message?.type === 'submit') {
       if (message.frontend === viewId) {
@@ -145,7 +145,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
         void runKernelSubmit(message);
       }
     } else if (message) {
-      relay.receive(message);
+      relay.receive(message, buffers);
     }
   };
   // The panel's value is the choice, whichever inner control the event came from.

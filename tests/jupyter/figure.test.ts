@@ -1,0 +1,141 @@
+/**
+ * Issue 16 end to end in a real JupyterLab: a matplotlib figure given to `SignOff(..., figure=fig)`
+ * is shown as a thumbnail with "Attach this figure to the note" ticked; the reviewer signs off, and
+ * the development Alyx holds the sign-off and a figure note naming it, whose image is byte for byte
+ * the PNG the kernel rendered (its SHA-256 is in the note's text and in the widget's trait).
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { FIGURE_TITLE, figureNoteText } from '../../js/core/figure-note.ts';
+import { signOffDateKey, signOffTitle } from '../../js/core/note-text.ts';
+import { AlyxFixture } from '../support/alyx-fixture.ts';
+import { startJupyterLab, type RunningLab } from './jupyterlab.ts';
+
+const REPO = path.resolve(import.meta.dirname, '..', '..');
+const SCREENSHOTS = process.env['ALYX_QC_UPDATE_SCREENSHOTS'] === '1' ? path.join(REPO, 'docs', 'screenshots') : path.join(REPO, 'test-results', 'jupyter');
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const KEY = '_ephysChoiceWorld_00';
+const USER = 'test_user';
+const TIMEOUT_MS = 60_000;
+
+let alyx: AlyxFixture;
+let lab: RunningLab;
+let browser: Browser;
+let page: Page;
+let eid: string;
+const pageErrors: string[] = [];
+
+/** A notebook of three cells: a matplotlib plot, the sign-off widget given that figure, a read-back. */
+function figureNotebook(): string {
+  const cell = (source: string): unknown => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source });
+  const notebook = {
+    cells: [
+      cell([
+        'import os',
+        'import matplotlib.pyplot as plt',
+        'import numpy as np',
+        'from alyx_qc import SignOff',
+        't = np.linspace(-0.5, 1.5, 200)',
+        'fig, ax = plt.subplots(figsize=(6, 2.5), dpi=80)',
+        'ax.plot(t, np.clip(t - 0.3, 0, None) * 4)',
+        'ax.set(title="Wheel speed around stimulus onset", xlabel="time (s)")',
+      ].join('\n')),
+      cell([
+        'signoff = SignOff(os.environ["ALYX_QC_EID"], key="_ephysChoiceWorld_00", kind="task", base_url=os.environ["ALYX_QC_URL"],',
+        '                  token=os.environ["ALYX_QC_TOKEN"], username="test_user", figure=fig)',
+        'signoff',
+      ].join('\n')),
+      cell('print("figure sha256:", signoff.figure["sha256"])'),
+    ],
+    metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  const folder = mkdtempSync(path.join(tmpdir(), 'alyx-qc-figure-'));
+  const file = path.join(folder, 'figure.ipynb');
+  writeFileSync(file, JSON.stringify(notebook));
+  return file;
+}
+
+function command(id: string): Promise<unknown> {
+  return page.evaluate((name) => (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp.commands.execute(name), id);
+}
+
+function panel(): Locator {
+  return page.locator('.jp-Notebook alyx-qc-signoff');
+}
+
+before(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  alyx = await AlyxFixture.start();
+  eid = await alyx.newSession();
+  lab = await startJupyterLab(figureNotebook(), { ALYX_QC_URL: alyx.baseUrl, ALYX_QC_TOKEN: await alyx.token(USER), ALYX_QC_EID: eid });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  page = await browser.newPage({ viewport: { width: 1100, height: 1300 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('[alyx-qc]')) pageErrors.push(message.text());
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await lab?.stop();
+  await alyx?.stop();
+});
+
+test('a matplotlib figure attached to a sign-off in JupyterLab', async (t) => {
+  await t.test('the widget shows the figure as a thumbnail, "Attach this figure to the note" ticked', async () => {
+    await page.goto(`${lab.url}/lab/tree/figure.ipynb?token=${lab.token}`);
+    await page.waitForFunction(
+      () => ((window as unknown as { jupyterapp?: { shell: { currentWidget: unknown } } }).jupyterapp?.shell.currentWidget as { sessionContext?: { session?: { kernel?: { status: string } } } } | null)?.sessionContext?.session?.kernel?.status === 'idle',
+      undefined,
+      { timeout: TIMEOUT_MS },
+    );
+    await command('notebook:run-all-cells');
+    await panel().getByText('Not signed off yet.').waitFor({ timeout: TIMEOUT_MS });
+    const thumbnail = panel().locator('alyx-qc-figure-thumbnail');
+    await thumbnail.getByRole('img', { name: 'The figure you judged' }).waitFor();
+    await page.waitForFunction(() => {
+      const host = document.querySelector('.jp-Notebook alyx-qc-signoff')?.shadowRoot?.querySelector('alyx-qc-figure-thumbnail');
+      const img = host?.shadowRoot?.querySelector('img');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+    assert.equal(await thumbnail.getByRole('checkbox', { name: 'Attach this figure to the note' }).isChecked(), true);
+    await thumbnail.getByText(/^PNG, [\d.]+ KB$/).waitFor();
+  });
+
+  await t.test('signing off writes the verdict and the figure note naming it', async () => {
+    await panel().getByRole('checkbox', { name: 'wheel data corrupt', exact: true }).check();
+    await panel().getByRole('button', { name: 'Sign off' }).click();
+    await panel().getByText(/Figure note [0-9a-f-]{36} attached\./).waitFor({ timeout: TIMEOUT_MS });
+    await panel().evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'jupyterlab-figure.png'), clip: { x: 0, y: 0, width: 1100, height: 1000 } });
+  });
+
+  await t.test('Alyx holds the figure byte for byte as the kernel rendered it', async () => {
+    const readBack = page.locator('.jp-CodeCell').filter({ hasText: 'print("figure sha256:"' }).locator('.jp-OutputArea-output');
+    const sha256 = /figure sha256: ([0-9a-f]{64})/.exec(await readBack.innerText())?.[1] ?? '';
+    assert.match(sha256, /^[0-9a-f]{64}$/);
+    const notes = await alyx.notesOf(eid);
+    const figures = notes.filter((note) => note.text.includes(FIGURE_TITLE));
+    assert.equal(figures.length, 1);
+    assert.equal(figures[0]?.text, figureNoteText({ signOffKey: KEY, entry: signOffDateKey(USER, new Date()) }, sha256));
+    const image = await fetch(figures[0]?.image ?? '', { headers: { authorization: `Token ${await alyx.token(USER)}` } });
+    const bytes = new Uint8Array(await image.arrayBuffer());
+    assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), sha256);
+    assert.equal(notes.filter((note) => note.text.includes(signOffTitle(KEY))).length, 1, 'one sign-off note');
+    assert.ok(!figures[0]?.text.includes(signOffTitle(KEY)));
+  });
+
+  await t.test('no errors in the page', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
