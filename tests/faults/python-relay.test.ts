@@ -9,6 +9,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createInterface } from 'node:readline';
+import { AlyxClient, signOff, writeCriticalNote, writeCriticalNoteFromGui } from '../../js/core/index.ts';
+import { KernelRelay } from '../../js/widget/kernel-transport.ts';
+import type { AlyxRelayErrorMessage, AlyxResponseMessage } from '../../js/widget/relay-messages.ts';
 import { startFaultProxy, type FaultProxy } from '../../dev/fault-proxy/proxy.ts';
 import { venvPython } from '../../dev/alyx-server/start.ts';
 import { AlyxFixture, PASSWORD } from '../support/alyx-fixture.ts';
@@ -141,5 +145,72 @@ describe('the kernel relay', { skip }, () => {
       const piece = pieces.find((candidate) => text.includes(candidate));
       assert.equal(piece, undefined, `the token shows in the ${what}: …${text.slice(Math.max(0, text.indexOf(piece ?? '') - 60), text.indexOf(piece ?? '') + 20)}…`);
     }
+  });
+
+  /**
+   * The real relay in a Python process (`relay_bridge.py`), answering the messages of the core's
+   * `KernelRelay` as a widget's comm would carry them. Resolves to the client and a stop function.
+   */
+  async function clientThroughRelay(scope: { objects: string[]; sign_off_keys?: string[]; critical?: boolean }): Promise<{ client: AlyxClient; stop: () => Promise<void> }> {
+    const env = { ...process.env, PYTHONPATH: path.join(REPO, 'python') };
+    const child = spawn(venvPython(), [path.join(REPO, 'tests', 'faults', 'relay_bridge.py')], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.write(`${JSON.stringify({ base_url: proxy.baseUrl, token, username: 'test_user', scope })}\n`);
+    const relay = new KernelRelay({ send: (message) => void child.stdin.write(`${JSON.stringify(message)}\n`) });
+    createInterface({ input: child.stdout }).on('line', (line) => relay.receive(JSON.parse(line) as AlyxResponseMessage | AlyxRelayErrorMessage));
+    const client = await AlyxClient.login(proxy.baseUrl, { username: 'test_user', transportAuthenticates: true }, { transport: relay.transport });
+    const stop = (): Promise<void> => new Promise((resolve) => {
+      child.once('close', () => resolve());
+      child.stdin.end();
+    });
+    return { client, stop };
+  }
+
+  test('every workflow the widgets run passes the relay unchanged, and the relay adds no request', async () => {
+    const key = '_ephysChoiceWorld_00';
+    const eid = await alyx.newSession();
+    const mergeEid = await alyx.newSession();
+    const critical = await alyx.newSession();
+    const pid = await alyx.newInsertion();
+    const reviewer2 = await AlyxClient.login(alyx.baseUrl, { username: 'reviewer2', password: PASSWORD });
+    // Existing notes by another reviewer: a sign-off note to merge into, a critical note to replace.
+    await signOff(reviewer2, { eid: mergeEid, signOffKey: key, kind: 'task', nums: '0' });
+    await writeCriticalNote(reviewer2, { uuid: critical, reasons: ['dud or mock session'] });
+    await writeCriticalNote(reviewer2, { uuid: pid, reasons: ['Drift'] });
+    proxy.clear();
+    let sent = 0;
+    const outcomes: string[] = [];
+
+    const signOffs = await clientThroughRelay({ objects: [eid], sign_off_keys: [key] });
+    outcomes.push((await signOff(signOffs.client, { eid, signOffKey: key, kind: 'task', nums: '1,2', other: null })).status);
+    outcomes.push((await signOff(signOffs.client, { eid, signOffKey: key, kind: 'task', withNote: false })).status);
+    sent += signOffs.client.requestCount;
+    await signOffs.stop();
+
+    const merge = await clientThroughRelay({ objects: [mergeEid], sign_off_keys: [key] });
+    outcomes.push((await signOff(merge.client, { eid: mergeEid, signOffKey: key, kind: 'task', reasons: ['wheel data corrupt'] })).status);
+    sent += merge.client.requestCount;
+    await merge.stop();
+
+    const overwrite = await clientThroughRelay({ objects: [critical], critical: true });
+    const first = await writeCriticalNote(overwrite.client, { uuid: critical, reasons: ['synching impossible'] });
+    outcomes.push(first.status);
+    const confirmedNoteIds = first.status === 'needs-confirmation' ? first.existingNotes.map((note) => note.id) : [];
+    outcomes.push((await writeCriticalNote(overwrite.client, { uuid: critical, reasons: ['synching impossible'], overwrite: true, confirmedNoteIds })).status);
+    sent += overwrite.client.requestCount;
+    await overwrite.stop();
+
+    const gui = await clientThroughRelay({ objects: [pid], critical: true });
+    outcomes.push((await writeCriticalNoteFromGui(gui.client, { pid, reasons: ['Noise and artifact', 'Drift'] })).status);
+    sent += gui.client.requestCount;
+    await gui.stop();
+
+    assert.deepEqual(outcomes, ['written', 'written', 'written', 'needs-confirmation', 'written', 'written']);
+    // What Alyx holds: the merge kept reviewer2's entry, the overwrites left one note each, by us.
+    const [merged] = await alyx.notesOf(mergeEid);
+    assert.match(merged?.text ?? '', /_reviewer2".*_test_user"/);
+    assert.deepEqual((await alyx.notesOf(critical)).map((note) => note.user), ['test_user']);
+    assert.deepEqual((await alyx.notesOf(pid)).map((note) => note.user), ['test_user']);
+    // Every request the core sent reached Alyx once, and nothing else did.
+    assert.equal(proxy.log.length, sent, proxy.log.map((entry) => `${entry.method} ${entry.path}`).join('\n'));
   });
 });
