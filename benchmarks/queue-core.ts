@@ -13,6 +13,7 @@
  * runs, so a missing or changed module makes this measure report "not measured", not the others.
  */
 import { startFaultProxy } from '../dev/fault-proxy/proxy.ts';
+import { runCli } from '../js/cli/testing/cli-process.ts';
 import { AlyxClient } from '../js/core/client.ts';
 import { fetchTransport, type Transport } from '../js/core/transport.ts';
 import { externalAlyxUrl, startBenchAlyx, type BenchAlyx } from './bench-alyx.ts';
@@ -93,7 +94,14 @@ async function measureStatus(core: QueueCore, runs: number, log: (line: string) 
       }
       return { label, sessions: eids.length, requests: median(requests), medianMs: median(times), found };
     };
+    // The command line as a user runs it: a fresh process that logs in, the eids on stdin.
+    const cli = async (): Promise<number> => {
+      const run = await runCli(['status', '--key', SIGN_OFF_KEY, '--kind', 'task', '--eids', '-', '--json'], { env: { ALYX_URL: proxy.baseUrl, ALYX_LOGIN: alyx.username, ALYX_PASSWORD: alyx.password }, input: `${eids.join('\n')}\n` });
+      if (run.code !== 0) throw new Error(`alyx-qc status exited ${run.code}: ${run.stderr.trim().split('\n').pop() ?? ''}`);
+      return run.stdout.trim().split('\n').filter((line) => line.includes('"eid"')).length;
+    };
     return [
+      await timed(`alyx-qc status --eids - (a fresh process: Node start-up and its login included)`, cli),
       await timed(`loadReviewQueue: ${QUEUE_SESSIONS} eids given`, async () => (await core.loadReviewQueue(client, { eids, signOffKey: SIGN_OFF_KEY, kind: 'task' })).sessions.filter((s) => s.session).length),
       await timed(`findPendingSessions (the due ones of the whole Alyx, limit ${QUEUE_SESSIONS})`, async () => (await core.findPendingSessions(client, { signOffKey: SIGN_OFF_KEY, limit: QUEUE_SESSIONS })).length),
     ];
@@ -155,12 +163,13 @@ async function withAlyx<T>(throttle: string | undefined, body: (alyx: BenchAlyx)
   }
 }
 
-export async function measureQueueCore(options: { runs?: number; log?: (line: string) => void } = {}): Promise<QueueCoreResult> {
+export async function measureQueueCore(options: { runs?: number; log?: (line: string) => void; batches?: boolean } = {}): Promise<QueueCoreResult> {
   const runs = options.runs ?? 5;
   const log = options.log ?? (() => {});
   const core: QueueCore = await import('../js/core/review-queue.ts');
   const stateModule: QueueStateModule = await import('../js/core/review-queue-state.ts');
   const status = await measureStatus(core, runs, log);
+  if (options.batches === false) return { sessions: QUEUE_SESSIONS, latencyMs: LATENCY_MS, status, unthrottled: [], throttled: [], throttle: THROTTLE };
   log(`queue: "all remaining" for ${QUEUE_SESSIONS} sessions, throttle off`);
   const unthrottled = await withAlyx(undefined, async (alyx) => [await queueBatch(core, stateModule, alyx, 'alyx-qc queue, "all remaining"'), await ibllibLoop(alyx, 'ibllib, sign_off() in a loop')]);
   let throttled: QueueBatchFigures[] = [];
