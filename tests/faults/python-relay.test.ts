@@ -151,13 +151,14 @@ describe('the kernel relay', { skip }, () => {
    * The real relay in a Python process (`relay_bridge.py`), answering the messages of the core's
    * `KernelRelay` as a widget's comm would carry them. Resolves to the client and a stop function.
    */
-  async function clientThroughRelay(scope: { objects: string[]; sign_off_keys?: string[]; critical?: boolean }): Promise<{ client: AlyxClient; stop: () => Promise<void> }> {
+  async function clientThroughRelay(scope: { objects: string[]; sign_off_keys?: string[]; critical?: boolean }, username = 'test_user'): Promise<{ client: AlyxClient; stop: () => Promise<void> }> {
     const env = { ...process.env, PYTHONPATH: path.join(REPO, 'python') };
     const child = spawn(venvPython(), [path.join(REPO, 'tests', 'faults', 'relay_bridge.py')], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'inherit'] });
-    child.stdin.write(`${JSON.stringify({ base_url: proxy.baseUrl, token, username: 'test_user', scope })}\n`);
+    const secret = username === 'test_user' ? token : await alyx.token(username);
+    child.stdin.write(`${JSON.stringify({ base_url: proxy.baseUrl, token: secret, username, scope })}\n`);
     const relay = new KernelRelay({ send: (message) => void child.stdin.write(`${JSON.stringify(message)}\n`) });
     createInterface({ input: child.stdout }).on('line', (line) => relay.receive(JSON.parse(line) as AlyxResponseMessage | AlyxRelayErrorMessage));
-    const client = await AlyxClient.login(proxy.baseUrl, { username: 'test_user', transportAuthenticates: true }, { transport: relay.transport });
+    const client = await AlyxClient.login(proxy.baseUrl, { username, transportAuthenticates: true }, { transport: relay.transport });
     const stop = (): Promise<void> => new Promise((resolve) => {
       child.once('close', () => resolve());
       child.stdin.end();
@@ -212,5 +213,30 @@ describe('the kernel relay', { skip }, () => {
     assert.deepEqual((await alyx.notesOf(pid)).map((note) => note.user), ['test_user']);
     // Every request the core sent reached Alyx once, and nothing else did.
     assert.equal(proxy.log.length, sent, proxy.log.map((entry) => `${entry.method} ${entry.path}`).join('\n'));
+  });
+
+  test('two reviewers signing off different keys of one session at once, each through its own relay, both land', async () => {
+    // The relay checks a checklist PATCH against the session as it last relayed it: the other
+    // reviewer's fresh key, read back by the workflow, is not a change this page made.
+    const keys = ['_ephysChoiceWorld_00', '_passiveChoiceWorld_00'] as const;
+    const trials = 8;
+    for (let trial = 0; trial < trials; trial++) {
+      const eid = await alyx.newSession();
+      const [mine, theirs] = await Promise.all([
+        clientThroughRelay({ objects: [eid], sign_off_keys: [keys[0]] }),
+        clientThroughRelay({ objects: [eid], sign_off_keys: [keys[1]] }, 'reviewer2'),
+      ]);
+      const results = await Promise.all([
+        signOff(mine.client, { eid, signOffKey: keys[0], kind: 'task', nums: '0' }),
+        signOff(theirs.client, { eid, signOffKey: keys[1], kind: 'passive', nums: '1' }),
+      ]);
+      await Promise.all([mine.stop(), theirs.stop()]);
+      assert.deepEqual(results.map((result) => result.status), ['written', 'written']);
+      const json = (await alyx.sessionJson(eid)) as { sign_off_checklist: Record<string, { user: string } | null>; qc_notes: unknown };
+      assert.equal(json.sign_off_checklist[keys[0]]?.user, 'test_user', `trial ${trial}`);
+      assert.equal(json.sign_off_checklist[keys[1]]?.user, 'reviewer2', `trial ${trial}`);
+      assert.deepEqual(json.qc_notes, ['kept', 1]);
+      assert.equal((await alyx.notesOf(eid)).length, 2);
+    }
   });
 });
