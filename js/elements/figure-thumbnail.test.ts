@@ -95,6 +95,16 @@ describe('<alyx-qc-figure-thumbnail>', () => {
     expect(!dialogOf(el).open, 'Enter on Close closes');
   });
 
+  it('without src, a figure already in Alyx is loaded once and is its own thumbnail', async () => {
+    const blob = await plotPng(300, 200);
+    let calls = 0;
+    const el = await fixture('alyx-qc-figure-thumbnail', { label: 'Figure of 2024-01-15_alice', caption: '2024-01-15_alice', loadFull: async () => (calls++, blob) });
+    await waitFor(() => deepQueryAll<HTMLImageElement>(el, 'button.thumb img')[0]?.naturalWidth === 300, 'the thumbnail from the loaded image');
+    deepQuery<HTMLButtonElement>(el, 'button.thumb').click();
+    await waitFor(() => fullImage(el)?.naturalWidth === 300, 'the full image');
+    equal(calls, 1, 'the image is read once');
+  });
+
   it('says why when the full image cannot be loaded', async () => {
     const el = await fixture('alyx-qc-figure-thumbnail', { src: '', label: 'Figure', loadFull: () => Promise.reject(new Error('Alyx did not serve the image')) });
     deepQuery<HTMLButtonElement>(el, 'button.thumb').click();

@@ -14,7 +14,8 @@ type FullState =
 
 /**
  * A figure as a thumbnail (issue 16): a button that opens the image full size in a modal dialog
- * (click, Enter or Space; Escape or Close shuts it, and focus returns to the thumbnail). With
+ * (click, Enter or Space; Escape or Close shuts it, and focus returns to the thumbnail). Without
+ * `src`, the image `loadFull` loads is the thumbnail too (a figure already in Alyx, read once). With
  * `attachable`, a checkbox "Attach this figure to the note" under it, whose state is `value`
  * (Observable's contract: a bubbling `input` event on the reviewer's changes only). It knows no
  * Alyx: the thumbnail's URL and, for a figure already in Alyx, a loader of the full image come in
@@ -96,6 +97,9 @@ export class FigureThumbnail extends QcElement {
 
   #abort: AbortController | null = null;
   #objectUrl: string | null = null;
+  /** The image loaded for a thumbnail without `src`, kept for the full-size view. */
+  #loaded: Promise<string> | null = null;
+  #loadedUrl = '';
 
   constructor() {
     super();
@@ -113,7 +117,7 @@ export class FigureThumbnail extends QcElement {
     const { full } = this;
     return html`<figure class=${this.root}>
       <button class="thumb" aria-haspopup="dialog" title="Open full size" @click=${this.#open}>
-        ${this.src ? html`<img src=${this.src} alt=${this.label} />` : html`<span class="missing muted">${this.label}</span>`}
+        ${this.src || this.#loadedUrl ? html`<img src=${this.src || this.#loadedUrl} alt=${this.label} />` : html`<span class="missing muted">${this.label}</span>`}
       </button>
       ${this.caption ? html`<figcaption class="muted">${this.caption}</figcaption>` : nothing}
       ${this.attachable
@@ -128,9 +132,32 @@ export class FigureThumbnail extends QcElement {
     </figure>`;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.src && this.loadFull && !this.#loaded) void this.#loadThumbnail(this.loadFull);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#release();
+    if (this.#loadedUrl.startsWith('blob:')) URL.revokeObjectURL(this.#loadedUrl);
+    this.#loaded = null;
+    this.#loadedUrl = '';
+  }
+
+  async #loadThumbnail(load: FullImageLoader): Promise<void> {
+    const loading = (async (): Promise<string> => {
+      const image = await load(new AbortController().signal);
+      return typeof image === 'string' ? image : URL.createObjectURL(image);
+    })();
+    this.#loaded = loading;
+    try {
+      this.#loadedUrl = await loading;
+      this.requestUpdate();
+    } catch {
+      // Shown as the placeholder; opening it says why (the dialog loads it again).
+      this.#loaded = null;
+    }
   }
 
   #dialog(): HTMLDialogElement {
@@ -142,6 +169,10 @@ export class FigureThumbnail extends QcElement {
     const dialog = this.#dialog();
     if (!dialog.open) dialog.showModal();
     const { loadFull } = this;
+    if (this.#loadedUrl) {
+      this.full = { status: 'shown', url: this.#loadedUrl };
+      return;
+    }
     if (!loadFull) {
       this.full = this.src ? { status: 'shown', url: this.src } : { status: 'failed', message: 'This figure has no image to show.' };
       return;
