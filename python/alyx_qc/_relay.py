@@ -32,7 +32,7 @@ from ._credentials import Credentials, InvalidToken, check_token_owner, owner_qu
 from ._figure import Figure, perform_figure_message
 from ._messages import AlyxRelayErrorMessage, AlyxResponseMessage, RelayErrorCode
 from ._scope import RelayRefused, RelayScope
-from ._write_checks import KnownRecords, check_delete_note, check_patch_note, check_patch_session, check_post_note
+from ._write_checks import KnownRecords, ReadFailed, check_delete_note, check_patch_note, check_patch_session, check_post_note
 
 __all__ = ["Relay", "RelayRefused", "RelayScope"]
 
@@ -228,6 +228,8 @@ class Relay:
             return self._error(request_id, "network", f"{shown} failed: {type(error).__name__}: {str(error)[:300]}")
         except (PermissionError, InvalidToken) as error:
             return self._error(request_id, "refused", f"{shown} refused: {error}")
+        except ReadFailed as error:  # nothing was written: the page may try again
+            return self._error(request_id, "network", f"{shown} was not sent: {error}")
         except ConnectionError as error:  # the owner check's answer was not Alyx's
             return self._error(request_id, "network", f"{shown} failed: {error}")
         return {

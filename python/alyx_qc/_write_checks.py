@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from ._scope import CRITICAL_INSERTION_TITLE, CRITICAL_SESSION_TITLE, FIGURE_TITLE, RelayRefused, RelayScope, note_title
 from ._validation import check_content_type
 
-__all__ = ["KnownRecords", "check_delete_note", "check_patch_note", "check_patch_session", "check_post_note"]
+__all__ = ["KnownRecords", "ReadFailed", "check_delete_note", "check_patch_note", "check_patch_session", "check_post_note"]
 
 #: Longest note text the core writes (js/core/validation.ts, MAX_NOTE_TEXT_LENGTH).
 MAX_NOTE_TEXT_LENGTH = 65_536
@@ -32,6 +32,10 @@ _MISSING = object()
 
 Fetch = Callable[[str], Tuple[int, Any]]
 """Reads a path of the Alyx in the kernel: its status and parsed JSON body (``None`` if none)."""
+
+
+class ReadFailed(Exception):
+    """The relay's own read of a record before a write got no usable answer: worth trying again."""
 
 
 class KnownRecords:
@@ -76,7 +80,7 @@ class KnownRecords:
             return known
         status, body = fetch(f"/sessions/{eid}")
         if status != 200 or not isinstance(body, dict) or "json" not in body:
-            raise RelayRefused(f"the relay could not read session {eid} to check the change (Alyx answered {status}); try again.")
+            raise ReadFailed(f"the relay could not read session {eid} to check the change (Alyx answered {status}).")
         self.learn_session(eid, body)
         return body["json"]
 
@@ -172,7 +176,7 @@ def check_delete_note(note_id: str, scope: RelayScope, known: KnownRecords, fetc
 def _gone(note_id: str, status: int) -> int:
     if status == 404:
         return 404
-    raise RelayRefused(f"the relay could not read note {note_id} to check it (Alyx answered {status}); try again.")
+    raise ReadFailed(f"the relay could not read note {note_id} to check it (Alyx answered {status}).")
 
 
 def check_patch_session(eid: str, body: object, scope: RelayScope, username: str, known: KnownRecords, fetch: Fetch) -> None:

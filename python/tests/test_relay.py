@@ -687,3 +687,14 @@ def test_attack_a_tls_server_dripping_is_cut_at_the_deadline_and_keep_alive_stil
         time.sleep(0.1)
     assert closed, "the TLS connection was not closed"
     assert _http.send(session, "GET", f"{url}/fast", headers={}, data=None, deadline=time.monotonic() + 5, watch=_http.Watch()).status == 200
+
+
+def test_a_failed_read_before_a_write_is_a_network_error_the_page_may_retry():
+    from servers import Server, answer
+
+    busy = Server(answer("503 Service Unavailable", b'{"detail": "busy"}'))
+    relay = Relay(Credentials(busy.url, "test_user", lambda: "f" * 40), scope=scope_of())
+    reply = relay.perform(request(f"{busy.url}/notes/{uuid.uuid4()}", "DELETE"))
+    assert reply["type"] == "alyx-relay-error" and reply["code"] == "network" and "answered 503" in reply["message"]
+    assert [line.split(b" ")[0] for line in busy.received] == [b"GET"], "only the read was sent"
+    busy.close()
