@@ -243,10 +243,10 @@ class Relay:
     def send_from_kernel(self, method: str, path: str, *, data: Optional[bytes] = None, content_type: Optional[str] = None, watch: Optional[_http.Watch] = None) -> _http.Answer:
         """A request the kernel itself makes on this Alyx, with the token, the deadline, no redirects.
 
-        Not a page request: nothing here is checked against the contract. Used for the relay's
-        own reads of a record before a write, and (issue 16) for the figure notes' multipart
-        ``POST /notes``, which the figure module builds in the kernel from the figure it holds
-        (the page only names the verdict; it never sends bytes).
+        Not a page request: nothing here is checked against the contract (the relay's own reads
+        before a write go the same way). For the figure notes' multipart ``POST /notes`` (issue
+        16), which the figure module builds in the kernel from the figure it holds: the page only
+        names the verdict; it never sends bytes.
         """
         return self._send(method, f"{self.credentials.base_url}{path}", data, time.monotonic() + self._timeout, watch or _http.Watch(), content_type)
 
