@@ -114,6 +114,7 @@ class SubmitMessage(TypedDict):
     choice: SubmitChoice
     with_note: NotRequired[bool]
     overwrite: NotRequired[bool]
+    attach_figure: NotRequired[bool]
 
 
 class AlyxImageMessage(TypedDict):

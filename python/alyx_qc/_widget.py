@@ -407,16 +407,18 @@ class SignOff(_QcWidget):
         nums: Optional[str] = None,
         other: Optional[str] = None,
         with_note: bool = True,
+        attach_figure: bool = True,
     ) -> None:
         """Signs off as if the reviewer ticked the reasons and pressed the button.
 
         Give the reasons by text, or by ibllib's numbers (``nums="1,3"``, 0-based); with
         neither, what is ticked in the widget is submitted. ``with_note=False`` only sets the
-        checklist entry. The widget must be displayed (its front end runs the workflow); the
+        checklist entry. The figure given with ``figure=`` is attached unless
+        ``attach_figure=False``. The widget must be displayed (its front end runs the workflow); the
         write happens once the current cell has finished, and its outcome lands in ``status``,
         ``error`` and ``last_written`` (watch them with ``widget.observe``).
         """
-        self._submit(self._choice(reasons, nums, other, self), with_note=check_flag(with_note, "with_note"))
+        self._submit(self._choice(reasons, nums, other, self), with_note=check_flag(with_note, "with_note"), **({} if check_flag(attach_figure, "attach_figure") else {"attach_figure": False}))
 
 
 class CriticalNote(_QcWidget):
@@ -494,6 +496,7 @@ class CriticalNote(_QcWidget):
         nums: Optional[str] = None,
         other: Optional[str] = None,
         overwrite: bool = False,
+        attach_figure: bool = True,
     ) -> None:
         """Writes the critical note as if the reviewer ticked the reasons and pressed the button.
 
@@ -502,4 +505,4 @@ class CriticalNote(_QcWidget):
         written first, then the old ones are deleted). Needs the widget displayed; the outcome
         lands in ``status``, ``error`` and ``last_written`` after the cell.
         """
-        self._submit(self._choice(reasons, nums, other, self), overwrite=check_flag(overwrite, "overwrite"))
+        self._submit(self._choice(reasons, nums, other, self), overwrite=check_flag(overwrite, "overwrite"), **({} if check_flag(attach_figure, "attach_figure") else {"attach_figure": False}))
