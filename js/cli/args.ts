@@ -5,8 +5,11 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './exit-codes.ts';
 
-export type CommandName = 'critical' | 'signoff' | 'describe';
-export const COMMANDS: readonly CommandName[] = ['critical', 'signoff', 'describe'];
+export type CommandName = 'critical' | 'signoff' | 'describe' | 'queue' | 'status';
+export const COMMANDS: readonly CommandName[] = ['critical', 'signoff', 'describe', 'queue', 'status'];
+
+/** The sessions of `queue` and `status`: eids from a file or stdin (`-`), or Alyx's pending look-up. */
+export type QueueSource = { readonly eids: string } | { readonly pending: true; readonly django?: string };
 
 /** Where and how to talk to Alyx, and how to print. */
 export interface CommonFlags {
@@ -49,7 +52,8 @@ export type CliCommand =
       readonly withNote: boolean;
       readonly common: CommonFlags;
     }
-  | { readonly name: 'describe'; readonly kind?: string; readonly json: boolean };
+  | { readonly name: 'describe'; readonly kind?: string; readonly json: boolean }
+  | { readonly name: 'queue' | 'status'; readonly key: string; readonly kind: string; readonly source: QueueSource; readonly common: CommonFlags };
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -67,6 +71,9 @@ const OPTIONS = {
   key: { type: 'string' },
   kind: { type: 'string' },
   'no-note': { type: 'boolean' },
+  eids: { type: 'string' },
+  pending: { type: 'boolean' },
+  django: { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -77,6 +84,8 @@ const ALLOWED: Readonly<Record<CommandName | 'none', readonly OptionName[]>> = {
   critical: [...CONNECTION, 'reasons', 'reason-text', 'other', 'yes', 'gui-reasons', 'content-type'],
   signoff: [...CONNECTION, 'key', 'kind', 'reasons', 'reason-text', 'other', 'no-note'],
   describe: ['help', 'json'],
+  queue: ['help', 'base-url', 'user', 'json', 'key', 'kind', 'eids', 'pending', 'django'],
+  status: ['help', 'base-url', 'user', 'json', 'key', 'kind', 'eids', 'pending', 'django'],
 };
 
 function distance(a: string, b: string): number {
@@ -144,6 +153,8 @@ const EXAMPLES: Partial<Record<OptionName, string>> = {
   'content-type': 'subject',
   key: '_ephysChoiceWorld_00',
   kind: 'task',
+  eids: 'eids.txt',
+  django: 'projects__name,ibl_neuropixel_brainwide_01',
 };
 
 function onePositional(command: CommandName, positionals: readonly string[], what: string): string {
@@ -226,5 +237,23 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       if (!withNote && choice !== null) throw new UsageError('--no-note signs off without a note, so it takes no --reasons, --reason-text or --other.', command);
       return { name: 'signoff', eid, key: values.key, kind: values.kind, choice, withNote, common: commonFrom(values) };
     }
+    case 'queue':
+    case 'status':
+      return queueCommand(command, positionals, values);
   }
+}
+
+/** `queue` and `status`: the key, the kind (`status` defaults to task: it only lists) and where the sessions come from. */
+function queueCommand(command: 'queue' | 'status', positionals: readonly string[], values: Values): CliCommand {
+  if (positionals.length > 0) throw new UsageError(`alyx-qc ${command} takes no positional arguments (got ${positionals.join(' ')}): pass the sessions with --eids FILE, --eids - or --pending.`, command);
+  if (values.key === undefined) throw new UsageError(`alyx-qc ${command} needs --key, the sign-off key, e.g. --key _ephysChoiceWorld_00.`, command);
+  if (values.kind === undefined && command === 'queue') {
+    throw new UsageError('alyx-qc queue needs --kind: task, passive, video, raw-ephys, spike-sorting or alignment.', command);
+  }
+  if ((values.eids === undefined) === (values.pending !== true)) {
+    throw new UsageError(`alyx-qc ${command} needs the sessions: --eids FILE (one eid a line, - for stdin) or --pending, not both.`, command);
+  }
+  if (values.django !== undefined && values.pending !== true) throw new UsageError('--django narrows the --pending look-up: give it with --pending.', command);
+  const source: QueueSource = values.eids !== undefined ? { eids: values.eids } : { pending: true, ...(values.django !== undefined ? { django: values.django } : {}) };
+  return { name: command, key: values.key, kind: values.kind ?? 'task', source, common: commonFrom(values) };
 }

@@ -72,7 +72,7 @@ describe('describe', () => {
 describe('usage errors: exit 2 before any request', () => {
   test('options that belong to another command, missing values, missing arguments', async () => {
     const cases: [string[], RegExp][] = [
-      [['critical', '2ffd3ed5-477e-4153-9af7-7fdad3c6946b', '--key', '_x'], /alyx-qc critical has no option --key \(it belongs to alyx-qc signoff\)/],
+      [['critical', '2ffd3ed5-477e-4153-9af7-7fdad3c6946b', '--key', '_x'], /alyx-qc critical has no option --key \(it belongs to alyx-qc signoff and alyx-qc queue and alyx-qc status\)/],
       [['critical', '2ffd3ed5-477e-4153-9af7-7fdad3c6946b', '--reasons'], /--reasons needs a value, e\.g\. --reasons 1,3/],
       [['critical', '2ffd3ed5-477e-4153-9af7-7fdad3c6946b', '--reasons', '--yes'], /--reasons needs a value/],
       [['critical'], /alyx-qc critical needs the session eid or insertion pid/],

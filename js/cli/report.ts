@@ -14,6 +14,8 @@ export interface Outcome {
   readonly exitCode: ExitCode;
   readonly lines: readonly string[];
   readonly json: Readonly<Record<string, unknown>>;
+  /** With `--json`, these instead of `json`: one JSON object per line (`alyx-qc status`). */
+  readonly jsonLines?: readonly unknown[];
 }
 
 export class Reporter {
@@ -29,7 +31,7 @@ export class Reporter {
   }
 
   result(outcome: Outcome): void {
-    if (this.json) this.stdout.write(`${JSON.stringify(outcome.json)}\n`);
+    if (this.json) this.stdout.write(outcome.jsonLines ? outcome.jsonLines.map((line) => `${JSON.stringify(line)}\n`).join('') : `${JSON.stringify(outcome.json)}\n`);
     // Each line escaped on its own: they quote Alyx (see terminal-text.ts).
     else if (outcome.lines.length > 0) this.stdout.write(`${outcome.lines.map(forTerminal).join('\n')}\n`);
   }

@@ -13,7 +13,9 @@ import { runDescribe } from './describe-command.ts';
 import { EXIT, exitCodeFor, PromptAborted, UsageError, type ExitCode } from './exit-codes.ts';
 import { LinePrompter } from './line-prompter.ts';
 import { Reporter, type Outcome } from './report.ts';
+import { runQueue } from './queue-command.ts';
 import { runSignOff } from './signoff-command.ts';
+import { runStatus } from './status-command.ts';
 import { usageText } from './usage.ts';
 
 type Output = NodeJS.WritableStream & { columns?: number };
@@ -49,6 +51,10 @@ async function dispatch(command: Exclude<CliCommand, { name: 'help' | 'version' 
       return runCritical(context, command);
     case 'signoff':
       return runSignOff(context, command);
+    case 'queue':
+      return runQueue(context, command);
+    case 'status':
+      return runStatus(context, command);
   }
 }
 

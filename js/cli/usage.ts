@@ -8,6 +8,10 @@ Usage:
   alyx-qc critical <uuid> [options]             mark a session (eid) or insertion (pid) as CRITICAL
   alyx-qc signoff <eid> --key <key> --kind <kind> [options]
                                                 sign off part of a session, with a note
+  alyx-qc queue --key <key> --kind <kind> (--eids <file>|- | --pending [--django <filter>])
+                                                sign off many sessions one after another
+  alyx-qc status --key <key> (--eids <file>|- | --pending [--django <filter>])
+                                                where those sessions stand (--json: a line each)
   alyx-qc describe [<kind>]                     the numbered reasons of a kind (all kinds without one)
   alyx-qc <command> --help                      the options of a command
   alyx-qc --version
@@ -99,6 +103,30 @@ Examples:
   alyx-qc signoff <eid> --key _camera_left --kind video --no-note
 `;
 
+const QUEUE = `Usage: alyx-qc queue --key <key> --kind <kind> (--eids <file>|- | --pending [--django <filter>])
+
+Walks the sessions whose sign-off for <key> is due, one by one, with a progress line:
+f signs off as fine (the checklist only, like sign_off()), r asks ibllib's questions
+(the numbered reasons, then the "Other" text) and writes the note too, s skips, q stops.
+Each sign-off is written while the next session is asked about; the command waits for
+every write before it prints the table and exits (3 if any failed: run it again).
+
+  --eids <file>       the sessions, one eid a line (# comments allowed); - reads them from
+                      stdin up to an empty line, the answers following
+  --pending           the sessions whose json.sign_off_checklist[<key>] is null or absent
+  --django <filter>   narrows --pending, e.g. projects__name,ibl_neuropixel_brainwide_01
+
+Also: --base-url, --user, --json. Example:
+  alyx-qc queue --key _ephysChoiceWorld_00 --kind task --pending --django lab__name,cortexlab
+`;
+
+const STATUS = `Usage: alyx-qc status --key <key> (--eids <file>|- | --pending [--django <filter>])
+
+Prints where each session stands for <key>: due, signed off by whom on which day (with the
+reasons of its note), or why it cannot be signed off; then the counts. Three requests for up
+to 250 sessions. --json prints one JSON object per session, a line each. --kind is optional.
+`;
+
 const DESCRIBE = `Usage: alyx-qc describe [<kind>] [--json]
 
 Prints the header and the numbered reasons of a note kind: the numbers to type at the
@@ -115,6 +143,10 @@ export function usageText(topic?: CommandName): string {
       return SIGNOFF;
     case 'describe':
       return DESCRIBE;
+    case 'queue':
+      return QUEUE;
+    case 'status':
+      return STATUS;
     default:
       return MAIN;
   }
