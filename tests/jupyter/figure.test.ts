@@ -115,8 +115,15 @@ test('a matplotlib figure attached to a sign-off in JupyterLab', async (t) => {
     await panel().getByRole('checkbox', { name: 'wheel data corrupt', exact: true }).check();
     await panel().getByRole('button', { name: 'Sign off' }).click();
     await panel().getByText(/Figure note [0-9a-f-]{36} attached\./).waitFor({ timeout: TIMEOUT_MS });
-    await panel().evaluate((element) => element.scrollIntoView({ block: 'center' }));
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'jupyterlab-figure.png'), clip: { x: 0, y: 0, width: 1100, height: 1000 } });
+    // The plot, and under it the panel with the figure's thumbnail and what was written.
+    const plot = page.locator('.jp-OutputArea-output img').first();
+    await plot.scrollIntoViewIfNeeded();
+    await plot.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    const [top, bottom] = [await plot.boundingBox(), await panel().boundingBox()];
+    if (top && bottom) {
+      const y = Math.max(0, top.y - 8);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'jupyterlab-figure.png'), clip: { x: bottom.x - 8, y, width: bottom.width + 16, height: Math.min(1300 - y, bottom.y + bottom.height - y + 8) } });
+    }
   });
 
   await t.test('Alyx holds the figure byte for byte as the kernel rendered it', async () => {
