@@ -69,7 +69,7 @@ def test_the_bundle_is_one_module_with_no_imports(name):
     source = (STATIC / name).read_text(encoding="utf-8")
     assert not re.search(r"^\s*import[\s{*]", source, re.M), "a static import is left in the bundle"
     assert not re.search(r"\bimport\s*\(", source), "a dynamic import is left in the bundle"
-    assert re.search(r"export\s*\{\s*\w+ as default\s*\}", source), "the bundle has no default export for anywidget"
+    assert re.search(r"export\s*\{\s*[\w$]+ as default\s*\}", source), "the bundle has no default export for anywidget"
 
 
 @pytest.mark.parametrize("name", BUNDLES)
