@@ -297,11 +297,13 @@ class _QcWidget(anywidget.AnyWidget):
             with self.__frontends_lock:
                 if message in self.__queued:
                     self.__queued.remove(message)
-            where = f"the view it was sent to ({frontend})" if frontend else "no view of the widget appeared"
+            # Queued: it is dropped, so nothing will be written. Sent: the view said nothing, so it
+            # is not known to run it (a page may announce a view it does not have).
+            where = f"the view it was sent to ({frontend}) did not say it started it" if frontend else "no view of the widget appeared, and it was dropped"
             self.status = "failed"
             self.error = (
-                f"[alyx-qc] submit() was not taken up within {SUBMIT_ACK_SECONDS:g} s: {where}. Nothing was written by it. "
-                "Show the widget (run the cell that displays it), then call submit() again."
+                f"[alyx-qc] submit() was not taken up within {SUBMIT_ACK_SECONDS:g} s: {where}. "
+                "Show the widget (run the cell that displays it), check existing_notes, then call submit() again."
             )
 
         previous = self.__unacknowledged.pop(message["id"], None)

@@ -358,7 +358,7 @@ def test_attack_a_fake_view_cannot_make_submit_wait_forever(signoff, monkeypatch
             break
         deadline.wait(0.05)
     assert signoff.status == "failed"
-    assert "submit() was not taken up within 0.3 s: the view it was sent to (fake-view)" in signoff.error
+    assert "submit() was not taken up within 0.3 s: the view it was sent to (fake-view) did not say it started it" in signoff.error
     assert "call submit() again" in signoff.error
     assert sent.messages[0]["id"] == "s-1"
 
