@@ -7,5 +7,6 @@ export { defineElement } from './define.ts';
 export type { FailedDetail, ReasonChoiceEvent } from './events.ts';
 export { OverwriteDialog } from './overwrite-dialog.ts';
 export { ReasonChecklist } from './reason-checklist.ts';
+export { ReviewQueueElement } from './review-queue.ts';
 export { SignOffPanel } from './signoff-panel.ts';
 export type { SubmitFunction } from './submission.ts';

@@ -11,4 +11,5 @@ export { InputLoader, type LoaderStatus } from './input-loader.ts';
 export { login, loginForToken } from './login.ts';
 export { loginForm, type LoginFormOptions } from './login-form.ts';
 export { LoginFormElement } from './login-form-element.ts';
+export { reviewQueueInput, type ReviewQueueInput, type ReviewQueueInputOptions } from './review-queue-input.ts';
 export { signOffInput, type SignOffInput, type SignOffInputOptions } from './sign-off-input.ts';
