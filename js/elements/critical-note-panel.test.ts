@@ -55,6 +55,8 @@ function recorder(respond: (s: CriticalSubmission, call: number) => CriticalResu
 
 const dialogOf = (el: Element): Dialog => deepQuery<Dialog>(el, 'alyx-qc-overwrite-dialog');
 const status = (el: Element): string => visibleText(deepQuery(el, '[role=status]'));
+/** The status line of a written verdict, without the note shown under it. */
+const verdict = (el: Element): string => visibleText(deepQuery(el, '[role=status]')).split(/ (?=\S+ · \d{4}-)/)[0] ?? '';
 const button = (el: Element, label: RegExp): HTMLButtonElement => {
   const found = deepQueryAll<HTMLButtonElement>(el, 'button').find((b) => label.test(b.textContent?.trim() ?? ''));
   expect(found, `no button ${label}`);
@@ -101,7 +103,7 @@ describe('<alyx-qc-critical-note>', () => {
     equal(deepQuery(el, 'details pre').textContent, criticalNoteText(insertion, { reasons: ['Brain Damage'], other: null }), 'preview');
     await click(el, /^Mark as critical$/);
     equal(calls, [{ choice: { reasons: ['Brain Damage'], other: null }, overwrite: false }], 'submissions');
-    equal(status(el), 'Marked as critical: note new-1 written.', 'status');
+    equal(verdict(el), 'Marked as critical: note new-1 written.', 'the verdict as written');
     equal(seen.length, 1, 'written events');
   });
 
@@ -139,7 +141,7 @@ describe('<alyx-qc-critical-note>', () => {
     await settle(el);
     await settle(el);
     equal(calls, [{ choice: { reasons: ['Drift'], other: null }, overwrite: true }], 'submissions');
-    equal(status(el), 'Marked as critical: note new-1 written, 1 older note deleted.', 'status');
+    equal(verdict(el), 'Marked as critical: note new-1 written, 1 older note deleted.', 'the verdict as written');
   });
 
   it('asks again when a note appeared meanwhile (needs-confirmation)', async () => {
@@ -157,7 +159,7 @@ describe('<alyx-qc-critical-note>', () => {
     await settle(el);
     await settle(el);
     equal(calls.map((c) => c.overwrite), [false, true], 'overwrite flags');
-    equal(status(el), 'Marked as critical: note new-1 written, 1 older note deleted.', 'status');
+    equal(verdict(el), 'Marked as critical: note new-1 written, 1 older note deleted.', 'the verdict as written');
   });
 
   it('says when another reviewer\u2019s note landed first (superseded)', async () => {
@@ -224,7 +226,7 @@ describe('<alyx-qc-critical-note>', () => {
     await click(el, /^Retry$/);
     expect(!dialogOf(el).open, 'Retry does not ask again');
     equal(calls, [{ choice, overwrite: true }, { choice, overwrite: true }], 'submissions');
-    equal(status(el), 'Marked as critical: note new-1 written, 1 older note deleted.', 'status');
+    equal(verdict(el), 'Marked as critical: note new-1 written, 1 older note deleted.', 'the verdict as written');
   });
 
   it('requires a reason and the Other text before anything is sent', async () => {

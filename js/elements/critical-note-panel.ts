@@ -1,4 +1,4 @@
-import { html, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { AlyxNote } from '../core/alyx-types.ts';
 import type { CriticalKind } from '../core/note-kinds.ts';
 import { criticalNoteText } from '../core/note-text.ts';
@@ -62,11 +62,11 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalKind, Cr
     const replaces = `Submitting ${this.guiOnly ? 'replaces' : 'asks before replacing'} ${notes.length === 1 ? 'it' : 'them'}.`;
     return html`<header>
         <h2 id="title">Mark ${object} as CRITICAL</h2>
-        <p class="muted">${object === 'session' ? 'Session' : 'Probe insertion'} <code>${context.uuid}</code>, noted as ${context.user}</p>
+        <p class="muted">${object === 'session' ? 'Session' : 'Probe insertion'} <code>${context.uuid}</code>, noted as <bdi>${context.user}</bdi></p>
       </header>
       ${this.renderChecklist(kind.id, this.state.status === 'pending', true, this.guiOnly ? kind.guiReasons : undefined)}
-      ${renderNotes('critical note', notes, html`<p class="muted">${replaces}</p>`)}
-      <details>
+      ${this.written ? nothing : renderNotes('critical note', notes, html`<p class="muted">${replaces}</p>`)}
+      <details ?hidden=${this.written}>
         <summary>Preview of the note text</summary>
         ${textError ? html`<p class="notice error">${textError}</p>` : html`<pre>${text}</pre>`}
       </details>

@@ -32,7 +32,7 @@ export function renderNoteText(text: string): TemplateResult {
 export function renderNote(note: AlyxNote): TemplateResult {
   return html`<div class="note">
     <p>
-      <strong>${note.user}</strong>
+      <strong><bdi>${note.user}</bdi></strong>
       <span class="muted">· <time datetime=${note.date_time}>${formatDateTime(note.date_time)}</time></span>
     </p>
     ${renderNoteText(note.text)}
@@ -43,7 +43,7 @@ export function renderNote(note: AlyxNote): TemplateResult {
 export function renderNotes(what: string, notes: readonly AlyxNote[], after?: unknown): TemplateResult | typeof nothing {
   const count = notes.length;
   return count
-    ? html`<section aria-labelledby="existing">
+    ? html`<section class="notes" aria-labelledby="existing">
         <h3 id="existing">Existing ${what}${count === 1 ? '' : 's'} (${count})</h3>
         ${notes.map(renderNote)} ${after}
       </section>`

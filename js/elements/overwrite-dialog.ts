@@ -50,13 +50,13 @@ export class OverwriteDialog extends QcElement {
     return html`<dialog class=${this.root} aria-labelledby="title" aria-describedby="summary" @close=${this.#onClose}>
       <h2 id="title">Replace ${count} existing note${plural}?</h2>
       <p id="summary">
-        ${authors || 'Someone'} already marked ${this.what}. Confirming writes your note, then deletes the
+        <bdi>${authors || 'Someone'}</bdi> already marked ${this.what}. Confirming writes your note, then deletes the
         ${them} below.
       </p>
       <div class="columns">
         ${renderNotes('note', this.notes)}
         <section aria-labelledby="new">
-          <h3 id="new">Will be written${this.user ? html` by <strong>${this.user}</strong>` : ''}</h3>
+          <h3 id="new">Will be written${this.user ? html` by <strong><bdi>${this.user}</bdi></strong>` : ''}</h3>
           <div class="note">${renderNoteText(this.text)}</div>
           <pre>${this.text}</pre>
         </section>

@@ -57,7 +57,7 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
   /** The inside of the card, for a context of a valid kind. */
   protected abstract renderPanel(context: C, kind: K): unknown;
   /** The status line after `submit` resolved with a result other than a dry run, and what to show under it. */
-  protected abstract describe(result: R): [string, unknown];
+  protected abstract describe(result: R): [unknown, unknown];
   protected abstract onSubmit(): void;
 
   protected override render(): unknown {
@@ -95,6 +95,7 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
   protected async run(submission: S): Promise<void> {
     if (this.state.status === 'pending') return;
     this.state = { status: 'pending', submission };
+    let early: R | undefined;
     try {
       if (typeof this.submit !== 'function') {
         throw new TypeError('This panel has no submit function: set its `submit` property to the workflow to call.');
@@ -102,16 +103,26 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
       // A signal per submission, as the contract asks. It is never aborted: a write in flight
       // when the element leaves the page (a notebook re-rendering its outputs) must finish, or
       // Alyx could be left half-written; the result then simply lands in a detached element.
-      const result = await this.submit(submission, new AbortController().signal);
-      this.state = { status: 'complete', submission, result };
+      const result = await this.submit(submission, new AbortController().signal, (written) => {
+        early = written;
+        this.state = { status: 'complete', submission, result: written, verifying: true };
+      });
+      // What the read-back settled on differs from what was first written: it wrote again.
+      this.state = { status: 'complete', submission, result, rewritten: early !== undefined && JSON.stringify(early) !== JSON.stringify(result) };
       if (result.status === 'written') emit(this, 'alyx-qc-written', result);
       this.completed(result);
     } catch (error) {
       console.error('[alyx-qc] submission failed:', error);
-      const message = errorMessage(error);
+      const reason = errorMessage(error);
+      const message = early ? `it was written, but reading it back to check it stayed failed: ${reason} Retry writes it again.` : reason;
       this.state = { status: 'failed', submission, message };
       emit<FailedDetail>(this, 'alyx-qc-failed', { error, message });
     }
+  }
+
+  /** Whether the last submission was written: the panel then shows the verdict, and offers to change it. */
+  protected get written(): boolean {
+    return this.state.status === 'complete' && this.state.result.status === 'written';
   }
 
   /**
@@ -123,7 +134,7 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
       .kind=${kind}
       .reasons=${reasons}
       .value=${this.value}
-      ?disabled=${disabled}
+      ?disabled=${disabled || this.written}
       ?required=${required}
       @input=${this.#onChoice}
     ></alyx-qc-reason-checklist>`;
@@ -135,7 +146,7 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
    * a write), and it stays focusable while unavailable (`aria-disabled`, not `disabled`).
    */
   protected renderActions(label: string, className: string, pending: string, failed: string): TemplateResult {
-    const { state } = this;
+    const { state, written } = this;
     let message: unknown;
     let after: unknown = nothing;
     if (state.status === 'idle') message = state.notice;
@@ -146,13 +157,29 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
       [message, after] = isDryRun(result)
         ? [`Dry run, nothing written: it would send ${result.requests.length} requests.`, result.text === null ? nothing : html`<pre>${result.text}</pre>`]
         : this.describe(result);
+      if (state.verifying) message = html`${message} <span class="muted">Checking that it stayed…</span>`;
+      if (state.rewritten) message = html`${message} Someone wrote meanwhile, so it was written again.`;
     }
+    // Written: the verdict as Alyx holds it, in the success style, and the button offers a new
+    // submission (available once the read-back is done).
+    const verifying = state.status === 'complete' && state.verifying;
     return html`<div class="actions">
-        <button class=${className} aria-disabled=${this.canSubmit() ? 'false' : 'true'} @click=${this.onSubmit}>${label}</button>
-        <div role="status" aria-live="polite">${message}</div>
+        <button
+          class=${written ? '' : className}
+          aria-disabled=${(written ? !verifying : this.canSubmit()) ? 'false' : 'true'}
+          @click=${written ? this.#reopen : this.onSubmit}
+        >
+          ${written ? 'Change the verdict' : label}
+        </button>
+        <div role="status" aria-live="polite" class=${written ? 'notice ok' : ''}>${message}${written ? after : nothing}</div>
         ${state.status === 'failed' ? html`<button @click=${() => this.retry(state.submission)}>Retry</button>` : nothing}
       </div>
-      ${after}`;
+      ${written ? nothing : after}`;
+  }
+
+  /** "Change the verdict": a new submission, with what was just written now among what Alyx holds. */
+  #reopen(): void {
+    if (this.state.status === 'complete' && !this.state.verifying) this.state = { status: 'idle' };
   }
 
   /** A new choice after a result makes the button available again. */

@@ -58,6 +58,8 @@ async function mount(fields: Partial<Panel> = {}): Promise<Panel> {
 
 const submitButton = (el: Element): HTMLButtonElement => deepQuery<HTMLButtonElement>(el, '.actions > button');
 const status = (el: Element): string => visibleText(deepQuery(el, '[role=status]'));
+/** The status line of a written verdict, without the note shown under it. */
+const verdict = (el: Element): string => visibleText(deepQuery(el, '[role=status]')).split(/ (?=\S+ · \d{4}-)/)[0] ?? '';
 const preview = (el: Element): string => deepQueryAll(el, 'details pre').map((pre) => pre.textContent ?? '').join('\n');
 
 async function tick(el: Panel, reason: string): Promise<void> {
@@ -174,7 +176,7 @@ describe('<alyx-qc-signoff>', () => {
     pending.resolve(result);
     await pending.promise;
     await settle(el);
-    equal(status(el), 'Signed off as carol on 2024-03-05. Note f1e2d3c4-aaaa-4bbb-8ccc-000000000042 written:', 'status');
+    equal(verdict(el), 'Signed off as carol on 2024-03-05. Note f1e2d3c4-aaaa-4bbb-8ccc-000000000042 written:', 'the verdict as written');
     expect(deepQueryAll(el, '.spinner').length === 0, 'no progress indicator');
     expect(visibleText(el).includes('carol · 2024-03-05 15:30'), 'the written note is shown');
     expect(!visibleText(el).includes('Not signed off yet.'), 'the header shows the new checklist entry');

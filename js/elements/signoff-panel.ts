@@ -13,9 +13,9 @@ import { QcPanel } from './qc-panel.ts';
 import { NO_CHOICE } from './reason-checklist.ts';
 import { errorMessage } from './submission.ts';
 
-/** The session's `sign_off_checklist` entry for a key, in words. */
-function describeEntry(entry: SignOffEntry | null | undefined): string {
-  if (entry) return `Signed off by ${entry.user} on ${entry.date}.`;
+/** The session's `sign_off_checklist` entry for a key, in words (the user isolated: bidi controls stay inside). */
+function describeEntry(entry: SignOffEntry | null | undefined): unknown {
+  if (entry) return html`Signed off by <bdi>${entry.user}</bdi> on <bdi>${entry.date}</bdi>.`;
   return entry === null ? 'Not signed off yet.' : 'Not in the session\u2019s sign-off checklist yet.';
 }
 
@@ -72,27 +72,30 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
       (entry?.date === date && entry.user === context.user) ||
       notes.some((note) => summariseNoteText(note.text).entries.some((e) => e.key === dateKey));
     const busy = this.state.status === 'pending';
+    // Written: the status line shows the verdict once; the notes, the same-day notice and the
+    // preview return with "Change the verdict".
+    const { written } = this;
     return html`<header>
         <h2 id="title">${kind.label} <code>${key}</code></h2>
         <p class="muted">${describeEntry(entry)} Session <code>${context.eid}</code></p>
       </header>
       <label class="toggle">
-        <input type="checkbox" .checked=${this.withNote} ?disabled=${busy} @input=${stop} @change=${this.#onWithNote} />
+        <input type="checkbox" .checked=${this.withNote} ?disabled=${busy || written} @input=${stop} @change=${this.#onWithNote} />
         Write a note with the reasons below
       </label>
       ${this.renderChecklist(kind.id, busy || !this.withNote, this.withNote)}
       ${this.figure
-        ? html`<alyx-qc-figure-thumbnail .src=${this.figure.src} .caption=${this.figure.caption} label="The figure you judged" attachable .value=${this.attachFigure} ?disabled=${busy} @input=${this.#onAttach}></alyx-qc-figure-thumbnail>`
+        ? html`<alyx-qc-figure-thumbnail .src=${this.figure.src} .caption=${this.figure.caption} label="The figure you judged" attachable .value=${this.attachFigure} ?disabled=${busy || written} @input=${this.#onAttach}></alyx-qc-figure-thumbnail>`
         : nothing}
-      ${renderNotes('sign-off note', notes)}
-      ${sameDay ? html`<p class="notice">You already signed off today; this replaces today\u2019s entry.</p>` : nothing}
+      ${written ? nothing : renderNotes('sign-off note', notes)}
+      ${sameDay && !written ? html`<p class="notice">You already signed off today; this replaces today\u2019s entry.</p>` : nothing}
       ${this.#blocked()
         ? html`<p class="notice error">
             There are ${notes.length} sign-off notes for <code>${key}</code>, so this sign-off cannot be merged into one of
             them. Delete the extra notes in Alyx, or untick \u201cWrite a note\u201d to sign off without one.
           </p>`
         : nothing}
-      <details>
+      <details ?hidden=${written}>
         <summary>Preview of what will be written</summary>
         ${this.#renderNotePreview(context, dateKey)}
         <p class="muted">Entry in the session\u2019s <code>sign_off_checklist</code>:</p>
@@ -126,11 +129,11 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
     }
   }
 
-  protected override describe(result: Extract<SignOffResult, { status: 'written' }>): [string, unknown] {
+  protected override describe(result: Extract<SignOffResult, { status: 'written' }>): [unknown, unknown] {
     const { note, checklistEntry: { user, date } } = result;
     const day = result.replacedSameDay ? ', replacing today\u2019s entry' : '';
     const figure = result.figure ? ` Figure note ${result.figure.id} attached.` : '';
-    return [`Signed off as ${user} on ${date}${day}.${figure}${note ? ` Note ${note.id} written:` : ' No note written.'}`, note ? renderNote(note) : nothing];
+    return [html`Signed off as <bdi>${user}</bdi> on ${date}${day}.${figure}${note ? ` Note ${note.id} written:` : ' No note written.'}`, note ? renderNote(note) : nothing];
   }
 
   #onAttach(event: CustomEvent<boolean>): void {

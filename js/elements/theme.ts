@@ -69,6 +69,10 @@ export const theme = css`
   pre,
   .plain {
     white-space: pre-wrap;
+  }
+  pre,
+  .plain,
+  li {
     overflow-wrap: anywhere;
   }
   .muted,
@@ -84,6 +88,22 @@ export const theme = css`
     padding-left: 8px;
     margin: 4px 0;
   }
+  /* Text from Alyx has its own scroll: a 5 MB note must not make the panel 890,000 px tall. */
+  .note,
+  pre {
+    max-height: 20em;
+    overflow: auto;
+  }
+  .notes {
+    max-height: 40em;
+    overflow: auto;
+  }
+  /* Text from Alyx is isolated: a U+202E in it must not reverse what follows on the line. */
+  li,
+  .plain,
+  pre {
+    unicode-bidi: isolate;
+  }
   .notice {
     border-left: 3px solid var(--jp-warn-color1, light-dark(#e65100, #ffb74d));
     background: var(--aq-bg2);
@@ -92,6 +112,11 @@ export const theme = css`
   .notice.error,
   [aria-invalid='true'] {
     border-color: var(--aq-error);
+  }
+  /* Success: a green rule, on the panel's own background (muted text keeps its contrast). */
+  .notice.ok {
+    border-color: var(--jp-success-color1, light-dark(#2e7d32, #81c784));
+    background: none;
   }
 `;
 

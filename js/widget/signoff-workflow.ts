@@ -13,8 +13,19 @@ export const signOffWorkflow: WidgetWorkflow<SignOffContext, SignOffSubmission, 
     return panel;
   },
   load: (client, { target, signOffKey, kind }, signal) => loadSignOffContext(client, { eid: target, signOffKey, kind, signal }),
-  write: (client, { target, signOffKey, kind, figure }, { choice, withNote, attachFigure }, signal) =>
-    signOff(client, { eid: target, signOffKey, kind, reasons: choice.reasons, other: choice.other, withNote, signal, ...(figure && attachFigure ? { image: heldFigure(figure) } : {}) }),
+  // `onWritten`: the panel says "written" once both writes are answered, while the read-back runs on.
+  write: (client, { target, signOffKey, kind, figure }, { choice, withNote, attachFigure }, signal, _seen, onWritten) =>
+    signOff(client, {
+      eid: target,
+      signOffKey,
+      kind,
+      reasons: choice.reasons,
+      other: choice.other,
+      withNote,
+      signal,
+      ...(figure && attachFigure ? { image: heldFigure(figure) } : {}),
+      ...(onWritten ? { onWritten } : {}),
+    }),
   // From Python, the figure given with figure= is attached unless attach_figure=False.
   fromKernel: (message, choice) => ({ choice, withNote: message.with_note ?? true, attachFigure: message.attach_figure ?? true }),
   report(result) {

@@ -86,11 +86,12 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
   /** Writes one submission (one at a time: the panel runs one, and Python's wait for it). */
   let writes: Promise<unknown> = Promise.resolve();
   let writing = false;
-  const write = (submission: S, signal: AbortSignal, seenNoteIds: readonly string[] | undefined): Promise<R> => {
+  const write = (submission: S, signal: AbortSignal, seenNoteIds: readonly string[] | undefined, onWritten?: (result: R) => void): Promise<R> => {
     const next = writes.then(async () => {
       writeOutcome(model, { status: 'pending' });
       try {
-        const result = await workflow.write(await client, config, submission, signal, seenNoteIds);
+        // The traits say `written` only once the workflow is done (Python's submit() waits for the read-back).
+        const result = await workflow.write(await client, config, submission, signal, seenNoteIds, onWritten);
         const written = result.status === 'written' || result.status === 'superseded';
         // `last_written` changes here: the other views re-read (see onWritten), this one below.
         writing = true;
@@ -108,7 +109,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
     return next;
   };
   // An overwrite from the panel replaces only the notes the reviewer saw.
-  panel.submit = (submission, signal) => write(submission, signal, context?.existingNotes.map((note) => note.id) ?? []);
+  panel.submit = (submission, signal, onWritten) => write(submission, signal, context?.existingNotes.map((note) => note.id) ?? [], onWritten);
 
   /** Python's choice as reasons: `nums` are turned into reasons here, so the panel can show them. */
   const choiceFrom = ({ reasons, nums, other = null }: SubmitMessage['choice']): ReasonChoice => {

@@ -15,7 +15,7 @@ export type WidgetResult = SignOffResult | CriticalResult;
 /** The panel element's contract, as the glue uses it (the Observable value contract plus `submit`). */
 export interface WorkflowPanel<C extends WidgetContext, S, R extends WidgetResult> extends HTMLElement {
   context: C | null;
-  submit: ((submission: S, signal: AbortSignal) => Promise<R>) | undefined;
+  submit: ((submission: S, signal: AbortSignal, onWritten?: (result: R) => void) => Promise<R>) | undefined;
   value: ReasonChoice;
 }
 
@@ -32,9 +32,10 @@ export interface WidgetWorkflow<C extends WidgetContext, S, R extends WidgetResu
   load(client: AlyxClient, config: WidgetConfig, signal?: AbortSignal): Promise<C>;
   /**
    * Writes a submission. `seenNoteIds`: the notes the reviewer was shown (an overwrite replaces
-   * only those); `undefined` for a write from Python, which saw none.
+   * only those); `undefined` for a write from Python, which saw none. `onWritten`: called once the
+   * writes are answered, when the workflow checks them afterwards (the sign-off's read-back).
    */
-  write(client: AlyxClient, config: WidgetConfig, submission: S, signal: AbortSignal, seenNoteIds: readonly string[] | undefined): Promise<R>;
+  write(client: AlyxClient, config: WidgetConfig, submission: S, signal: AbortSignal, seenNoteIds: readonly string[] | undefined, onWritten?: (result: R) => void): Promise<R>;
   /** Python's `submit(...)` as a panel submission. */
   fromKernel(message: SubmitMessage, choice: ReasonChoice): S;
   report(result: R, config: WidgetConfig): KernelReport;

@@ -178,7 +178,7 @@ for (const driver of DRIVERS) {
       });
       host = await startHost(driver.host, { [driver.file]: driver.content() }, { ALYX_QC_DEMO_URL: alyx.baseUrl, ALYX_QC_EID: eid, ALYX_QC_PID: pid, ...KERNEL_ENV });
       page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
-      page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('pageerror', (error) => pageErrors.push(`${error.message} (${error.stack?.split('\n')[1]?.trim() ?? 'no stack'})`));
       page.on('console', (message) => {
         if (message.type() === 'error' && message.text().includes('[alyx-qc]')) pageErrors.push(message.text());
       });
