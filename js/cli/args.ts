@@ -41,6 +41,8 @@ export type CliCommand =
       /** `--gui-reasons`, split on commas; `null` when not given. */
       readonly guiReasons: readonly string[] | null;
       readonly contentType?: string;
+      /** `--figure`: the path of the plot judged, attached as a figure note (issue 16). */
+      readonly figure?: string;
       readonly common: CommonFlags;
     }
   | {
@@ -50,6 +52,8 @@ export type CliCommand =
       readonly kind: string;
       readonly choice: ChoiceFlags | null;
       readonly withNote: boolean;
+      /** `--figure`: the path of the plot judged, attached as a figure note (issue 16). */
+      readonly figure?: string;
       readonly common: CommonFlags;
     }
   | { readonly name: 'describe'; readonly kind?: string; readonly json: boolean }
@@ -71,6 +75,7 @@ const OPTIONS = {
   key: { type: 'string' },
   kind: { type: 'string' },
   'no-note': { type: 'boolean' },
+  figure: { type: 'string' },
   eids: { type: 'string' },
   pending: { type: 'boolean' },
   django: { type: 'string' },
@@ -82,7 +87,7 @@ const CONNECTION: readonly OptionName[] = ['help', 'base-url', 'user', 'json', '
 const ALLOWED: Readonly<Record<CommandName | 'none', readonly OptionName[]>> = {
   none: ['help', 'version'],
   critical: [...CONNECTION, 'reasons', 'reason-text', 'other', 'yes', 'gui-reasons', 'content-type'],
-  signoff: [...CONNECTION, 'key', 'kind', 'reasons', 'reason-text', 'other', 'no-note'],
+  signoff: [...CONNECTION, 'key', 'kind', 'reasons', 'reason-text', 'other', 'no-note', 'figure'],
   describe: ['help', 'json'],
   queue: ['help', 'base-url', 'user', 'json', 'key', 'kind', 'eids', 'pending', 'django'],
   status: ['help', 'base-url', 'user', 'json', 'key', 'kind', 'eids', 'pending', 'django'],
@@ -151,6 +156,7 @@ const EXAMPLES: Partial<Record<OptionName, string>> = {
   other: '"photodiode flat"',
   'gui-reasons': 'Drift,"Poor neural yield"',
   'content-type': 'subject',
+  figure: 'plot.png',
   key: '_ephysChoiceWorld_00',
   kind: 'task',
   eids: 'eids.txt',
@@ -223,6 +229,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
         yes: values.yes ?? false,
         guiReasons: gui === undefined ? null : gui.split(',').map((reason) => reason.trim()).filter((reason) => reason !== ''),
         ...(values['content-type'] !== undefined ? { contentType: values['content-type'] } : {}),
+        ...(values.figure !== undefined ? { figure: values.figure } : {}),
         common: commonFrom(values),
       };
     }
@@ -235,7 +242,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       const choice = choiceFrom(command, values);
       const withNote = !(values['no-note'] ?? false);
       if (!withNote && choice !== null) throw new UsageError('--no-note signs off without a note, so it takes no --reasons, --reason-text or --other.', command);
-      return { name: 'signoff', eid, key: values.key, kind: values.kind, choice, withNote, common: commonFrom(values) };
+      return { name: 'signoff', eid, key: values.key, kind: values.kind, choice, withNote, ...(values.figure !== undefined ? { figure: values.figure } : {}), common: commonFrom(values) };
     }
     case 'queue':
     case 'status':

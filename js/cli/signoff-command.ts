@@ -19,6 +19,7 @@ import type { CommandContext } from './command-context.ts';
 import { withClient } from './connect.ts';
 import { choiceFromFlags } from './flag-choice.ts';
 import { EXIT } from './exit-codes.ts';
+import { readFigureFile } from './figure-file.ts';
 import { askReasons } from './ibllib-prompts.ts';
 import { noteTextLines, requestLines, requestsJson, type Outcome } from './report.ts';
 
@@ -30,6 +31,7 @@ export async function runSignOff(context: CommandContext, command: SignOffComman
   const eid = assertUuid4(command.eid, 'session eid');
   // Bad flags stop here, before any request.
   const fromFlags = command.withNote && command.choice !== null ? choiceFromFlags(kind, command.choice, 'signoff') : undefined;
+  const image = command.figure === undefined ? undefined : await readFigureFile(command.figure);
   const credentials = context.credentials();
   return withClient(credentials, context.prompter, async (client) => {
     const choice = !command.withNote ? undefined : (fromFlags ?? (await askAtTerminal(context, client, kind, eid, signOffKey)));
@@ -39,6 +41,7 @@ export async function runSignOff(context: CommandContext, command: SignOffComman
       kind: kind.id,
       ...choice,
       withNote: command.withNote,
+      ...(image ? { image } : {}),
       dryRun: command.common.dryRun,
       signal: context.signal,
     });
@@ -78,13 +81,15 @@ function outcomeOf(result: SignOffResult, eid: string, signOffKey: string): Outc
     };
   }
   const noteLine = result.note === null ? 'No note (--no-note): the checklist only.' : `The sign-off note ${result.note.id} was ${result.noteAction === 'merged' ? 'updated with your entry' : 'saved'}.`;
+  const figureLines = result.figure ? [`The figure was attached as note ${result.figure.id}.`] : [];
   return {
     exitCode: EXIT.ok,
     lines: [
       `Signed off ${signOffKey} on the session ${eid}: ${checklistLine(signOffKey, entry)}${result.replacedSameDay ? ' (replacing your sign-off of today)' : ''}.`,
       noteLine,
+      ...figureLines,
       ...noteTextLines(result.text),
     ],
-    json: { status: 'written', note_id: result.note?.id ?? null, ...common, replaced_same_day: result.replacedSameDay },
+    json: { status: 'written', note_id: result.note?.id ?? null, ...common, replaced_same_day: result.replacedSameDay, ...(result.figure ? { figure_note_id: result.figure.id } : {}) },
   };
 }

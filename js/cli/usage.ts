@@ -89,6 +89,8 @@ keeping every other field of the session's JSON.
                          _neuropixel_alignment_probe00, _camera_left
   --kind <kind>          task, passive, video, raw-ephys, spike-sorting or alignment
   --no-note              sign off the checklist only (ibllib's sign_off())
+  --figure <path>        the plot you judged (PNG or JPEG, at most 10 MB), attached as a
+                         note of its own that names this sign-off (docs/figures.md)
   --reasons <nums>       0-based reason numbers, e.g. 1,3 (no prompt); see alyx-qc describe task
   --reason-text <text>   a reason by its exact text; repeat for several
   --other <text>         the free text for "Other", stored exactly as given
