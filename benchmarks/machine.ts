@@ -14,6 +14,13 @@ export interface Machine {
   readonly node: string;
   readonly python: string;
   readonly chromium: string;
+  /** The 1, 5 and 15 minute load averages when described: the cores are shared. */
+  readonly load: string;
+}
+
+/** The load averages now, e.g. `3.10, 2.50, 1.20`: the run's wall times carry this load. */
+export function loadAverage(): string {
+  return os.loadavg().map((value) => value.toFixed(2)).join(', ');
 }
 
 function cpuModel(): string {
@@ -44,5 +51,6 @@ export function describeMachine(): Machine {
     node: process.version,
     python: pythonVersion(),
     chromium: chromiumVersion(),
+    load: loadAverage(),
   };
 }

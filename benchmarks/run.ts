@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { measureBatch, type BatchFigures, type BatchResult } from './batch.ts';
 import { measureBundleSize, type BundleSizeResult } from './bundle-size.ts';
 import { ibllibVersions } from './ibllib.ts';
-import { describeMachine, type Machine } from './machine.ts';
+import { describeMachine, loadAverage, type Machine } from './machine.ts';
 import { measureCliRequests } from './cli-requests.ts';
 import { measureFigures, type FigureResult } from './figures.ts';
 import { measureQueueBrowser, type QueueBrowserResult } from './queue-browser.ts';
@@ -68,11 +68,12 @@ function setupIbllib(): string | undefined {
 
 // ---- report sections ---------------------------------------------------------------------------
 
-function machineSection(machine: Machine, versions: Awaited<ReturnType<typeof ibllibVersions>>): string {
+function machineSection(machine: Machine, versions: Awaited<ReturnType<typeof ibllibVersions>>, loads: readonly string[]): string {
   const ibl = 'error' in versions ? `not available (${versions.error})` : `ibllib ${versions.ibllib}, ONE-api ${versions.one}`;
   return [
     `Measured ${machine.date} on ${machine.cpus} CPU(s), ${machine.cpuModel}, ${machine.memory} RAM, ${machine.os};`,
     `Node ${machine.node}, ${machine.python}, ${machine.chromium}; ${ibl}.`,
+    `Load average (1, 5, 15 min; the cores are shared with other engineers' test runs): ${loads.join(' → ')}, at the start and after each measure.`,
   ].join('\n');
 }
 
@@ -232,20 +233,25 @@ async function main(): Promise<number> {
   if (setupError) log(`benchmarks/setup.sh failed (${setupError}); ibllib's side will be reported as n/a`);
   const versions = needsIbllib ? await ibllibVersions() : { error: 'not needed for the measures run' };
   const machine = describeMachine();
-  const sections: string[] = [`## Machine\n\n${machineSection(machine, versions)}`];
+  const sections: string[] = [];
+  const loads: string[] = [machine.load];
+  const addSection = (text: string): void => {
+    addSection(text);
+    loads.push(loadAverage());
+  };
   const failures: string[] = [];
 
   if (only.has('size')) {
     log('bundle size');
     const size = await measureBundleSize(REPO);
-    sections.push(`## 1. Bundle size\n\n${sizeSection(size)}`);
+    addSection(`## 1. Bundle size\n\n${sizeSection(size)}`);
     for (const f of size.figures) if (!f.withinBudget) failures.push(`${f.name} is ${kb(f.gzip)} gzipped, over its ${kb(f.budgetGzip)} budget`);
     for (const m of size.missing) failures.push(`${m.name} bundle missing: ${m.why}`);
   }
   if (only.has('tti')) {
     log('time to interactive');
     const tti = await measureTimeToInteractive(REPO);
-    sections.push(`## 2. Time to interactive\n\n${ttiSection(tti)}`);
+    addSection(`## 2. Time to interactive\n\n${ttiSection(tti)}`);
     if (!tti.withinBudget) failures.push(`time to interactive median ${ms(tti.medianMs)} is over ${TTI_BUDGET_MS} ms`);
   }
   /** Runs one measure; a measure that throws is reported in its section and fails the run. */
@@ -267,7 +273,7 @@ async function main(): Promise<number> {
     // The requests table alone needs the counts only: a few runs are enough (they do not vary).
     roundTrips = await attempt('round trips', () => measureRoundTrips({ log, ...(only.has('round-trips') ? {} : { runs: 2 }) }));
     if (only.has('round-trips')) {
-      sections.push(failed(roundTrips) ? `## 3. Round trips\n\nNot measured: ${roundTrips.error}` : `## 3. Round trips (${roundTrips.latencyMs} ms added per request)\n\n${roundTripSection(roundTrips)}`);
+      addSection(failed(roundTrips) ? `## 3. Round trips\n\nNot measured: ${roundTrips.error}` : `## 3. Round trips (${roundTrips.latencyMs} ms added per request)\n\n${roundTripSection(roundTrips)}`);
     }
   }
   if (only.has('requests')) {
@@ -276,29 +282,29 @@ async function main(): Promise<number> {
     log('requests: widget');
     const widget = await attempt('widget requests', () => measureWidgetRequests({ log }));
     const section = requestsSection({ roundTrips: failed(roundTrips) || !roundTrips ? [] : roundTrips.rows, cli, widget });
-    sections.push(`## 4. Requests per workflow, alyx-qc against ibllib\n\n${section.markdown}`);
+    addSection(`## 4. Requests per workflow, alyx-qc against ibllib\n\n${section.markdown}`);
   }
   if (only.has('batch')) {
     log('batch');
     const batch = await attempt('batch', () => measureBatch({ log }));
-    sections.push(`## 5. Batch\n\n${failed(batch) ? `Not measured: ${batch.error}` : batchSection(batch)}`);
+    addSection(`## 5. Batch\n\n${failed(batch) ? `Not measured: ${batch.error}` : batchSection(batch)}`);
   }
 
   if (only.has('queue')) {
     log('review queue');
     const queue = await attempt('review queue (core)', () => measureQueueCore({ log }));
     const browser = await attempt('review queue (Chromium)', () => measureQueueBrowser({ log }));
-    sections.push(
+    addSection(
       `## 6. Review queue\n\n${failed(browser) ? `Enter to next and saved notebook bytes not measured: ${browser.error}` : queueBrowserSection(browser)}\n\n${failed(queue) ? `Status and "all remaining" not measured: ${queue.error}` : queueCoreSection(queue)}`,
     );
   }
   if (only.has('figures')) {
     log('figures');
     const figures = await attempt('figures', () => measureFigures({ log }));
-    sections.push(`## 7. Figures\n\n${failed(figures) ? `Not measured: ${figures.error}` : figuresSection(figures)}`);
+    addSection(`## 7. Figures\n\n${failed(figures) ? `Not measured: ${figures.error}` : figuresSection(figures)}`);
   }
 
-  const results = sections.join('\n\n');
+  const results = [`## Machine\n\n${machineSection(machine, versions, loads)}`, ...sections].join('\n\n');
   console.log(results);
   if (write) {
     writeDoc(results.replace(/^## /gm, '### '));
