@@ -69,7 +69,10 @@ export interface ProxyLogEntry {
 }
 
 export interface FaultProxy {
-  /** `http://127.0.0.1:<port>` plus the target's path: use it as the Alyx base URL. */
+  /**
+   * `http://127.0.0.1:<port>`: use it as the Alyx base URL. The proxy adds the target's path (an
+   * Alyx served under `/api`), so rules and the log see the API's paths (`/notes`) on any Alyx.
+   */
   readonly baseUrl: string;
   inject(rule: FaultRule): void;
   clear(): void;
@@ -244,7 +247,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const { port } = server.address() as AddressInfo;
 
   return {
-    baseUrl: `http://127.0.0.1:${port}${targetPath}`,
+    baseUrl: `http://127.0.0.1:${port}`,
     inject(rule: FaultRule): void {
       rules.push({ rule, seen: 0, remaining: rule.times ?? 1 });
     },

@@ -8,7 +8,7 @@ import type { AlyxNote } from './alyx-types.ts';
 import type { AlyxClient } from './client.ts';
 import { AlyxQcError, InputError } from './errors.ts';
 import { parseNoteJson } from './note-text.ts';
-import { findNotes, noteBody } from './notes-api.ts';
+import { byDateTime, findNotes, noteBody } from './notes-api.ts';
 import { pythonJsonDumps } from './python-json.ts';
 import { hasCode } from './retry-policy.ts';
 import { assertSignOffKey, assertUuid4 } from './validation.ts';
@@ -73,7 +73,7 @@ export function figuresOf(notes: readonly AlyxNote[], verdict: FigureVerdict): A
       const figure = parseFigureNote(note.text);
       return figure !== null && sameVerdict(figure.verdict, verdict) && !!note.image;
     })
-    .sort((a, b) => b.date_time.localeCompare(a.date_time) || a.id.localeCompare(b.id))
+    .sort((a, b) => byDateTime(b.date_time, a.date_time) || a.id.localeCompare(b.id))
     .filter((note) => !seen.has(note.text) && !!seen.add(note.text));
 }
 

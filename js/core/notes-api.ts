@@ -27,9 +27,25 @@ export async function deleteNotes(client: AlyxClient, notes: readonly AlyxNote[]
   })));
 }
 
+/**
+ * A note's `date_time` as a key that sorts as the time does, in both forms Alyx answers with:
+ * naive (`2026-12-01T21:14:40.140197`, Alyx) and UTC (`…140197Z`, alyx-local). Python drops a
+ * zero fraction (`…:40Z`), and `Z` sorts after `.`, so the fraction is put back.
+ */
+function dateKey(date: string): string {
+  const [time = '', fraction = ''] = date.replace(/(Z|[+-]\d\d:\d\d)$/i, '').split('.');
+  return `${time}.${fraction.padEnd(6, '0')}`;
+}
+
+/** Earlier `date_time` first (see dateKey). */
+export function byDateTime(a: string, b: string): number {
+  const [x, y] = [dateKey(a), dateKey(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** Oldest first, ties broken by id, so that rival reviewers agree on which note stands. */
 export function byAge(a: AlyxNote, b: AlyxNote): number {
-  return a.date_time.localeCompare(b.date_time) || a.id.localeCompare(b.id);
+  return byDateTime(a.date_time, b.date_time) || a.id.localeCompare(b.id);
 }
 
 export interface NewNote {
