@@ -114,7 +114,7 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
     } catch (error) {
       console.error('[alyx-qc] submission failed:', error);
       const reason = errorMessage(error);
-      const message = early ? `it was written, but reading it back to check it stayed failed: ${reason} Retry writes it again.` : reason;
+      const message = early ? `written, but the check after it failed: ${reason}` : reason;
       this.state = { status: 'failed', submission, message };
       emit<FailedDetail>(this, 'alyx-qc-failed', { error, message });
     }
@@ -157,8 +157,8 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
       [message, after] = isDryRun(result)
         ? [`Dry run, nothing written: it would send ${result.requests.length} requests.`, result.text === null ? nothing : html`<pre>${result.text}</pre>`]
         : this.describe(result);
-      if (state.verifying) message = html`${message} <span class="muted">Checking that it stayed…</span>`;
-      if (state.rewritten) message = html`${message} Someone wrote meanwhile, so it was written again.`;
+      if (state.verifying) message = html`${message} <span class="muted">Checking…</span>`;
+      if (state.rewritten) message = html`${message} Written again: someone wrote meanwhile.`;
     }
     // Written: the verdict as Alyx holds it, in the success style, and the button offers a new
     // submission (available once the read-back is done).

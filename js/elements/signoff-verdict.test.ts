@@ -92,14 +92,14 @@ describe('<alyx-qc-signoff> after a sign-off', () => {
     });
     await signOff(el);
     const text = visibleText(status(el));
-    expect(text.startsWith('Signed off as carol on 2024-03-05.') && text.includes('Checking that it stayed\u2026'), `written, still checking: ${text}`);
+    expect(text.startsWith('Signed off as carol on 2024-03-05.') && text.includes('Checking\u2026'), `written, still checking: ${text}`);
     equal(button(el).getAttribute('aria-disabled'), 'true', 'Change the verdict waits for the check');
 
     readBack.resolve(written({ choice: { reasons: [REASON], other: null }, withNote: true }));
     await readBack.promise;
     await settle(el);
     const done = visibleText(status(el));
-    expect(!done.includes('Checking') && !done.includes('written again'), `checked, nothing to add: ${done}`);
+    expect(!done.includes('Checking') && !done.includes('Written again'), `checked, nothing to add: ${done}`);
     equal(button(el).getAttribute('aria-disabled'), 'false', 'Change the verdict is available');
   });
 
@@ -110,7 +110,7 @@ describe('<alyx-qc-signoff> after a sign-off', () => {
       return written(submission, 'note-new', ' ');
     });
     await signOff(el);
-    expect(visibleText(status(el)).includes('Someone wrote meanwhile, so it was written again.'), visibleText(status(el)));
+    expect(visibleText(status(el)).includes('Written again: someone wrote meanwhile.'), visibleText(status(el)));
   });
 
   it('shows a failed read-back as a failure, with Retry, after saying it was written', async () => {
@@ -123,7 +123,7 @@ describe('<alyx-qc-signoff> after a sign-off', () => {
     });
     await signOff(el);
     const text = visibleText(status(el));
-    expect(text.includes('it was written, but reading it back to check it stayed failed: GET /sessions/2ffd… failed with 503'), text);
+    expect(text.includes('Sign-off failed: written, but the check after it failed: GET /sessions/2ffd… failed with 503'), text);
     const retry = deepQueryAll<HTMLButtonElement>(el, '.actions > button').find((b) => b.textContent?.trim() === 'Retry');
     expect(retry, 'a Retry button');
     retry.click();
