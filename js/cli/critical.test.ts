@@ -245,7 +245,7 @@ describe('exit status 2: usage and bad input, nothing written', () => {
     const eid = await alyx.newSession();
     const session = await runCli(['critical', eid, '--gui-reasons', 'Drift'], { env });
     assert.equal(session.code, 2);
-    assert.match(session.stderr, new RegExp(`No probeinsertion ${eid} on this Alyx \\(content type "probeinsertion"\\): check the UUID, the content type and the base URL\\.`));
+    assert.match(session.stderr, new RegExp(`ProbeInsertion matching query does not exist\\. Alyx has no probeinsertion ${eid}: check the UUID, the content type and the base URL\\.`));
     assert.deepEqual(await alyx.notesOf(eid), []);
     const other = await runCli(['critical', eid, '--gui-reasons', 'Drift,Other'], { env });
     assert.equal(other.code, 2);

@@ -113,14 +113,14 @@ describe('the answers of Alyx 3.6.1 (issue 12)', () => {
     const error = await client.request('POST', '/notes', { body: noteFor(missing), idempotent: true }).catch((caught: unknown) => caught);
     assert.ok(error instanceof AlyxNotFoundError, String(error));
     assert.equal(client.requestCount - sent, 1, 'a permanent 500 is not sent again');
-    assert.match(error.message, new RegExp(`Session matching query does not exist\\. No session ${missing} on this Alyx \\(content type "session"\\): check the UUID, the content type and the base URL\\.`));
+    assert.match(error.message, new RegExp(`failed with 500: Session matching query does not exist\\. Alyx has no session ${missing}: check the UUID, the content type and the base URL\\.`));
   });
 
   test('a note with an unknown content type says to pass a model name', async () => {
     const client = await alyx.login();
     const error = await client.request('POST', '/notes', { body: noteFor(await alyx.newSession(), 'nosuchmodel') }).catch((caught: unknown) => caught);
     assert.ok(error instanceof AlyxNotFoundError, String(error));
-    assert.match(error.message, /no content type "nosuchmodel": pass a model name such as session/);
+    assert.match(error.message, /ContentType matching query does not exist\. Alyx has no nosuchmodel [0-9a-f-]{36}: check the UUID, the content type/);
   });
 
   test('a logged-in user without write permission is told to ask an administrator, not to log in again', async () => {
@@ -128,7 +128,7 @@ describe('the answers of Alyx 3.6.1 (issue 12)', () => {
     const error = await viewer.request('POST', '/notes', { body: noteFor(await alyx.newSession()) }).catch((caught: unknown) => caught);
     assert.ok(error instanceof AlyxAuthError, String(error));
     assert.equal(error.code, 'forbidden');
-    assert.match(error.message, /You do not have permission to perform this action\. You are logged in, but .*ask an Alyx administrator for write permission/);
+    assert.match(error.message, /You do not have permission to perform this action\. Logged in, but not allowed: ask an Alyx administrator for write permission\./);
     assert.doesNotMatch(error.message, /log in again|fresh token/);
   });
 

@@ -35,7 +35,7 @@ export interface AlyxClientOptions {
   /** Per-request timeout (default 30 s). */
   readonly timeoutMs?: number;
   readonly retry?: Partial<RetryPolicy>;
-  /** Pages fetched at once when a list spans several pages (default 4). */
+  /** Ignored: pages are read one after the other, each saying whether another follows. */
   readonly pageConcurrency?: number;
   /** Cancels the login request of {@link AlyxClient.login}. */
   readonly signal?: AbortSignal;
@@ -106,7 +106,6 @@ export class AlyxClient {
   readonly #transport: Transport;
   readonly #timeoutMs: number;
   readonly #retry: RetryPolicy;
-  readonly #pageConcurrency: number;
   /** Round trips sent, for tests and benchmarks. */
   requestCount = 0;
   /**
@@ -129,7 +128,6 @@ export class AlyxClient {
     this.#transport = options.transport ?? fetchTransport();
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.#pageConcurrency = Math.max(1, options.pageConcurrency ?? 4);
   }
 
   /**
@@ -187,45 +185,22 @@ export class AlyxClient {
   }
 
   /**
-   * Every record of a list endpoint, page after page until `next` is null. `count` only says how
-   * many pages to ask for at once (at most `pageConcurrency`): a count that lies, high or low,
-   * neither allocates nor drops a page. More than {@link MAX_PAGES} pages is an error.
+   * Every record of a list endpoint, page after page until `next` is null (`count` is not
+   * trusted: a lying one neither allocates nor drops a page); past {@link MAX_PAGES}, an error.
    */
   async list<T = unknown>(endpoint: string, options: { django?: string; query?: RequestOptions['query']; signal?: AbortSignal } = {}): Promise<T[]> {
     const path = endpointPath(endpoint);
-    const query = { ...options.query, django: options.django || undefined };
-    const url = `${this.baseUrl}${path}`;
-    const get = async (offset?: number): Promise<AlyxPage<T> | readonly T[]> => {
-      const page = await this.request<unknown>('GET', path, { query: { ...query, limit: DEFAULT_PAGE_SIZE, offset }, signal: options.signal });
+    const records: T[] = [];
+    for (let pages = 0; ; pages++) {
+      const page = await this.request<unknown>('GET', path, { query: { ...options.query, django: options.django || undefined, limit: DEFAULT_PAGE_SIZE, offset: records.length || undefined }, signal: options.signal });
       if (Array.isArray(page)) return page as T[];
       const { results, next } = (page ?? {}) as Partial<AlyxPage<T>>;
-      if (!Array.isArray(results) || (next !== null && typeof next !== 'string')) {
-        throw new AlyxBadResponseError({ method: 'GET', url, status: 200, detail: 'expected a list page ({count, next, previous, results})' });
-      }
-      return page as AlyxPage<T>;
-    };
-    const first = await get();
-    if (Array.isArray(first)) return first as T[];
-    let page = first as AlyxPage<T>;
-    const pageSize = page.results.length;
-    const records: T[] = [...page.results];
-    for (let pages = 1; page.next !== null; ) {
-      if (page.results.length === 0 || pages >= MAX_PAGES) {
-        throw new AlyxBadResponseError({ method: 'GET', url, status: 200, detail: page.results.length ? `more than ${MAX_PAGES} pages` : 'an empty page that says more follow' }, 'Its pagination does not end: narrow the query, or tell the Alyx administrator.');
-      }
-      // The first page's length is the page size (a deployment may cap `limit` below ours).
-      const hinted = Math.ceil((Number(page.count) - records.length) / pageSize);
-      const offset = records.length;
-      // A few pages at a time, so that a long list does not flood Alyx.
-      const batch = await Promise.all(Array.from({ length: Math.min(this.#pageConcurrency, Math.max(1, hinted || 1)) }, (_, index) => get(offset + index * pageSize)));
-      for (const next of batch as AlyxPage<T>[]) {
-        records.push(...next.results);
-        pages++;
-        page = next;
-        if (next.next === null) break;
-      }
+      // Our own offsets, never `next`'s URL: it may point anywhere.
+      const problem = !Array.isArray(results) || (next !== null && typeof next !== 'string') ? 'expected a list page' : next !== null && !results.length ? 'an empty page, yet more follow' : pages >= MAX_PAGES ? `over ${MAX_PAGES} pages` : '';
+      if (problem) throw new AlyxBadResponseError({ method: 'GET', url: `${this.baseUrl}${path}`, status: 200, detail: problem });
+      records.push(...(results as T[]));
+      if (next === null) return records;
     }
-    return records;
   }
 
   /** What a client shows of itself when logged or serialised: never the token. */

@@ -10,7 +10,7 @@ import { NOTE_KINDS, type CriticalKind, type NoteKind } from './note-kinds.ts';
 import { criticalNoteText, noteTitle } from './note-text.ts';
 import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
 import { reasonsFromNumbers, validateChoice, type ReasonChoice } from './reasons.ts';
-import { assertUuid4 } from './validation.ts';
+import { assertContextFor, assertUuid4 } from './validation.ts';
 import type { CriticalContext, CriticalResult, PlannedRequest } from './workflow-types.ts';
 
 export interface CriticalNoteOptions {
@@ -86,9 +86,7 @@ export async function loadCriticalContext(client: AlyxClient, uuid: string, opti
 /** Writes a critical note; see {@link CriticalNoteOptions}. Returns what was written, or why not. */
 export async function writeCriticalNote(client: AlyxClient, options: CriticalNoteOptions): Promise<CriticalResult> {
   const { context } = options;
-  if (context && (context.uuid !== assertUuid4(options.uuid) || (options.contentType !== undefined && options.contentType !== context.contentType))) {
-    throw new InputError(`The context given is for ${context.uuid} (${context.contentType}), not for ${options.uuid}${options.contentType ? ` (${options.contentType})` : ''}: load the context of the object you write to.`);
-  }
+  if (context) assertContextFor(`${context.contentType} ${context.uuid}`, `${options.contentType ?? context.contentType} ${assertUuid4(options.uuid)}`);
   return writeCriticalNoteIn(client, context ?? (await loadCriticalContext(client, options.uuid, options)), options);
 }
 

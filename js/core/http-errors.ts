@@ -52,24 +52,21 @@ export function errorForResponse(method: string, url: string, response: AlyxResp
   // Never followed (`redirect: 'manual'`): the credentials and the token would go to wherever it points.
   // A browser's fetch shows a redirect only as status 0, without the address.
   if (status === 0 || (status >= 300 && status < 400)) {
-    return new AlyxBadResponseError({ ...info, detail: `redirected to ${response.headers['location'] ?? 'an address the browser hides'}` }, 'alyx-qc sends no credentials after a redirect: if that address is your Alyx, use it as the base URL.');
+    return new AlyxBadResponseError({ ...info, detail: `redirected to ${response.headers['location'] ?? 'a hidden address'}, not followed` });
   }
   if (isLogin && status === 400) return new AlyxAuthError(info, 'The username or password is wrong: check them and log in again.');
   if (status === 401 || status === 403) {
     // Alyx answers 403 both to a missing or stale token and to a logged-in user who may not write.
-    if (/permission to perform/.test(detail)) return new AlyxAuthError(info, 'You are logged in, but this Alyx user may not do this: ask an Alyx administrator for write permission.', 'forbidden');
+    if (/permission to perform/.test(detail)) return new AlyxAuthError(info, 'Logged in, but not allowed: ask an Alyx administrator for write permission.', 'forbidden');
     return new AlyxAuthError(info, detail === 'Invalid token.'
       ? 'The token expired or was revoked: log in again, or pass a fresh token.'
       : 'Log in again, or pass a fresh token.');
   }
-  if (status === 404) return new AlyxNotFoundError(info, isLogin ? 'There is no Alyx login at this address: the base URL looks wrong (it is the API root, e.g. https://alyx.internationalbrainlab.org).' : undefined);
+  if (status === 404) return new AlyxNotFoundError(info, isLogin ? 'The base URL looks wrong: no Alyx login there.' : undefined);
   // Alyx 3.6.1 answers 500 to a note on an object it does not have: permanent, so not retried.
-  const missing = status === 500 ? /^(\w+) matching query does not exist/.exec(detail) : null;
-  if (missing) {
+  if (status === 500 && / matching query does not exist/.test(detail)) {
     const { object_id: id, content_type: model } = (sent ?? {}) as Record<string, unknown>;
-    return new AlyxNotFoundError(info, missing[1] === 'ContentType'
-      ? `This Alyx has no content type "${String(model)}": pass a model name such as session, probeinsertion or subject.`
-      : `No ${missing[1]?.toLowerCase()}${typeof id === 'string' ? ` ${id}` : ''} on this Alyx${typeof model === 'string' ? ` (content type "${model}")` : ''}: check the UUID, the content type and the base URL.`);
+    return new AlyxNotFoundError(info, `Alyx has no ${String(model)} ${String(id)}: check the UUID, the content type and the base URL.`);
   }
   if (status === 429) return new AlyxThrottledError(info, retryAfterSeconds(response));
   if (status >= 500) return new AlyxServerError(info);

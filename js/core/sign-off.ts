@@ -4,8 +4,8 @@
  */
 import type { AlyxNote, AlyxSession, SignOffEntry } from './alyx-types.ts';
 import type { AlyxClient } from './client.ts';
-import { asNote, asSession } from './answer-shapes.ts';
-import { AlyxServerError, AlyxThrottledError, ConflictError, InputError } from './errors.ts';
+import { asNote, asSession, isRecord } from './answer-shapes.ts';
+import { AlyxServerError, AlyxThrottledError, ConflictError } from './errors.ts';
 import { choiceFor } from './critical-note.ts';
 import type { FigureAttachment, FigureTarget } from './figure-note.ts';
 import { localIsoDate, mergeSignOffNoteText, noteTitle, parseNoteJson, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
@@ -13,7 +13,7 @@ import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes
 import { pythonJsonDumps } from './python-json.ts';
 import { getSignOffKind, type ReasonChoice } from './reasons.ts';
 import { hasCode, sleep } from './retry-policy.ts';
-import { assertSignOffKey, assertUuid4, MAX_BODY_LENGTH } from './validation.ts';
+import { assertContextFor, assertSignOffKey, assertUuid4, MAX_BODY_LENGTH } from './validation.ts';
 import type { PlannedRequest, SignOffContext, SignOffResult } from './workflow-types.ts';
 
 export interface SignOffOptions {
@@ -60,10 +60,7 @@ export interface SignOffOptions {
 export type SignOffWritten = Extract<SignOffResult, { status: 'written' }>;
 
 type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+const isObject = isRecord;
 
 /** `json.sign_off_checklist`, `undefined` when there is none; refuses a shape a sign-off would clobber. */
 function checklistOf(session: AlyxSession): JsonObject | undefined {
@@ -135,9 +132,7 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
   const key = assertSignOffKey(options.signOffKey);
   const eid = assertUuid4(options.eid, 'session eid');
   const { signal, context } = options;
-  if (context && (context.eid !== eid || context.signOffKey !== key)) {
-    throw new InputError(`The context given is for ${context.signOffKey} of session ${context.eid}, not ${key} of ${eid}: load the context of the sign-off you write.`);
-  }
+  if (context) assertContextFor(`${context.signOffKey} of ${context.eid}`, `${key} of ${eid}`);
   const now = options.now ?? new Date();
   const entry: SignOffEntry = { date: localIsoDate(now), user: client.user };
   const dateKey = signOffDateKey(client.user, now);
@@ -154,9 +149,8 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
   }
   const json = withChecklistEntry(session, key, entry);
   // One check before any write: a note written without its checklist would split the sign-off.
-  const size = JSON.stringify({ json }).length;
-  if (size > MAX_BODY_LENGTH) {
-    throw new ConflictError(`Session ${eid}'s json would be ${size} characters, over the ${MAX_BODY_LENGTH} alyx-qc sends: nothing was written. Ask the Alyx administrator to move bulky data out of the session's json.`);
+  if (JSON.stringify({ json }).length > MAX_BODY_LENGTH) {
+    throw new ConflictError(`Session ${eid}'s json is over ${MAX_BODY_LENGTH} characters: nothing was written. Ask the Alyx administrator to trim it.`);
   }
   const [existing] = existingNotes;
   const text = choice && (existing ? mergeSignOffNoteText(existing.text, dateKey, choice, existing.id) : signOffNoteText(key, dateKey, choice));
@@ -181,16 +175,17 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
   const noteAction = text === null ? null : existing ? 'merged' : 'created';
   const resultWith = (note: AlyxNote | null): SignOffWritten => ({ status: 'written', note, noteAction, text: note?.text ?? text, checklistEntry: entry, replacedSameDay, ...(figure ? { figure } : {}) });
   // "Written" once both writes are answered: the note's (or its settling, when a merge failed) and the checklist's first PATCH.
-  let noteWritten: AlyxNote | null | undefined;
-  let checklistWritten = false;
-  const answered = (): void => {
-    if (noteWritten !== undefined && checklistWritten) options.onWritten?.(resultWith(noteWritten));
+  let noteSoFar: AlyxNote | null | undefined;
+  let checklistSent = false;
+  let told = false;
+  const tell = (): void => {
+    if (noteSoFar === undefined || !checklistSent || told) return;
+    told = true;
+    options.onWritten?.(resultWith(noteSoFar));
   };
   const noteAnswered = (note: AlyxNote | null): AlyxNote | null => {
-    if (noteWritten === undefined) {
-      noteWritten = note;
-      answered();
-    }
+    if (noteSoFar === undefined) noteSoFar = note;
+    tell();
     return note;
   };
   const writeNote = async (): Promise<AlyxNote | null> => {
@@ -204,11 +199,11 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
     }
     return verify ? noteAnswered(await settleSignOffNote(client, eid, key, dateKey, choice, written, signal)) : written;
   };
-  const onChecklistWritten = (): void => {
-    checklistWritten = true;
-    answered();
+  const checklistAnswered = (): void => {
+    checklistSent = true;
+    tell();
   };
-  const [note] = await Promise.all([writeNote(), writeChecklist(client, eid, key, entry, previous, json, verify, onChecklistWritten, signal)]);
+  const [note] = await Promise.all([writeNote(), writeChecklist(client, eid, key, entry, previous, json, verify, checklistAnswered, signal)]);
   return resultWith(note);
 }
 

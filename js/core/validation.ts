@@ -1,9 +1,10 @@
 /** Checks on user input that must pass before anything is sent to Alyx. */
 import { InputError } from './errors.ts';
 
-const UUID_ANY_VERSION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID_ANY_VERSION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-const SIGN_OFF_KEY = /^_[A-Za-z0-9_]+$/;
+// At most MAX_SIGN_OFF_KEY_LENGTH characters in all.
+const SIGN_OFF_KEY = /^_[A-Za-z0-9_]{1,63}$/;
 
 /** Longest sign-off key (as Python's `MAX_SIGN_OFF_KEY_LENGTH`): it goes into a title, a JSON key and a filter. */
 export const MAX_SIGN_OFF_KEY_LENGTH = 64;
@@ -39,10 +40,7 @@ export function assertSignOffKey(value: unknown): string {
   }
   // No `m` flag, so `$` is the end of the text, never the place before a trailing newline.
   if (!SIGN_OFF_KEY.test(value)) {
-    throw new InputError(`"${clip(value)}" is not a sign-off key: it must start with "_" and hold only letters, digits and underscores, e.g. "_ephysChoiceWorld_00".`);
-  }
-  if (value.length > MAX_SIGN_OFF_KEY_LENGTH) {
-    throw new InputError(`The sign-off key is ${value.length} characters long, over the limit of ${MAX_SIGN_OFF_KEY_LENGTH}: pass the key from the session's sign_off_checklist.`);
+    throw new InputError(`"${clip(value)}" is not a sign-off key: it must start with "_" and hold only letters, digits and underscores, ${MAX_SIGN_OFF_KEY_LENGTH} characters at most, e.g. "_ephysChoiceWorld_00".`);
   }
   return value;
 }
@@ -58,4 +56,9 @@ export function assertNoteTextLength(text: string): void {
 export function clip(value: string, max = 60): string {
   const shown = value.replace(/[\0-\x1f\x7f-\x9f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return shown.length > max ? `${shown.slice(0, max)}…` : shown;
+}
+
+/** A context loaded for one object (and key) written to another would write and delete there: refused. */
+export function assertContextFor(context: string, target: string): void {
+  if (context !== target) throw new InputError(`The context is for ${context}, not ${target}: load the context of what you write.`);
 }

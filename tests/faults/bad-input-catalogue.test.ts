@@ -86,10 +86,10 @@ const ROWS: readonly Row[] = [
   { surface: 'API', input: 'session whose json is a list', run: () => signOff(client, { eid: listJsonEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /"json" is not an object \(a list\)/, fix: /Fix it in Alyx's admin, then sign off again/ },
   { surface: 'API', input: 'session whose sign_off_checklist is a string', run: () => signOff(client, { eid: stringChecklistEid, signOffKey: '_camera_left', kind: 'video', withNote: false }), problem: /"sign_off_checklist" is not an object/, fix: /Fix it in Alyx's admin, then sign off again/ },
   // A sign-off of a session whose json is over the body limit: refused before the note is written (13.11).
-  { surface: 'API', input: 'session whose json is over 1 MiB', run: () => signOff(client, { eid: bigJsonEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /json would be \d+ characters, over the 1048576/, fix: /nothing was written\. Ask the Alyx administrator/ },
+  { surface: 'API', input: 'session whose json is over 1 MiB', run: () => signOff(client, { eid: bigJsonEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /json is over 1048576 characters/, fix: /nothing was written\. Ask the Alyx administrator to trim it/ },
   // The same key checks as Python's (13.15): JavaScript's `$` would not match before a newline, but checked all the same.
   { surface: 'API', input: 'sign-off key with a trailing newline', run: () => task({ signOffKey: '_ephysChoiceWorld_00\n', reasons: [] }), problem: /"_ephysChoiceWorld_00\\u000a" is not a sign-off key/, fix: /must start with "_" and hold only letters/ },
-  { surface: 'API', input: 'sign-off key of 65 characters', run: () => task({ signOffKey: `_${'a'.repeat(64)}`, reasons: [] }), problem: /65 characters long, over the limit of 64/, fix: /pass the key from the session's sign_off_checklist/ },
+  { surface: 'API', input: 'sign-off key of 65 characters', run: () => task({ signOffKey: `_${'a'.repeat(64)}`, reasons: [] }), problem: /is not a sign-off key/, fix: /64 characters at most/ },
   { surface: 'API', input: 'content type of 65 characters', run: () => writeCriticalNote(client, { uuid: v4, contentType: 'a'.repeat(65), reasons: ['Other'], other: 'x' }), problem: /is not an Alyx model name/, fix: /Use a lower-case model/ },
   {
     surface: 'API', input: 'server answering an HTML page instead of JSON',

@@ -78,7 +78,7 @@ describe('redirects never carry credentials (13.6)', () => {
         elsewhere.handler = (_request, _body, response) => json(response, 200, { token: 'f'.repeat(40) });
         await assert.rejects(AlyxClient.login(alyx.baseUrl, { username: 'test_user', password: PASSWORD }, { transport }), (error: Error) => {
           assert.match(error.message, new RegExp(`redirected to ${elsewhere.baseUrl}/auth-token`));
-          assert.match(error.message, /sends no credentials after a redirect/);
+          assert.match(error.message, /not followed\. Not an Alyx API: check the base URL/);
           return true;
         });
         assert.deepEqual(elsewhere.received, [], 'nothing reached the other host');
@@ -135,13 +135,13 @@ describe('pagination that lies (13.8)', () => {
   test(`a next that never ends stops after ${MAX_PAGES} pages with a clear error`, async () => {
     alyx.handler = pages(Infinity, 1, 5);
     const client = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', token: TOKEN });
-    await assert.rejects(client.list('notes'), /more than 1000 pages.*pagination does not end/);
+    await assert.rejects(client.list('notes'), /failed with 200: over 1000 pages\. Not an Alyx API/);
   });
 
   test('an empty page that says more follow is an error, not a loop', async () => {
     alyx.handler = (_request, _body, response) => json(response, 200, { count: 5, next: `${alyx.baseUrl}/notes?offset=0`, previous: null, results: [] });
     const client = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', token: TOKEN });
-    await assert.rejects(client.list('notes'), /empty page that says more follow/);
+    await assert.rejects(client.list('notes'), /an empty page, yet more follow\. Not an Alyx API/);
   });
 
   test('a page that is not a page (results a string) is an error naming the request', async () => {
@@ -229,13 +229,13 @@ describe('answers of the wrong shape stop the workflow before any write (13.12)'
   }
   const session = { id: EID, json: { sign_off_checklist: { _ephysChoiceWorld_00: null } } };
   const cases: { name: string; handler: Handler; run: (client: AlyxClient) => Promise<unknown>; error: RegExp }[] = [
-    { name: 'a session that is a string', handler: answering(() => [200, 'application/json', '"a session"'], []), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), error: /GET http:\/\/.*\/sessions\/2ffd3ed5\S* answered a string, where the record of session 2ffd3ed5-477e-4153-9af7-7fdad3c6946b was expected/ },
-    { name: 'a session that is a list', handler: answering(() => [200, 'application/json', '[]'], []), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', withNote: false }), error: /answered a list, where the record of session/ },
-    { name: 'another session than asked', handler: answering(() => [200, 'application/json', JSON.stringify({ ...session, id: '0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69' })], []), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', withNote: false }), error: /where the record of session 2ffd3ed5/ },
+    { name: 'a session that is a string', handler: answering(() => [200, 'application/json', '"a session"'], []), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), error: /GET http:\/\/.*\/sessions\/2ffd3ed5\S* failed with 200: expected session 2ffd3ed5-477e-4153-9af7-7fdad3c6946b, got a string\. Not an Alyx API: check the base URL/ },
+    { name: 'a session that is a list', handler: answering(() => [200, 'application/json', '[]'], []), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', withNote: false }), error: /expected session 2ffd3ed5\S*, got a list/ },
+    { name: 'another session than asked', handler: answering(() => [200, 'application/json', JSON.stringify({ ...session, id: '0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69' })], []), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', withNote: false }), error: /expected session 2ffd3ed5\S*, got another object/ },
     { name: 'an HTML page with 200', handler: answering(() => [200, 'text/html', '<html>Log in</html>'], []), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), error: /expected JSON, got <html>Log in<\/html>/ },
-    { name: 'a note without an id', handler: answering(() => [200, 'application/json', JSON.stringify(session)], [{ text: signOffText() }]), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), error: /GET http:\/\/.*\/notes answered an object without them, where a note \(a UUID id, user, date_time and text\) was expected/ },
-    { name: 'a note whose id is a path ("../sessions/…")', handler: answering(() => [200, 'application/json', JSON.stringify(session)], [note({ id: `../sessions/${EID}`, text: criticalNoteText(NOTE_KINDS['critical-session'] as CriticalKind, { reasons: ['dud or mock session'], other: null }) })]), run: (client) => writeCriticalNote(client, { uuid: EID, contentType: 'session', reasons: ['dud or mock session'], overwrite: true }), error: /where a note \(a UUID id/ },
-    { name: 'a note whose text is not a string', handler: answering(() => [200, 'application/json', JSON.stringify(session)], [note({ text: { title } })]), run: (client) => writeCriticalNote(client, { uuid: EID, contentType: 'session', reasons: ['dud or mock session'] }), error: /where a note/ },
+    { name: 'a note without an id', handler: answering(() => [200, 'application/json', JSON.stringify(session)], [{ text: signOffText() }]), run: (client) => signOff(client, { eid: EID, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), error: /GET http:\/\/.*\/notes failed with 200: expected a note \(UUID id, user, date_time, text\), got another object/ },
+    { name: 'a note whose id is a path ("../sessions/…")', handler: answering(() => [200, 'application/json', JSON.stringify(session)], [note({ id: `../sessions/${EID}`, text: criticalNoteText(NOTE_KINDS['critical-session'] as CriticalKind, { reasons: ['dud or mock session'], other: null }) })]), run: (client) => writeCriticalNote(client, { uuid: EID, contentType: 'session', reasons: ['dud or mock session'], overwrite: true }), error: /expected a note \(UUID id/ },
+    { name: 'a note whose text is not a string', handler: answering(() => [200, 'application/json', JSON.stringify(session)], [note({ text: { title } })]), run: (client) => writeCriticalNote(client, { uuid: EID, contentType: 'session', reasons: ['dud or mock session'] }), error: /expected a note/ },
   ];
   function signOffText(): string {
     return '{"title": "=== SIGN-OFF NOTE FOR _ephysChoiceWorld_00 ==="}';
