@@ -414,6 +414,31 @@ describe('sessions and insertions', () => {
   });
 });
 
+describe('subjects and labs', () => {
+  test('a subject is created with its lab (required), read and deleted by nickname, as on Alyx', async () => {
+    const admin = client(alyx.baseUrl, await login(alyx.baseUrl, 'admin'));
+    const nickname = `subject_${randomUUID().slice(0, 8)}`;
+    const withoutLab = await admin.post('/subjects', { nickname });
+    assert.deepEqual(withoutLab.body, { lab: ['This field is required.'], status_code: 400 });
+    const created = await admin.post('/subjects', { nickname, lab: seed.lab });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.url, `${alyx.baseUrl}/subjects/${nickname}`);
+    assert.equal(created.body.responsible_user, 'admin');
+    const session = await admin.post('/sessions', { subject: nickname, number: 1 });
+    assert.equal(session.body.lab, seed.lab, 'a session takes its subject\'s lab');
+    assert.equal((await admin.delete(`/subjects/${nickname}`)).status, 204);
+    assert.equal((await admin.get(`/sessions/${session.body.id}`)).status, 404, 'its sessions go with it');
+  });
+
+  test('/labs lists the seeded lab with Alyx\'s fields', async () => {
+    const page = (await api.get('/labs')).body as Page;
+    assert.deepEqual(page.results.map((lab) => lab['name']), [seed.lab]);
+    assert.deepEqual(Object.keys(page.results[0]!).sort(), [
+      'address', 'institution', 'json', 'name', 'reference_weight_pct', 'repositories', 'timezone', 'zscore_weight_pct',
+    ]);
+  });
+});
+
 describe('throttling', () => {
   test('over the per-user rate answers 429 with Retry-After, other users unaffected', async () => {
     const throttled = await startAlyx({ throttle: '10/minute' });

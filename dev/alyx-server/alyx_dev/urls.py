@@ -11,12 +11,14 @@ from rest_framework.authtoken.views import ObtainAuthToken
 
 from alyx_dev.actions.views import SessionDetail, SessionList
 from alyx_dev.experiments.views import ProbeInsertionDetail, ProbeInsertionList
-from alyx_dev.misc.views import NoteDetail, NoteList, UserDetail, UserList
+from alyx_dev.misc.views import LabDetail, LabList, NoteDetail, NoteList, UserDetail, UserList
 from alyx_dev.schema import schema_view
 from alyx_dev.subjects.views import SubjectDetail, SubjectList
 
 urlpatterns = [
     path("auth-token", ObtainAuthToken.as_view(), name="auth-token"),
+    path("labs", LabList.as_view(), name="lab-list"),
+    path("labs/<str:name>", LabDetail.as_view(), name="lab-detail"),
     path("notes", NoteList.as_view(), name="note-list"),
     path("notes/<uuid:pk>", NoteDetail.as_view(), name="note-detail"),
     path("users", UserList.as_view(), name="user-list"),

@@ -29,8 +29,17 @@ class LabMember(AbstractUser):
         return list(Lab.objects.filter(labmembership__user=self).values_list("name", flat=True))
 
 
+def default_timezone():
+    return settings.TIME_ZONE
+
+
 class Lab(BaseModel):
     name = models.CharField(max_length=255, unique=True)
+    institution = models.CharField(max_length=255, blank=True)
+    address = models.CharField(max_length=255, blank=True)
+    timezone = models.CharField(max_length=64, blank=True, default=default_timezone)
+    reference_weight_pct = models.FloatField(default=0.0)
+    zscore_weight_pct = models.FloatField(default=0.0)
 
     def __str__(self):
         return self.name

@@ -1,11 +1,11 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from alyx_dev.fields import ContentTypeField
+from alyx_dev.fields import ContentTypeField, EmptyListField
 from alyx_dev.subjects.models import Subject
 
 from .images import requested_width, resized
-from .models import Note
+from .models import Lab, Note
 
 
 class NoteSerializer(serializers.ModelSerializer):
@@ -50,4 +50,16 @@ class UserSerializer(serializers.ModelSerializer):
         fields = (
             "id", "username", "email", "subjects_responsible", "lab", "allowed_users",
             "is_stock_manager",
+        )
+
+
+class LabSerializer(serializers.ModelSerializer):
+    # Alyx's data repositories have no table here.
+    repositories = EmptyListField()
+
+    class Meta:
+        model = Lab
+        fields = (
+            "name", "institution", "address", "timezone", "repositories", "reference_weight_pct",
+            "zscore_weight_pct", "json",
         )

@@ -3,8 +3,8 @@ from rest_framework import generics
 
 from alyx_dev.filters import BaseFilterSet
 
-from .models import Note
-from .serializers import NoteSerializer, UserSerializer
+from .models import Lab, Note
+from .serializers import LabSerializer, NoteSerializer, UserSerializer
 
 
 class NoteFilter(BaseFilterSet):
@@ -40,3 +40,21 @@ class UserDetail(generics.RetrieveUpdateDestroyAPIView):
     queryset = UserList.queryset
     serializer_class = UserSerializer
     lookup_field = "username"
+
+
+class LabFilter(BaseFilterSet):
+    class Meta:
+        model = Lab
+        exclude = ["json"]
+
+
+class LabList(generics.ListCreateAPIView):
+    queryset = Lab.objects.order_by("name")
+    serializer_class = LabSerializer
+    filterset_class = LabFilter
+
+
+class LabDetail(generics.RetrieveUpdateDestroyAPIView):
+    queryset = LabList.queryset
+    serializer_class = LabSerializer
+    lookup_field = "name"
