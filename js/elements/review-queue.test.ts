@@ -150,6 +150,25 @@ describe('<alyx-qc-review-queue>', () => {
     }
   });
 
+  it('leaving the page with a write in flight asks first; moving between sessions calls nothing', async () => {
+    const write = deferred<SignOffResult>();
+    let calls = 0;
+    const el = await fixture('alyx-qc-review-queue', { data: data(), now: NOW, submit: () => (calls++, write.promise) });
+    await focusQueue(el);
+    await press(el, 'ArrowRight');
+    await press(el, 'ArrowLeft');
+    equal(calls, 0, 'moving sends nothing');
+    await press(el, 'Enter');
+    const leaving = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(leaving);
+    expect(leaving.defaultPrevented, 'the browser is asked to confirm leaving');
+    write.resolve(written(EIDS[0]!, { choice: { reasons: [], other: null }, withNote: false }));
+    await waitFor(() => rowStatus(el, 0).startsWith('signed off'), 'written');
+    const later = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(later);
+    expect(!later.defaultPrevented, 'nothing in flight: leaving is not held up');
+  });
+
   it('all remaining as fine: a confirmation that lists them, then every due session signed off', async () => {
     const calls: string[] = [];
     const el = await fixture('alyx-qc-review-queue', { data: data(), now: NOW, submit: async (eid, s) => (calls.push(eid), written(eid, s)) });
