@@ -27,6 +27,8 @@ export interface CriticalContext {
   readonly existingNotes: readonly AlyxNote[];
   /** Other notes of this object that mention the title (quoting a critical note): shown, never deleted. */
   readonly mentions?: readonly AlyxNote[];
+  /** The object's figure notes (issue 16), when the caller loaded them to show. */
+  readonly figureNotes?: readonly AlyxNote[];
 }
 
 /** What the sign-off panel shows before the reviewer submits. */
@@ -39,6 +41,8 @@ export interface SignOffContext {
   readonly existingNotes: readonly AlyxNote[];
   /** `json.sign_off_checklist[key]` now: `null` when not signed off, `undefined` when the key is absent. */
   readonly checklistEntry: SignOffEntry | null | undefined;
+  /** The session's figure notes (issue 16), when the caller loaded them to show. */
+  readonly figureNotes?: readonly AlyxNote[];
 }
 
 /** What a reviewer submits from the critical-note panel. */

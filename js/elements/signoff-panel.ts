@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { SignOffEntry } from '../core/alyx-types.ts';
+import type { AlyxNote, SignOffEntry } from '../core/alyx-types.ts';
 import type { SignOffKind } from '../core/note-kinds.ts';
+import { parseFigureNote } from '../core/figure-note.ts';
 import { localIsoDate, mergeSignOffNoteText, signOffDateKey, signOffNoteText, summariseNoteText } from '../core/note-text.ts';
 import { pythonJsonDumps } from '../core/python-json.ts';
 import { getSignOffKind } from '../core/reasons.ts';
@@ -38,6 +39,7 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
     withNote: { attribute: false },
     now: { attribute: false },
     figure: { attribute: false },
+    loadFigure: { attribute: false },
     attachFigure: { attribute: false },
   };
 
@@ -47,6 +49,8 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
   declare now: Date | undefined;
   /** The figure the reviewer judged (issue 16): its thumbnail's URL and a caption; `null` for none. */
   declare figure: { readonly src: string; readonly caption: string } | null;
+  /** Reads the image of a figure note (through the kernel, for the widget); without it no earlier figure is shown. */
+  declare loadFigure: ((note: AlyxNote, signal: AbortSignal) => Promise<Blob>) | null;
   /** "Attach this figure to the note" (on by default when there is a figure). */
   declare attachFigure: boolean;
 
@@ -56,6 +60,7 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
     super();
     this.withNote = true;
     this.figure = null;
+    this.loadFigure = null;
     this.attachFigure = true;
   }
 
@@ -87,7 +92,7 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
       ${this.figure
         ? html`<alyx-qc-figure-thumbnail .src=${this.figure.src} .caption=${this.figure.caption} label="The figure you judged" attachable .value=${this.attachFigure} ?disabled=${busy || written} @input=${this.#onAttach}></alyx-qc-figure-thumbnail>`
         : nothing}
-      ${written ? nothing : renderNotes('sign-off note', notes)}
+      ${written ? nothing : html`${renderNotes('sign-off note', notes)} ${this.#renderFigures(context)}`}
       ${sameDay && !written ? html`<p class="notice">You already signed off today; this replaces today\u2019s entry.</p>` : nothing}
       ${this.#blocked()
         ? html`<p class="notice error">
@@ -103,6 +108,19 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
         ${this.figure && this.attachFigure ? html`<p class="muted">The figure (${this.figure.caption}), as a note of its own naming this sign-off.</p>` : nothing}
       </details>
       ${this.renderActions('Sign off', 'primary', 'Signing off in Alyx\u2026', 'Sign-off failed')}`;
+  }
+
+  /** The figures of the entries of this key's sign-off note, newest first, each opened full size on click. */
+  #renderFigures(context: SignOffContext): unknown {
+    const { loadFigure: load } = this;
+    const entries = new Set(context.existingNotes.flatMap((note) => summariseNoteText(note.text).entries.map((entry) => entry.key)));
+    const figures = (context.figureNotes ?? []).flatMap((note) => {
+      const verdict = parseFigureNote(note.text)?.verdict;
+      return verdict && 'entry' in verdict && verdict.signOffKey === context.signOffKey && entries.has(verdict.entry) && note.image ? [{ note, entry: verdict.entry }] : [];
+    }).reverse();
+    if (!load || figures.length === 0) return nothing;
+    return html`<div class="figures"><h3>Figures of these sign-offs (${figures.length})</h3>
+      ${figures.map(({ note, entry }) => html`<alyx-qc-figure-thumbnail .loadFull=${(signal: AbortSignal) => load(note, signal)} label=${`Figure of ${entry}`} caption=${entry}></alyx-qc-figure-thumbnail>`)}</div>`;
   }
 
   /** Several sign-off notes for one key: ibllib refuses to merge, so do we (a sign-off without a note still works). */

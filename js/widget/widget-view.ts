@@ -46,6 +46,8 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
   frame.label = workflow.label(config);
   const panel = workflow.createPanel(config);
   panel.value = readChoice(model);
+  // Figures already in Alyx (issue 16): their images come through the kernel, which holds the token.
+  if ('loadFigure' in panel) panel.loadFigure = (note: { id: string }, signal: AbortSignal) => relay.image(note.id, signal);
   frame.append(panel);
   el.append(frame);
 

@@ -142,6 +142,26 @@ test('a matplotlib figure attached to a sign-off in JupyterLab', async (t) => {
     assert.ok(!figures[0]?.text.includes(signOffTitle(KEY)));
   });
 
+  await t.test('a new widget on the session shows the figure of that sign-off, read through the kernel', async () => {
+    await page.locator('.jp-CodeCell').last().locator('.jp-InputArea').click();
+    await command('notebook:insert-cell-below');
+    await page.keyboard.type('SignOff(os.environ["ALYX_QC_EID"], key="_ephysChoiceWorld_00", kind="task", base_url=os.environ["ALYX_QC_URL"], token=os.environ["ALYX_QC_TOKEN"], username="test_user")');
+    await command('notebook:run-cell');
+    const later = page.locator('.jp-CodeCell').last().locator('alyx-qc-signoff');
+    await later.getByText('Figures of these sign-offs (1)').waitFor({ timeout: TIMEOUT_MS });
+    const entry = signOffDateKey(USER, new Date());
+    await page.waitForFunction((label) => {
+      const panels = [...document.querySelectorAll('.jp-Notebook alyx-qc-signoff')];
+      const img = panels.at(-1)?.shadowRoot?.querySelector('alyx-qc-figure-thumbnail')?.shadowRoot?.querySelector(`img[alt="${label}"]`) as HTMLImageElement | null | undefined;
+      return !!img && img.complete && img.naturalWidth > 100;
+    }, `Figure of ${entry}`, { timeout: TIMEOUT_MS });
+    await later.getByRole('button', { name: `Figure of ${entry}` }).click();
+    const dialog = later.getByRole('dialog', { name: `Figure of ${entry}` });
+    await dialog.getByRole('img', { name: `Figure of ${entry}` }).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
   await t.test('no errors in the page', () => {
     assert.deepEqual(pageErrors, []);
   });
