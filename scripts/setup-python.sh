@@ -12,6 +12,10 @@ cd "$repo"
 if [ ! -x "$venv/bin/python" ]; then
   bash dev/alyx-server/setup.sh
 fi
+# The venv sits inside the repository, so Node would read JupyterLab's own .js files in it as ES
+# modules under the project's "type": "module" (jupyterlab.log filled with `Dynamic require of
+# "util" is not supported`). A package.json of its own puts them back in CommonJS scope.
+[ -f "$venv/package.json" ] || printf '{"type": "commonjs"}\n' >"$venv/package.json"
 pip_install() { "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$@"; }
 
 # `pip install` asks the index even when nothing is missing; ask the venv first.

@@ -12,8 +12,12 @@ if [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium (browser tests)"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+  # A fresh machine is often still running its unattended upgrade: wait for apt, bounded.
+  source scripts/wait-for-apt.sh
+  wait_for_apt
+  $sudo_cmd apt-get -o DPkg::Lock::Timeout=300 update -qq
+  wait_for_apt
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
 
 say "Python venv for the development Alyx"

@@ -229,6 +229,9 @@ for (const driver of DRIVERS) {
       });
     }
 
-    test('no errors in the page', () => assert.deepEqual(pageErrors, []));
+    test('no errors in the page, none from Node reading the venv as ES modules in the log', () => {
+      assert.deepEqual(pageErrors, []);
+      assert.doesNotMatch(host.log(), /Dynamic require of "util"|require is not defined in ES module scope/);
+    });
   });
 }
