@@ -360,6 +360,25 @@ describe('sessions and insertions', () => {
     assert.equal(JSON.stringify(read), '{"a":1,"zz":[{"b":2,"yy":1}],"sign_off_checklist":{"_camera_left":"PASS","_ephysChoiceWorld_00":null}}');
   });
 
+  test('django= JSON lookups on json give on SQLite the counts PostgreSQL gives', async () => {
+    const eid = await freshSession(api);
+    await api.patch(`/sessions/${eid}`, {
+      json: { sign_off_checklist: { _ephysChoiceWorld_00: null, _passiveChoiceWorld_00: { user: 'reviewer2', date: '2024-01-02' } } },
+    });
+    const count = async (lookups: string): Promise<number> =>
+      ((await api.get(`/sessions?django=${encodeURIComponent(`pk,${eid},${lookups}`)}`)).body as Page).count;
+    assert.equal(await count('json__sign_off_checklist___ephysChoiceWorld_00,None'), 1, 'the key holds null');
+    assert.equal(await count('json__sign_off_checklist___passiveChoiceWorld_00,None'), 0);
+    assert.equal(await count('json__sign_off_checklist___camera_left__isnull,True'), 1, 'the key is absent');
+    assert.equal(await count('json__sign_off_checklist___ephysChoiceWorld_00__isnull,True'), 0);
+    assert.equal(await count('json__sign_off_checklist__has_key,_passiveChoiceWorld_00'), 1);
+    assert.equal(await count('json__sign_off_checklist___passiveChoiceWorld_00__user,reviewer2'), 1);
+    assert.equal(await count('json__sign_off_checklist___passiveChoiceWorld_00__user,test_user'), 0);
+    const other = await freshSession(api);
+    const both = (await api.get(`/sessions?django=${encodeURIComponent(`pk__in,['${eid}','${other}']`)}`)).body as Page;
+    assert.equal(both.count, 2);
+  });
+
   test('a session reads with every field of Alyx\'s, its notes and insertions included', async () => {
     const eid = await freshSession(api);
     await api.post('/insertions', { session: eid, name: 'probe00' });
