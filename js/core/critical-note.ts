@@ -7,6 +7,7 @@ import type { AlyxClient } from './client.ts';
 import { resolveNoteTarget } from './content-type.ts';
 import { InputError } from './errors.ts';
 import { NOTE_KINDS, type CriticalKind, type NoteKind } from './note-kinds.ts';
+import type { FigureAttachment } from './figure-note.ts';
 import { criticalNoteText, noteTitle } from './note-text.ts';
 import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
 import { reasonsFromNumbers, validateChoice, type ReasonChoice } from './reasons.ts';
@@ -44,6 +45,12 @@ export interface CriticalNoteOptions {
    * race ibllib does not guard either (see docs/robustness.md).
    */
   readonly settleRivals?: boolean;
+  /**
+   * The figure the reviewer judged (issue 16, docs/figures.md), from `noteFigure(blob)`: a note of
+   * its own naming the critical note's id, written once ours stands. If that write fails, a
+   * `FigureNotAttachedError` holds the note written; Retry is `error.target`'s `attach`, only.
+   */
+  readonly image?: FigureAttachment;
   /** Return the requests and text without sending a write. */
   readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
@@ -118,7 +125,9 @@ async function writeCriticalNoteIn(client: AlyxClient, context: CriticalContext,
   const note = { contentType: context.contentType, objectId: context.uuid, text };
   if (options.dryRun) {
     const deletes = existing.map((old): PlannedRequest => ({ method: 'DELETE', path: `/notes/${encodeURIComponent(old.id)}` }));
-    return { status: 'dry-run', text, requests: [{ method: 'POST', path: '/notes', body: noteBody(client, note) }, ...deletes] };
+    // '' stands for the id Alyx gives the new note.
+    const figure = options.image ? [options.image.plan(client, { contentType: context.contentType, objectId: context.uuid, verdict: { criticalNoteId: '' } })] : [];
+    return { status: 'dry-run', text, requests: [{ method: 'POST', path: '/notes', body: noteBody(client, note) }, ...deletes, ...figure] };
   }
   const knownIds = new Set(existing.map((old) => old.id));
   const created = await createNoteOnce(client, note, { knownIds, signal });
@@ -131,5 +140,13 @@ async function writeCriticalNoteIn(client: AlyxClient, context: CriticalContext,
     await deleteNotes(client, [created], signal);
     return { status: 'superseded', note: winner, text: winner.text };
   }
-  return { status: 'written', note: created, text, deletedNoteIds: [...knownIds] };
+  const { image } = options;
+  if (!image) return { status: 'written', note: created, text, deletedNoteIds: [...knownIds] };
+  // The figure names our note, so it comes after it; the verdict stands whatever happens to it.
+  const target = { contentType: context.contentType, objectId: context.uuid, verdict: { criticalNoteId: created.id } };
+  try {
+    return { status: 'written', note: created, text, deletedNoteIds: [...knownIds], figure: await image.attach(client, target, signal) };
+  } catch (error) {
+    throw image.notAttached(created, target, error);
+  }
 }

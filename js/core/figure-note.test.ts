@@ -14,7 +14,7 @@ import type { AlyxNote } from './alyx-types.ts';
 import { AlyxClient } from './client.ts';
 import { writeCriticalNote } from './critical-note.ts';
 import { AlyxValidationError, InputError } from './errors.ts';
-import { attachFigure, FIGURE_TITLE, figureAttachment, figureNoteText, figuresOf, findFigureNotes, parseFigureNote, type FigureTarget } from './figure-note.ts';
+import { attachFigure, FIGURE_TITLE, figureAttachment, FigureNotAttachedError, figureNoteText, figuresOf, findFigureNotes, parseFigureNote, type FigureTarget } from './figure-note.ts';
 import { noteFigure, noteImageFormData, type NoteImage } from './note-image.ts';
 import { SAMPLE_JPEG, samplePng } from './note-image-samples.ts';
 import { findNotes } from './notes-api.ts';
@@ -232,5 +232,55 @@ describe('signOff with an image', () => {
     const before = client.requestCount;
     await assert.rejects(async () => signOff(client, { eid: await alyx.newSession(), signOffKey: KEY, kind: 'task', nums: '1', image: await noteFigure(new TextEncoder().encode('<svg/>')) }), /not a PNG or JPEG image \(SVG or XML text\)/);
     assert.equal(client.requestCount, before);
+  });
+});
+
+describe('writeCriticalNote with an image', () => {
+  test('the critical note, then the figure note naming its id; the dry run lists the figure last', async () => {
+    const eid = await alyx.newSession();
+    const image = await noteFigure(samplePng(30, 20, 8));
+    const dry = await writeCriticalNote(client, { uuid: eid, nums: '1', image, dryRun: true });
+    assert.equal(dry.status, 'dry-run');
+    const planned = dry.status === 'dry-run' ? (dry.requests.at(-1)?.body as Record<string, string>) : {};
+    assert.equal(planned['text'], `{"title": "=== QC FIGURE ===", "critical_note": "<id of the new critical note>", "sha256": "${image.sha256}"}`);
+    const result = await writeCriticalNote(client, { uuid: eid, nums: '1', image });
+    assert.equal(result.status, 'written');
+    if (result.status !== 'written') return;
+    assert.equal(result.figure?.text, figureNoteText({ criticalNoteId: result.note.id }, image.sha256));
+    assert.deepEqual(await imageBytes(result.figure as AlyxNote), samplePng(30, 20, 8));
+    // Overwritten later, with another figure: the old figure stays, naming the old note.
+    const again = await writeCriticalNote(client, { uuid: eid, nums: '0', image: await noteFigure(SAMPLE_JPEG), overwrite: true });
+    assert.equal(again.status, 'written');
+    const figures = await findFigureNotes(client, eid);
+    assert.deepEqual(figures.map((note) => parseFigureNote(note.text)?.verdict), [{ criticalNoteId: result.note.id }, { criticalNoteId: again.status === 'written' ? again.note.id : '' }]);
+  });
+
+  test('the figure failed after the note: the error holds the note, and Retry attaches only the figure', async () => {
+    const eid = await alyx.newSession();
+    // Fault injection (named as such): the multipart POST answered 500 once, which the real
+    // server does not do on demand; the critical note before it is written for real.
+    let refuse = true;
+    const faulty: Transport = async (request) => {
+      if (refuse && request.body instanceof FormData) {
+        refuse = false;
+        return { status: 500, headers: { 'content-type': 'application/json' }, body: '{"detail": "Injected failure.", "status_code": 500}' };
+      }
+      return fetchTransport()(request);
+    };
+    const flaky = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', password: PASSWORD }, { transport: faulty, retry: { retries: 0 } });
+    const image = await noteFigure(SAMPLE_JPEG);
+    let failure: unknown;
+    await writeCriticalNote(flaky, { uuid: eid, nums: '1', image }).catch((error: unknown) => (failure = error));
+    assert.ok(failure instanceof FigureNotAttachedError, String(failure));
+    assert.equal(failure.code, 'figure-not-attached');
+    assert.match(failure.message, /The critical note was written \([0-9a-f-]{36}\), but its figure was not attached: .*Injected failure.* Retry attaches the figure to that note/);
+    assert.equal((await findFigureNotes(client, eid)).length, 0);
+    const figure = await image.attach(flaky, failure.target);
+    const notes = await alyx.notesOf(eid);
+    assert.equal(notes.length, 2, 'one critical note and one figure note');
+    assert.equal(figure.text, figureNoteText({ criticalNoteId: failure.note.id }, image.sha256));
+    // Retry again: found, not written twice.
+    assert.equal((await image.attach(flaky, failure.target)).id, figure.id);
+    assert.equal((await alyx.notesOf(eid)).length, 2);
   });
 });

@@ -130,7 +130,8 @@ export function formatBytes(size: number): string {
  */
 export function figureAttachment(image: FigureImage, form: (fields: Readonly<Record<string, string>>) => FormData): FigureAttachment {
   const description = `a ${image.contentType === 'image/png' ? 'PNG' : 'JPEG'} image of ${formatBytes(image.size)} (SHA-256 ${image.sha256.slice(0, 12)}…)`;
-  const textFor = ({ verdict }: FigureTarget): string => 'criticalNoteId' in verdict && verdict.criticalNoteId === NEW_NOTE_ID
+  // A critical note's id '' (or NEW_NOTE_ID) is the note not created yet: a dry run's plan.
+  const textFor = ({ verdict }: FigureTarget): string => 'criticalNoteId' in verdict && (verdict.criticalNoteId === NEW_NOTE_ID || verdict.criticalNoteId === '')
     ? pythonJsonDumps(new Map([['title', FIGURE_TITLE], ['critical_note', NEW_NOTE_ID], ['sha256', image.sha256]]))
     : figureNoteText(verdict, image.sha256);
   const fieldsFor = (client: AlyxClient, target: FigureTarget): Record<string, string> => noteBody(client, { contentType: target.contentType, objectId: target.objectId, text: textFor(target) });

@@ -65,7 +65,7 @@ export interface SignOffSubmission {
 
 export type CriticalResult =
   /** The note was written and the notes it replaces deleted. */
-  | { readonly status: 'written'; readonly note: AlyxNote; readonly text: string; readonly deletedNoteIds: readonly string[] }
+  | { readonly status: 'written'; readonly note: AlyxNote; readonly text: string; readonly deletedNoteIds: readonly string[]; readonly figure?: AlyxNote }
   /** Similar notes exist and overwrite was not confirmed: nothing was written. */
   | { readonly status: 'needs-confirmation'; readonly existingNotes: readonly AlyxNote[]; readonly text: string }
   /** Another reviewer's note for the same object landed first; ours was withdrawn. */
