@@ -98,7 +98,7 @@ export async function writeCriticalNote(client: AlyxClient, options: CriticalNot
 }
 
 /** The alignment GUI path: an insertion, GUI reasons only, always overwrite (ibllib's `main_gui`). */
-export async function writeCriticalNoteFromGui(client: AlyxClient, options: { pid: string; reasons: readonly string[]; dryRun?: boolean; signal?: AbortSignal }): Promise<CriticalResult> {
+export async function writeCriticalNoteFromGui(client: AlyxClient, options: { pid: string; reasons: readonly string[]; image?: FigureAttachment; dryRun?: boolean; signal?: AbortSignal }): Promise<CriticalResult> {
   const kind = NOTE_KINDS['critical-insertion'] as CriticalKind;
   // Validate before any request, so bad input sends nothing.
   if (options.reasons.includes('Other')) {
@@ -108,7 +108,7 @@ export async function writeCriticalNoteFromGui(client: AlyxClient, options: { pi
   // The model is known, as in ibllib's `main_gui`: no look-up. A pid that is not an insertion's
   // gets Alyx's "ProbeInsertion matching query does not exist" at the POST, as a not-found error.
   const context = await loadCriticalContext(client, options.pid, { contentType: 'probeinsertion', signal: options.signal });
-  return writeCriticalNoteIn(client, context, { uuid: options.pid, reasons: options.reasons, overwrite: true, dryRun: options.dryRun, signal: options.signal }, kind.guiReasons);
+  return writeCriticalNoteIn(client, context, { uuid: options.pid, reasons: options.reasons, overwrite: true, dryRun: options.dryRun, signal: options.signal, ...(options.image ? { image: options.image } : {}) }, kind.guiReasons);
 }
 
 async function writeCriticalNoteIn(client: AlyxClient, context: CriticalContext, options: CriticalNoteOptions, allowed?: readonly string[]): Promise<CriticalResult> {

@@ -1,10 +1,13 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { AlyxNote } from '../core/alyx-types.ts';
 import type { CriticalKind } from '../core/note-kinds.ts';
+import { parseFigureNote } from '../core/figure-note.ts';
 import { criticalNoteText } from '../core/note-text.ts';
 import { getNoteKind } from '../core/reasons.ts';
 import type { CriticalContext, CriticalResult, CriticalSubmission } from '../core/workflow-types.ts';
 import { defineElement } from './define.ts';
+import { stop } from './events.ts';
+import './figure-thumbnail.ts';
 import { renderNote, renderNotes } from './note-view.ts';
 import './overwrite-dialog.ts';
 import { QcPanel } from './qc-panel.ts';
@@ -28,12 +31,21 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalKind, Cr
   static override properties: PropertyDeclarations = {
     guiOnly: { type: Boolean, attribute: 'gui-only' },
     confirming: { state: true },
+    figure: { attribute: false },
+    attachFigure: { attribute: false },
+    loadFigure: { attribute: false },
   };
 
   /** The alignment GUI's path: only its five reasons, and existing notes are replaced without asking. */
   declare guiOnly: boolean;
   /** The notes the open overwrite dialog asks about; `null` while it is closed. */
   declare protected confirming: readonly AlyxNote[] | null;
+  /** The figure the reviewer judged (issue 16): its thumbnail's URL and a caption; `null` for none. */
+  declare figure: { readonly src: string; readonly caption: string } | null;
+  /** "Attach this figure to the note" (on by default when there is a figure). */
+  declare attachFigure: boolean;
+  /** Reads the image of a figure note (through the kernel, for the widget); without it no earlier figure is shown. */
+  declare loadFigure: ((note: AlyxNote, signal: AbortSignal) => Promise<Blob>) | null;
 
   protected override readonly waiting = 'Nothing to mark yet.';
 
@@ -41,6 +53,9 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalKind, Cr
     super();
     this.guiOnly = false;
     this.confirming = null;
+    this.figure = null;
+    this.attachFigure = true;
+    this.loadFigure = null;
   }
 
   protected override kindOf(id: string): CriticalKind {
@@ -65,7 +80,10 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalKind, Cr
         <p class="muted">${object === 'session' ? 'Session' : 'Probe insertion'} <code>${context.uuid}</code>, noted as <bdi>${context.user}</bdi></p>
       </header>
       ${this.renderChecklist(kind.id, this.state.status === 'pending', true, this.guiOnly ? kind.guiReasons : undefined)}
-      ${this.written ? nothing : renderNotes('critical note', notes, html`<p class="muted">${replaces}</p>`)}
+      ${this.figure
+        ? html`<alyx-qc-figure-thumbnail .src=${this.figure.src} .caption=${this.figure.caption} label="The figure you judged" attachable .value=${this.attachFigure} ?disabled=${this.state.status === 'pending' || this.written} @input=${this.#onAttach}></alyx-qc-figure-thumbnail>`
+        : nothing}
+      ${this.written ? nothing : html`${renderNotes('critical note', notes, html`<p class="muted">${replaces}</p>`)} ${this.#renderFigures(context)}`}
       <details ?hidden=${this.written}>
         <summary>Preview of the note text</summary>
         ${textError ? html`<p class="notice error">${textError}</p>` : html`<pre>${text}</pre>`}
@@ -96,7 +114,8 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalKind, Cr
       case 'written': {
         const deleted = result.deletedNoteIds.length;
         const older = deleted ? `, ${deleted} older note${deleted === 1 ? '' : 's'} deleted` : '';
-        return [`Marked as critical: note ${result.note.id} written${older}.`, renderNote(result.note)];
+        const figure = result.figure ? ` Figure note ${result.figure.id} attached.` : '';
+        return [`Marked as critical: note ${result.note.id} written${older}.${figure}`, renderNote(result.note)];
       }
       case 'superseded':
         return ['Not written: another reviewer\u2019s critical note landed first, so yours was withdrawn.', renderNote(result.note)];
@@ -118,7 +137,26 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalKind, Cr
   }
 
   #send(overwrite: boolean): void {
-    if (this.checkChoice()) void this.run({ choice: this.value, overwrite });
+    if (this.checkChoice()) void this.run({ choice: this.value, overwrite, ...(this.figure ? { attachFigure: this.attachFigure } : {}) });
+  }
+
+  #onAttach(event: CustomEvent<boolean>): void {
+    // The thumbnail's own input event is not the panel's value changing.
+    stop(event);
+    this.attachFigure = event.detail;
+  }
+
+  /** The figures of the critical notes listed (each names its note's id), opened full size on click. */
+  #renderFigures(context: CriticalContext): unknown {
+    const { loadFigure: load } = this;
+    const ids = new Set(context.existingNotes.map((note) => note.id));
+    const figures = (context.figureNotes ?? []).filter((note) => {
+      const verdict = parseFigureNote(note.text)?.verdict;
+      return verdict && 'criticalNoteId' in verdict && ids.has(verdict.criticalNoteId) && note.image;
+    });
+    if (!load || figures.length === 0) return nothing;
+    return html`<div class="figures"><h3>Figures of these notes (${figures.length})</h3>
+      ${figures.map((note) => html`<alyx-qc-figure-thumbnail .loadFull=${(signal: AbortSignal) => load(note, signal)} label=${`Figure by ${note.user}, ${note.date_time.slice(0, 10)}`} caption=${`${note.user}, ${note.date_time.slice(0, 10)}`}></alyx-qc-figure-thumbnail>`)}</div>`;
   }
 
   #onConfirm(): void {

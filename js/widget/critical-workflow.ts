@@ -1,31 +1,55 @@
 /** The critical-note widget's workflow: `<alyx-qc-critical-note>` over the core's critical-note writes. */
 import { loadCriticalContext, writeCriticalNote, writeCriticalNoteFromGui } from '../core/critical-note.ts';
+import { FigureNotAttachedError, findFigureNotes, formatBytes, heldFigure } from '../core/figure-note.ts';
 import { NOTE_KINDS, type CriticalKind } from '../core/note-kinds.ts';
 import type { CriticalContext, CriticalResult, CriticalSubmission } from '../core/workflow-types.ts';
 import '../elements/critical-note-panel.ts';
 import type { WidgetWorkflow } from './widget-workflow.ts';
 
+/** Per object: a critical note written whose figure was not (issue 16). Retry attaches only the figure. */
+const unattached = new Map<string, FigureNotAttachedError>();
+
 export const criticalWorkflow: WidgetWorkflow<CriticalContext, CriticalSubmission, CriticalResult> = {
   label: ({ target }) => `the critical notes of ${target}`,
-  createPanel({ guiOnly }) {
+  createPanel({ guiOnly, figure }) {
     const panel = document.createElement('alyx-qc-critical-note');
     panel.guiOnly = guiOnly;
+    if (figure) panel.figure = { src: figure.thumbnail, caption: `${figure.contentType === 'image/png' ? 'PNG' : 'JPEG'}, ${formatBytes(figure.size)}` };
     return panel;
   },
-  load: (client, { target, contentType }, signal) => loadCriticalContext(client, target, { contentType, signal }),
-  write(client, { target, contentType, guiOnly }, { choice, overwrite }, signal, seenNoteIds) {
-    if (guiOnly) return writeCriticalNoteFromGui(client, { pid: target, reasons: choice.reasons, signal });
-    return writeCriticalNote(client, {
-      uuid: target,
-      reasons: choice.reasons,
-      other: choice.other,
-      overwrite,
-      ...(overwrite && seenNoteIds ? { confirmedNoteIds: seenNoteIds } : {}),
-      ...(contentType ? { contentType } : {}),
-      signal,
-    });
+  // The object's figure notes too (issue 16): the panel shows the figures of the notes it lists.
+  load: async (client, { target, contentType }, signal) => {
+    const [context, figureNotes] = await Promise.all([loadCriticalContext(client, target, { contentType, signal }), findFigureNotes(client, target, signal)]);
+    return { ...context, figureNotes };
   },
-  fromKernel: (message, choice) => ({ choice, overwrite: message.overwrite ?? false }),
+  async write(client, { target, contentType, guiOnly, figure }, { choice, overwrite, attachFigure }, signal, seenNoteIds) {
+    const image = figure && attachFigure ? heldFigure(figure) : undefined;
+    const pending = unattached.get(target);
+    if (pending && image) {
+      // The note was written; Retry completes the pair with the figure only (looked up first).
+      const attached = await image.attach(client, pending.target, signal);
+      unattached.delete(target);
+      return { status: 'written', note: pending.note, text: pending.note.text, deletedNoteIds: [], figure: attached };
+    }
+    try {
+      if (guiOnly) return await writeCriticalNoteFromGui(client, { pid: target, reasons: choice.reasons, signal, ...(image ? { image } : {}) });
+      return await writeCriticalNote(client, {
+        uuid: target,
+        reasons: choice.reasons,
+        other: choice.other,
+        overwrite,
+        ...(overwrite && seenNoteIds ? { confirmedNoteIds: seenNoteIds } : {}),
+        ...(contentType ? { contentType } : {}),
+        ...(image ? { image } : {}),
+        signal,
+      });
+    } catch (error) {
+      if (error instanceof FigureNotAttachedError) unattached.set(target, error);
+      throw error;
+    }
+  },
+  // From Python, the figure given with figure= is attached unless attach_figure=False.
+  fromKernel: (message, choice) => ({ choice, overwrite: message.overwrite ?? false, attachFigure: message.attach_figure ?? true }),
   report(result, { target }) {
     switch (result.status) {
       case 'written': {

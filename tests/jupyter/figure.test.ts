@@ -162,6 +162,23 @@ test('a matplotlib figure attached to a sign-off in JupyterLab', async (t) => {
     await dialog.waitFor({ state: 'hidden' });
   });
 
+  await t.test('CriticalNote(figure=): the critical note, then the figure note naming its id', async () => {
+    await page.locator('.jp-CodeCell').last().locator('.jp-InputArea').click();
+    await command('notebook:insert-cell-below');
+    await page.keyboard.type('from alyx_qc import CriticalNote; CriticalNote(os.environ["ALYX_QC_EID"], base_url=os.environ["ALYX_QC_URL"], token=os.environ["ALYX_QC_TOKEN"], username="test_user", figure=fig)');
+    await command('notebook:run-cell');
+    const critical = page.locator('.jp-CodeCell').last().locator('alyx-qc-critical-note');
+    await critical.getByRole('checkbox', { name: 'Attach this figure to the note' }).waitFor({ timeout: TIMEOUT_MS });
+    await critical.getByRole('checkbox', { name: 'synching impossible', exact: true }).check();
+    await critical.getByRole('button', { name: 'Mark as critical' }).click();
+    await critical.getByText(/Marked as critical: note [0-9a-f-]{36} written\. Figure note [0-9a-f-]{36} attached\./).waitFor({ timeout: TIMEOUT_MS });
+    const notes = await alyx.notesOf(eid);
+    const criticalNote = notes.find((note) => note.text.includes('MARKING THE SESSION AS CRITICAL'));
+    const figures = notes.filter((note) => note.text.includes(FIGURE_TITLE) && note.text.includes(`"critical_note": "${criticalNote?.id}"`));
+    assert.equal(figures.length, 1);
+    assert.equal(notes.filter((note) => note.text.includes(FIGURE_TITLE)).length, 2, 'the sign-off\u2019s figure is still there');
+  });
+
   await t.test('no errors in the page', () => {
     assert.deepEqual(pageErrors, []);
   });
