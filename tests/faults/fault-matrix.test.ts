@@ -82,7 +82,8 @@ function checklistJson(key: string): unknown {
 const WORKFLOWS: readonly Workflow[] = [
   {
     name: 'critical new',
-    positions: [sessionList, insertionList, notesByObject(1), postNote, notesByObject(2)],
+    // No re-list after the POST: the rival check is `settleRivals`, off by default (docs/robustness.md).
+    positions: [sessionList, insertionList, notesByObject(1), postNote],
     setup: async () => {
       const eid = await alyx.newSession();
       return { uuid: eid, eid, oldNoteIds: [] };
@@ -93,7 +94,7 @@ const WORKFLOWS: readonly Workflow[] = [
   },
   {
     name: 'critical overwrite',
-    positions: [sessionList, insertionList, notesByObject(1), postNote, notesByObject(2), deleteNote],
+    positions: [sessionList, insertionList, notesByObject(1), postNote, deleteNote],
     setup: async () => {
       const eid = await alyx.newSession();
       const pid = await alyx.newInsertion(eid);
