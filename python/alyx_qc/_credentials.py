@@ -16,8 +16,10 @@ asked once, by the kernel, never through the page).
 from __future__ import annotations
 
 import getpass
+import hashlib
 import re
-from typing import Any, Callable, Optional
+import threading
+from typing import Any, Callable, Dict, Optional, Tuple
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -30,6 +32,11 @@ _EXAMPLE = "https://alyx.internationalbrainlab.org"
 _TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 _MAX_TOKEN_LENGTH = 512
 _TIMEOUT = (5.0, 30.0)
+
+# Tokens' owners already named by Alyx in this kernel, keyed by the base URL and the token's
+# SHA-256 (not the token): a notebook of twenty widgets asks once.
+_OWNERS: Dict[Tuple[str, str], str] = {}
+_OWNERS_LOCK = threading.Lock()
 
 
 class InvalidToken(ValueError):
@@ -187,7 +194,30 @@ def owner_query(token: str) -> str:
     return f"/users?django={quote(f'auth_token__key,{token}', safe=',')}"
 
 
-def check_token_owner(credentials: Credentials, status: int, body: Any) -> None:
+def _owner_key(base_url: str, token: str) -> Tuple[str, str]:
+    return base_url, hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _refuse_mismatch(owner: str, username: str) -> None:
+    raise TokenOwnerMismatch(
+        f"[alyx-qc] The token belongs to {owner!r}, not {username!r}: notes would be written in {username!r}'s name "
+        f"with {owner!r}'s token. Pass username={owner!r}, or the token of {username!r}."
+    )
+
+
+def owner_known(credentials: Credentials, token: str) -> bool:
+    """Whether Alyx already named this token's owner in this kernel; refuses a mismatch."""
+    with _OWNERS_LOCK:
+        owner = _OWNERS.get(_owner_key(credentials.base_url, token))
+    if owner is None:
+        return False
+    if owner != credentials.username:
+        _refuse_mismatch(owner, credentials.username)
+    credentials.owner_checked = True
+    return True
+
+
+def check_token_owner(credentials: Credentials, status: int, body: Any, token: Optional[str] = None) -> None:
     """Refuses credentials whose token is another user's, from the answer to ``owner_query``.
 
     A server without ``/users`` (404) cannot say whose the token is: a token typed with
@@ -210,18 +240,18 @@ def check_token_owner(credentials: Credentials, status: int, body: Any) -> None:
     owners = [entry.get("username") for entry in results if isinstance(entry, dict)]
     if not owners:
         raise PermissionError(f"[alyx-qc] No Alyx user at {credentials.base_url} has this token: copy it again, or pass username= alone to type the password.")
+    if token is not None and len(owners) == 1 and isinstance(owners[0], str):
+        with _OWNERS_LOCK:
+            _OWNERS[_owner_key(credentials.base_url, token)] = owners[0]
     if owners != [username]:
-        raise TokenOwnerMismatch(
-            f"[alyx-qc] The token belongs to {owners[0]!r}, not {username!r}: notes would be written in {username!r}'s name "
-            f"with {owners[0]!r}'s token. Pass username={owners[0]!r}, or the token of {username!r}."
-        )
+        _refuse_mismatch(str(owners[0]), username)
     credentials.owner_checked = True
 
 
 def _check_owner_now(credentials: Credentials, session: requests.Session) -> None:
     """Asks Alyx whose the token is; leaves the check to the relay when Alyx cannot be reached."""
     token = credentials.token()
-    if token is None:
+    if token is None or owner_known(credentials, token):
         return
     try:
         response = session.get(
@@ -235,7 +265,7 @@ def _check_owner_now(credentials: Credentials, session: requests.Session) -> Non
     except (requests.RequestException, ValueError):
         # Offline (or not JSON): the widget can be made; its relay asks before its first request.
         return
-    check_token_owner(credentials, status, body)
+    check_token_owner(credentials, status, body, token)
 
 
 def resolve_credentials(

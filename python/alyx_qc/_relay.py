@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 import requests
 
 from . import _http
-from ._credentials import Credentials, InvalidToken, check_token_owner, owner_query
+from ._credentials import Credentials, InvalidToken, check_token_owner, owner_known, owner_query
 from ._figure import Figure, perform_figure_message
 from ._messages import AlyxRelayErrorMessage, AlyxResponseMessage, RelayErrorCode
 from ._scope import RelayRefused, RelayScope
@@ -334,10 +334,10 @@ class Relay:
             if self.credentials.owner_checked:
                 return
             token = self.credentials.token()
-            if token is None:
+            if token is None or owner_known(self.credentials, token):
                 return
             answer = self._send("GET", f"{self.credentials.base_url}{owner_query(token)}", None, deadline, watch)
-            check_token_owner(self.credentials, answer.status, _json_or_none(answer.text) if answer.status == 200 else None)
+            check_token_owner(self.credentials, answer.status, _json_or_none(answer.text) if answer.status == 200 else None, token)
             self.credentials.owner_checked = True
 
     def _learn(self, route: _Route, answer: _http.Answer) -> None:

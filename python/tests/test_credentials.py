@@ -198,3 +198,23 @@ def test_base_urls_are_normalised_as_the_browser_does(url, normal):
 def test_the_repr_hides_the_token():
     credentials = resolve_credentials(base_url="http://127.0.0.1:9", token="SECRET", username="u")
     assert "SECRET" not in repr(credentials)
+
+
+def test_the_owner_is_asked_once_per_token_in_the_kernel(alyx):
+    class Counting(requests.Session):
+        def __init__(self):
+            super().__init__()
+            self.paths = []
+
+        def request(self, method, url, *args, **kwargs):
+            self.paths.append(url.split("?")[0])
+            return super().request(method, url, *args, **kwargs)
+
+    session = Counting()
+    token = alyx.token("reviewer2")
+    for _ in range(20):
+        assert resolve_credentials(base_url=alyx.base_url, token=token, username="reviewer2", session=session).owner_checked
+    assert session.paths.count(f"{alyx.base_url}/users") <= 1
+    with pytest.raises(TokenOwnerMismatch, match="belongs to 'reviewer2', not 'admin'"):
+        resolve_credentials(base_url=alyx.base_url, token=token, username="admin", session=session)
+    assert session.paths.count(f"{alyx.base_url}/users") <= 1
