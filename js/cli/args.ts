@@ -86,7 +86,7 @@ type OptionName = keyof typeof OPTIONS;
 const CONNECTION: readonly OptionName[] = ['help', 'base-url', 'user', 'json', 'dry-run'];
 const ALLOWED: Readonly<Record<CommandName | 'none', readonly OptionName[]>> = {
   none: ['help', 'version'],
-  critical: [...CONNECTION, 'reasons', 'reason-text', 'other', 'yes', 'gui-reasons', 'content-type'],
+  critical: [...CONNECTION, 'reasons', 'reason-text', 'other', 'yes', 'gui-reasons', 'content-type', 'figure'],
   signoff: [...CONNECTION, 'key', 'kind', 'reasons', 'reason-text', 'other', 'no-note', 'figure'],
   describe: ['help', 'json'],
   queue: ['help', 'base-url', 'user', 'json', 'key', 'kind', 'eids', 'pending', 'django'],

@@ -15,6 +15,8 @@ import {
   type CriticalResult,
 } from '../core/index.ts';
 import type { CliCommand } from './args.ts';
+import type { FigureAttachment } from '../core/figure-note.ts';
+import { readFigureFile } from './figure-file.ts';
 import type { CommandContext } from './command-context.ts';
 import { withClient } from './connect.ts';
 import { choiceFromFlags, type ChoiceOptions } from './flag-choice.ts';
@@ -34,17 +36,19 @@ export async function runCritical(context: CommandContext, command: CriticalComm
   if (command.guiReasons?.includes(OTHER)) {
     throw new UsageError(`--gui-reasons cannot include "${OTHER}": the alignment GUI path has no free text. Use --reasons with --other instead.`, 'critical');
   }
+  // A bad --figure stops here, before any request or question.
+  const image = command.figure === undefined ? undefined : await readFigureFile(command.figure);
   const credentials = context.credentials();
   return withClient(credentials, context.prompter, async (client) => {
     if (command.guiReasons !== null) {
-      const result = await writeCriticalNoteFromGui(client, { pid: uuid, reasons: command.guiReasons, dryRun: command.common.dryRun, signal: context.signal });
+      const result = await writeCriticalNoteFromGui(client, { pid: uuid, reasons: command.guiReasons, dryRun: command.common.dryRun, signal: context.signal, ...(image ? { image } : {}) });
       return outcomeOf(result, uuid, 'probeinsertion');
     }
-    return interactiveOrFlags(context, command, client, uuid);
+    return interactiveOrFlags(context, command, client, uuid, image);
   });
 }
 
-async function interactiveOrFlags(context: CommandContext, command: CriticalCommand, client: AlyxClient, uuid: string): Promise<Outcome> {
+async function interactiveOrFlags(context: CommandContext, command: CriticalCommand, client: AlyxClient, uuid: string, image?: FigureAttachment): Promise<Outcome> {
   const { prompter, signal } = context;
   const dryRun = command.common.dryRun;
   // Read once: what is shown is what the write replaces (no second list of the notes).
@@ -71,6 +75,7 @@ async function interactiveOrFlags(context: CommandContext, command: CriticalComm
     overwrite: true,
     context: target,
     confirmedNotes: existing,
+    ...(image ? { image } : {}),
     dryRun,
     signal,
   });
@@ -98,9 +103,10 @@ function outcomeOf(result: CriticalResult, uuid: string, contentType: string): O
         lines: [
           `The selected reasons were saved on Alyx: note ${result.note.id} on the ${model} ${uuid}.`,
           ...(deleted.length > 0 ? [`Old notes deleted (${deleted.length}): ${deleted.join(', ')}`] : []),
+          ...(result.figure ? [`The figure was attached as note ${result.figure.id}.`] : []),
           ...noteTextLines(result.text),
         ],
-        json: { status: 'written', note_id: result.note.id, text: result.text, uuid, content_type: contentType, deleted_note_ids: deleted },
+        json: { status: 'written', note_id: result.note.id, text: result.text, uuid, content_type: contentType, deleted_note_ids: deleted, ...(result.figure ? { figure_note_id: result.figure.id } : {}) },
       };
     }
     case 'superseded':

@@ -67,3 +67,14 @@ test('a file that is not an image, or not there, stops before any request (exit 
   }
   assert.deepEqual(await alyx.notesOf(eid), []);
 });
+
+test('critical --figure writes the critical note, then the figure note naming its id', async () => {
+  const eid = await alyx.newSession();
+  const run = await runCli(['critical', eid, '--reasons', '1', '--figure', file('drift.jpg', SAMPLE_JPEG), '--json'], { env });
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout) as { note_id: string; figure_note_id: string };
+  const notes = await alyx.notesOf(eid);
+  const figure = notes.find((note) => note.id === report.figure_note_id);
+  assert.equal(figure?.text, figureNoteText({ criticalNoteId: report.note_id }, (await noteImage(SAMPLE_JPEG)).sha256));
+  assert.equal(notes.length, 2);
+});

@@ -66,6 +66,8 @@ Answers (no prompt):
                          replaces existing notes, like main_gui(pid, reasons)
   --content-type <model> attach the note to another model (e.g. subject) instead of
                          looking the UUID up
+  --figure <path>        the plot you judged (PNG or JPEG, at most 10 MB), attached as a
+                         note of its own that names the critical note (docs/figures.md)
 
 Typed answers are stripped and lower-cased (as ibllib stores them); --other is not.
 Also: --base-url, --user, --dry-run, --json (see alyx-qc --help). Exit: 0 written,
