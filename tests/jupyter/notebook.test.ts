@@ -94,7 +94,11 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
       undefined,
       { timeout: WIDGET_TIMEOUT_MS },
     );
+    // Opening it changes nothing: the kernel's language_info is already in the file.
+    assert.equal(await page.evaluate(() => (window.jupyterapp.shell.currentWidget as { context: { model: { dirty: boolean } } }).context.model.dirty), false, 'the notebook shows as modified on opening');
     await command('notebook:run-all-cells');
+    // Under Run All the read-back cell runs before the widgets wrote: it says to run it again.
+    await readBackCell().locator('.jp-OutputArea-output').getByText('Not everything is written yet: run this cell again').waitFor({ timeout: WIDGET_TIMEOUT_MS });
     const task = taskPanel();
     await task.getByText('Not signed off yet.').waitFor({ timeout: WIDGET_TIMEOUT_MS });
     await criticalPanel().getByText('Existing critical note (1)').waitFor({ timeout: WIDGET_TIMEOUT_MS });
@@ -132,7 +136,9 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
 
     const task = taskPanel();
     for (const reason of taskChoice.reasons) await task.getByRole('checkbox', { name: reason, exact: true }).check();
-    await task.getByRole('textbox').fill(taskChoice.other);
+    // Key by key, as a reviewer types (fill() sends no key presses, so it would miss shortcuts).
+    await task.getByRole('textbox').click();
+    await page.keyboard.type(taskChoice.other);
     await task.getByRole('button', { name: 'Sign off' }).click();
     await task.getByText(new RegExp(`Signed off as ${USER} on \\d{4}-\\d\\d-\\d\\d\\.`)).waitFor({ timeout: WIDGET_TIMEOUT_MS });
 
@@ -171,7 +177,8 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
   await t.test('marking the insertion as critical asks to replace the older note; confirming does', async () => {
     const critical = criticalPanel();
     for (const reason of criticalChoice.reasons) await critical.getByRole('checkbox', { name: reason, exact: true }).check();
-    await critical.getByRole('textbox').fill(criticalChoice.other);
+    await critical.getByRole('textbox').click();
+    await page.keyboard.type(criticalChoice.other);
     await critical.getByRole('button', { name: 'Mark as critical' }).click();
     const dialog = critical.getByRole('dialog', { name: 'Replace 1 existing note?' });
     await dialog.waitFor();
@@ -191,7 +198,7 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
 
   await t.test('Python reads back what the widgets wrote (traits synced from the front end)', async () => {
     // Run the read-back cells: the first prints each widget's status and last written text.
-    const readBack = page.locator('.jp-CodeCell').filter({ hasText: 'print("task sign-off:"' });
+    const readBack = readBackCell();
     await readBack.click();
     await command('notebook:run-all-below');
     const output = readBack.locator('.jp-OutputArea-output');
@@ -250,6 +257,10 @@ test('the example notebook in JupyterLab: sign off, confirm an overwrite, save w
     assert.equal(pageErrors.length, 1);
   });
 });
+
+function readBackCell(): Locator {
+  return page.locator('.jp-CodeCell').filter({ hasText: 'widgets = {"task sign-off"' });
+}
 
 function taskPanel(): Locator {
   return page.locator('.jp-Notebook alyx-qc-signoff').filter({ hasText: '_ephysChoiceWorld_00' });
