@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startFaultProxy, type FaultProxy } from '../../dev/fault-proxy/proxy.ts';
-import { AlyxFixture, PASSWORD } from '../../tests/support/alyx-fixture.ts';
+import { AlyxFixture, passwordOf, PUBLIC_USER, USER, USER2 } from '../../tests/support/alyx-fixture.ts';
 import { criticalNoteText, NOTE_KINDS, type CriticalKind } from '../core/index.ts';
 import { canRunInTerminal, CliSession, runCli } from './testing/cli-process.ts';
 
@@ -23,7 +23,7 @@ let env: Record<string, string>;
 before(async () => {
   alyx = await AlyxFixture.start();
   proxy = await startFaultProxy({ target: alyx.baseUrl });
-  env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_PASSWORD: PASSWORD };
+  env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: USER.username, ALYX_PASSWORD: USER.password };
 });
 after(async () => {
   await proxy.stop();
@@ -38,7 +38,7 @@ async function requestsOf(args: readonly string[], input?: string): Promise<{ re
   return { requests: proxy.log.map((entry) => `${entry.method} ${entry.path.split('?')[0]}`), code: run.code, stderr: run.stderr };
 }
 
-async function postNote(objectId: string, text: string, user = 'reviewer2'): Promise<string> {
+async function postNote(objectId: string, text: string, user = USER2.username): Promise<string> {
   const admin = await alyx.inspector();
   return (await admin.request<{ id: string }>('POST', '/notes', { body: { user, content_type: 'session', object_id: objectId, text } })).id;
 }
@@ -55,7 +55,7 @@ describe("Alyx 3.6.1's answers (issue 12)", () => {
 
   test('a read-only user (public_viewer) is told to ask for write permission, exit 2, not to log in again', async () => {
     const eid = await alyx.newSession();
-    const run = await runCli(['critical', eid, '--reasons', '1'], { env: { ...env, ALYX_LOGIN: 'public_viewer' } });
+    const run = await runCli(['critical', eid, '--reasons', '1'], { env: { ...env, ALYX_LOGIN: PUBLIC_USER.username, ALYX_PASSWORD: passwordOf(PUBLIC_USER.username) } });
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /You do not have permission to perform this action\. Logged in, but not allowed: ask an Alyx administrator for write permission\./);
     assert.doesNotMatch(run.stderr, /ALYX_TOKEN|log in again/);
@@ -69,7 +69,7 @@ describe("Alyx 3.6.1's answers (issue 12)", () => {
   });
 
   test('a stale token: the server\'s full stop is not doubled', async () => {
-    const run = await runCli(['critical', await alyx.newSession(), '--reasons', '1'], { env: { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_TOKEN: 'd'.repeat(40) } });
+    const run = await runCli(['critical', await alyx.newSession(), '--reasons', '1'], { env: { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: USER.username, ALYX_TOKEN: 'd'.repeat(40) } });
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /Invalid token\. The token expired/);
     assert.doesNotMatch(run.stderr, /\.\./);
@@ -109,7 +109,7 @@ describe('critical overwrite replaces only critical notes (13.5)', () => {
     const quoting = await postNote(eid, `Discussed: ${SESSION_KIND.title} is wrong here, see the lab meeting.`);
     const run = await runCli(['critical', eid, '--reasons', '1'], { env, input: 'y\n' });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /Existing critical notes on this session \(1\):\n {2}- [0-9a-f-]{36}, .* by reviewer2: dud or mock session\nOther notes that mention the title \(1\), kept:\n/);
+    assert.match(run.stdout, new RegExp(`Existing critical notes on this session \\(1\\):\n {2}- [0-9a-f-]{36}, .* by ${USER2.username}: dud or mock session\nOther notes that mention the title \\(1\\), kept:\n`));
     assert.match(run.stdout, /You are about to delete 1 existing notes/);
     const left = (await alyx.notesOf(eid)).map((note) => note.id);
     assert.ok(left.includes(quoting) && !left.includes(old), left.join(', '));
@@ -180,7 +180,7 @@ describe('requests per command, login included, against ibllib (12.5)', () => {
 
   test('sign-off typed at the prompts, merging into the existing note: 6 and the read-back (2); ibllib 6', async () => {
     const eid = await alyx.newSession();
-    assert.equal((await runCli(['signoff', eid, '--key', '_camera_left', '--kind', 'video', '--reasons', '0'], { env: { ...env, ALYX_LOGIN: 'reviewer2' } })).code, 0);
+    assert.equal((await runCli(['signoff', eid, '--key', '_camera_left', '--kind', 'video', '--reasons', '0'], { env: { ...env, ALYX_LOGIN: USER2.username, ALYX_PASSWORD: USER2.password } })).code, 0);
     const { requests, code, stderr } = await requestsOf(['signoff', eid, '--key', '_camera_left', '--kind', 'video'], '1\n');
     assert.equal(code, 0, stderr);
     assert.equal(requests.length, 8, requests.join(', '));

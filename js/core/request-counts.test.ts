@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AlyxFixture, PASSWORD } from '../../tests/support/alyx-fixture.ts';
+import { AlyxFixture, USER, USER2 } from '../../tests/support/alyx-fixture.ts';
 import { AlyxClient } from './client.ts';
 import { loadCriticalContext, writeCriticalNote } from './critical-note.ts';
 import { loadSignOffContext, signOff } from './sign-off.ts';
@@ -31,7 +31,7 @@ const counting: Transport = (request) => {
 
 before(async () => {
   alyx = await AlyxFixture.start();
-  client = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', password: PASSWORD }, { transport: counting });
+  client = await AlyxClient.login(alyx.baseUrl, { username: USER.username, password: USER.password }, { transport: counting });
 });
 after(() => alyx.stop());
 
@@ -67,7 +67,7 @@ describe('requests per workflow, against ibllib', () => {
   test('critical overwrite from the context: the POST and one DELETE per replaced note, as ibllib', async () => {
     const eid = await alyx.newSession();
     await writeCriticalNote(client, { uuid: eid, contentType: 'session', reasons: ['dud or mock session'] });
-    await writeCriticalNote(await alyx.login('reviewer2'), { uuid: eid, contentType: 'session', reasons: ['dud or mock session'], overwrite: true });
+    await writeCriticalNote(await alyx.login(USER2.username), { uuid: eid, contentType: 'session', reasons: ['dud or mock session'], overwrite: true });
     const requests = await requestsOf(async () => {
       const context = await loadCriticalContext(client, eid, { contentType: 'session' });
       assert.equal(context.existingNotes.length, 1);
