@@ -59,8 +59,10 @@ say "migrating the database (about 30 s)"
 
 say "serving on 127.0.0.1:$port"
 # Request lines up to 8190 bytes, as Apache's and nginx's defaults (gunicorn's own is 4094).
+# Idle connections kept 75 s, as nginx (in front of it in alyx-local's Docker image) does: with
+# gunicorn's 2 s, Node's fetch (4 s) reuses sockets the server is closing, and a POST is lost.
 "$venv/bin/gunicorn" alyx.base.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 --worker-class gthread \
-  --limit-request-line 8190 --daemon --pid "$state/gunicorn.pid" --error-logfile "$state/server.log" --capture-output --no-control-socket
+  --limit-request-line 8190 --keep-alive 75 --daemon --pid "$state/gunicorn.pid" --error-logfile "$state/server.log" --capture-output --no-control-socket
 url="http://127.0.0.1:$port/api"
 password="$("$venv/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["password"])' "$repo/dev/alyx-server/seed.json")"
 for _ in $(seq 1 120); do
