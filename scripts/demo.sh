@@ -4,9 +4,12 @@
 #
 #   bash scripts/demo.sh                 # Alyx on 8123 and JupyterLab on 8888 when free
 #   ALYX_QC_DEMO_ALYX_PORT=9000 ALYX_QC_DEMO_LAB_PORT=9999 bash scripts/demo.sh
+#   ALYX_QC_DEMO_DIR=/elsewhere ALYX_QC_DEMO_LAB_ARGS="--LabApp.expose_app_in_browser=True" bash scripts/demo.sh
 #
 # The Alyx database is temporary (fresh seed data each run); the notebook copy is kept in
-# tmp/demo/ so what you change survives a restart of the demo.
+# tmp/demo/ so what you change survives a restart of the demo. JupyterLab and its kernels run
+# with a private HOME that goes away with the demo: ONE's parameters, tokens and caches for the
+# demo's Alyx land there, never in your own ~/.one, and JupyterLab's settings there show no news.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -37,18 +40,41 @@ for port in (int(sys.argv[1]), 0):
 PY
 }
 
-work="$repo/tmp/demo"
+work="${ALYX_QC_DEMO_DIR:-$repo/tmp/demo}"  # the notebook copy and the logs
 mkdir -p "$work"
-[ -f "$work/qc-demo.ipynb" ] || cp examples/qc-demo.ipynb "$work/qc-demo.ipynb"
+if [ ! -f "$work/qc-demo.ipynb" ]; then
+  # With this Python's language_info, as the kernel reports it, the notebook opens unmodified.
+  "$venv/bin/python" - examples/qc-demo.ipynb "$work/qc-demo.ipynb" <<'PY'
+import json, platform, sys
+notebook = json.load(open(sys.argv[1], encoding="utf-8"))
+notebook["metadata"]["language_info"]["version"] = platform.python_version()
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    json.dump(notebook, out, indent=1, ensure_ascii=False)
+    out.write("\n")
+PY
+fi
+# The private HOME of JupyterLab and its kernels (ONE writes ~/.one there), removed on exit.
+demo_home="$(mktemp -d "${TMPDIR:-/tmp}/alyx-qc-demo-home.XXXXXX")"
+settings="$demo_home/jupyterlab-settings"
+write_setting() {  # <package>/<plugin> <json>
+  mkdir -p "$settings/$(dirname "$1")"
+  printf '%s\n' "$2" >"$settings/$1.jupyterlab-settings"
+}
+# No "Would you like to get notified about official Jupyter news?" pop-up over the widgets.
+write_setting @jupyterlab/apputils-extension/notification '{"fetchNews": "false", "checkForUpdates": false}'
+# Saving the notebook keeps the widgets' state (never the token: it is not in the state).
+write_setting @jupyter-widgets/jupyterlab-manager/plugin '{"saveState": true}'
 alyx_log="$work/alyx.log"
 lab_log="$work/jupyterlab.log"
 pids=()
 stop() {
   trap - INT TERM EXIT
-  [ "${#pids[@]}" -gt 0 ] || return 0
-  say "stopping"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  if [ "${#pids[@]}" -gt 0 ]; then
+    say "stopping"
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+  fi
+  rm -rf "$demo_home"
 }
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
@@ -71,11 +97,12 @@ lab_port="$(free_port "${ALYX_QC_DEMO_LAB_PORT:-8888}")"
 token="$("$venv/bin/python" -c 'import secrets; print(secrets.token_hex(16))')"
 as_root=()
 [ "$(id -u)" -eq 0 ] && as_root=(--allow-root)  # containers and CI machines often run as root
-ALYX_QC_DEMO_URL="$alyx_url" "$venv/bin/jupyter" lab \
+HOME="$demo_home" JUPYTERLAB_SETTINGS_DIR="$settings" MPLCONFIGDIR="$work/mplconfig" \
+  ALYX_QC_DEMO_URL="$alyx_url" "$venv/bin/jupyter" lab \
   --no-browser --ip 127.0.0.1 --port "$lab_port" --ServerApp.port_retries=0 \
   --IdentityProvider.token="$token" --ServerApp.root_dir="$work" \
   --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
-  "${as_root[@]}" >"$lab_log" 2>&1 &
+  "${as_root[@]}" ${ALYX_QC_DEMO_LAB_ARGS:-} >"$lab_log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 600); do
   "$venv/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
@@ -91,7 +118,13 @@ cat <<EOT
 
       http://127.0.0.1:$lab_port/lab/tree/qc-demo.ipynb?token=$token
 
+  The command line against the same Alyx (nothing read from or written to your ~/.one):
+
+      ALYX_URL=$alyx_url ALYX_LOGIN=test_user npx alyx-qc signoff d9e994e1-c4aa-4d58-a958-c247286598f6 \\
+        --key _ephysChoiceWorld_00 --kind task --reasons 1 --dry-run
+
   Notebook copy: $work/qc-demo.ipynb    Logs: $work/*.log
+  The kernel's HOME (ONE's parameters and tokens for the demo): $demo_home, removed on exit.
   Press Ctrl-C to stop both.
 
 EOT
