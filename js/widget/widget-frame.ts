@@ -8,7 +8,7 @@ import { defineElement } from '../elements/define.ts';
 import { QcElement } from '../elements/qc-element.ts';
 
 /** What the frame shows around its panel. */
-export type FramePhase = { readonly phase: 'loading' | 'ready' } | { readonly phase: 'load-failed'; readonly message: string };
+export type FramePhase = { readonly phase: 'loading' | 'ready' | 'not-connected' } | { readonly phase: 'load-failed'; readonly message: string };
 
 /** The last write Python asked for (`widget.submit(...)`), which the panel does not show. */
 export type KernelSubmitState = { readonly status: 'pending' } | { readonly status: 'written' | 'failed'; readonly message: string };
@@ -38,6 +38,7 @@ export class WidgetFrame extends QcElement {
     // The panel's own card has the look; the frame only stacks messages around it.
     return html`<div class="${this.root} frame">
       ${phase.phase === 'loading' ? html`<p class="muted" role="status">Loading ${this.label} from Alyx…</p>` : nothing}
+      ${phase.phase === 'not-connected' ? html`<p class="notice" role="status">Not connected: run the cell to show this alyx-qc widget.</p>` : nothing}
       ${phase.phase === 'load-failed'
         ? html`<div class="notice error" role="alert">
             <p>${phase.message}</p>

@@ -35,6 +35,14 @@ function sameChoice(a: ReasonChoice, b: ReasonChoice): boolean {
 /** Renders a view of `workflow`'s widget into `el`; returns its cleanup. */
 export function renderView<C extends WidgetContext, S, R extends WidgetResult>(model: WidgetModel, el: HTMLElement, workflow: WidgetWorkflow<C, S, R>): () => void {
   const config = readConfig(model);
+  // No state from a kernel: an output shown again without its widget (marimo shows a reopened
+  // notebook's stale outputs until its cells run). Say so rather than show an empty box.
+  if (!config.target || !config.baseUrl) {
+    const frame = document.createElement('alyx-qc-widget-frame');
+    frame.phase = { phase: 'not-connected' };
+    el.append(frame);
+    return () => frame.remove();
+  }
   const viewId = randomId();
   const relay = new KernelRelay(model, { idPrefix: viewId });
   // With the relay authenticating, `login` sends nothing: it checks the base URL and user.
