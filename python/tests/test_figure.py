@@ -330,3 +330,32 @@ def test_the_widget_answers_the_pages_figure_messages(alyx):
     image, buffers = sent.pop()
     assert image == {"type": "alyx-image", "id": "v1-2", "content_type": "image/png"}
     assert [bytes(buffer) for buffer in buffers] == [data]
+
+
+def test_the_relay_reads_only_figure_images_of_its_objects(alyx):
+    """A sign-off note, another object's figure, a figure request without figures in scope: refused."""
+    import json
+
+    from alyx_qc._credentials import Credentials
+    from alyx_qc._figure import perform_figure_request, perform_image_request
+    from alyx_qc._relay import Relay
+
+    eid, other = alyx.new_session(), alyx.new_session()
+    plain = alyx.rest("POST", "/notes", {"user": "test_user", "content_type": "session", "object_id": eid, "text": '{"title": "=== SIGN-OFF NOTE FOR _ephysChoiceWorld_00 ==="}'}, username="test_user")
+    credentials = Credentials(alyx.base_url, "test_user", lambda: alyx.token())
+    relay = Relay(credentials, scope=RelayScope(objects={eid}, sign_off_keys={KEY}, figures=True))
+    relay.figure = load_figure(_png())
+    # A figure note on another session, written by a relay scoped to it.
+    theirs = Relay(credentials, scope=RelayScope(objects={other}, sign_off_keys={KEY}, figures=True))
+    theirs.figure = relay.figure
+    text = figure_note_text({"sign_off_key": KEY, "entry": "2024-01-15_test_user"}, relay.figure.sha256)
+    written = perform_figure_request(theirs, {"id": "f", "body": json.dumps({"user": "test_user", "content_type": "session", "object_id": other, "text": text})})
+    assert written["status"] == 201, written
+    for note_id, why in ((plain["id"], "only the image of a figure note"), (json.loads(written["body"])["id"], "only the image of a figure note")):
+        answer, buffers = perform_image_request(relay, {"id": "i", "note_id": note_id})
+        assert (answer["type"], answer["code"], buffers) == ("alyx-relay-error", "refused", []), answer
+        assert why in answer["message"]
+    closed = Relay(credentials, scope=RelayScope(objects={eid}, sign_off_keys={KEY}))
+    closed.figure = relay.figure
+    answer = perform_figure_request(closed, {"id": "f2", "body": json.dumps({"user": "test_user", "content_type": "session", "object_id": eid, "text": text})})
+    assert answer["code"] == "refused" and "attaches no figure" in answer["message"]
