@@ -87,13 +87,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   };
   const prompter = new LinePrompter(io.stdin, reporter.conversation, interrupt);
   const removeInterrupt = io.onInterrupt(interrupt);
+  // The URL came from ONE's default (no --base-url, no ALYX_URL): a server or network error says so.
+  let oneDefault = '';
   const context: CommandContext = {
     prompter,
     reporter,
     signal: controller.signal,
     credentials: (): Credentials => {
       const flags = command.name === 'describe' ? {} : command.common;
-      return resolveCredentials({ ...flags, env: io.env, home: io.home, platform: io.platform, warn: (message) => reporter.warn(message) });
+      const credentials = resolveCredentials({ ...flags, env: io.env, home: io.home, platform: io.platform, warn: (message) => reporter.warn(message) });
+      if (!('baseUrl' in flags && flags.baseUrl) && !io.env['ALYX_URL']?.trim()) oneDefault = ` (${credentials.baseUrl} is ONE's default Alyx, from ~/.one: pass --base-url or set ALYX_URL for another)`;
+      return credentials;
     },
   };
   try {
@@ -107,7 +111,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     } else if (error instanceof UsageError) {
       reporter.fail('error', 'usage', error.message);
     } else if (error instanceof AlyxQcError) {
-      reporter.fail(error.code === 'aborted' ? 'aborted' : 'error', error.code, `${error.message}${advice(error)}`);
+      const fromOne = ['network', 'timeout', 'server', 'not-found'].includes(error.code) ? oneDefault : '';
+      reporter.fail(error.code === 'aborted' ? 'aborted' : 'error', error.code, `${error.message}${fromOne}${advice(error)}`);
     } else {
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       reporter.fail('error', 'internal', `unexpected error (please report it): ${detail}`);
