@@ -27,6 +27,8 @@ export interface WrittenState {
   readonly checklist_entry: SignOffEntry | null;
   /** Critical: the notes the overwrite replaced. */
   readonly deleted_note_ids: readonly string[];
+  /** The figure note written with the verdict (issue 16); absent without one. */
+  readonly figure_note_id?: string;
 }
 
 /** An existing note, as Alyx sends it (already snake_case). */
@@ -143,5 +145,6 @@ function writtenState(result: SignOffResult | CriticalResult): WrittenState | nu
     text: result.note?.text ?? result.text,
     checklist_entry: checklistEntry,
     deleted_note_ids: 'deletedNoteIds' in result ? [...result.deletedNoteIds] : [],
+    ...('figure' in result && result.figure ? { figure_note_id: result.figure.id } : {}),
   };
 }

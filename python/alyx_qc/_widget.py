@@ -155,7 +155,8 @@ class _QcWidget(anywidget.AnyWidget):
     last_written = t.Dict(default_value=None, allow_none=True).tag(sync=True)
     """The last write: ``status`` (``written``, or ``superseded`` when another reviewer's critical
     note landed first), ``note_id``, ``text`` (the note's exact text), ``checklist_entry``
-    (sign-off: ``{"date", "user"}``) and ``deleted_note_ids`` (critical overwrite).
+    (sign-off: ``{"date", "user"}``), ``deleted_note_ids`` (critical overwrite) and, when a figure
+    was attached, ``figure_note_id``.
 
     - Type: dict or None
     - Default: None

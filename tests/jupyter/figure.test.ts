@@ -140,6 +140,12 @@ test('a matplotlib figure attached to a sign-off in JupyterLab', async (t) => {
     assert.equal(createHash('sha256').update(bytes).digest('hex'), sha256);
     assert.equal(notes.filter((note) => note.text.includes(signOffTitle(KEY))).length, 1, 'one sign-off note');
     assert.ok(!figures[0]?.text.includes(signOffTitle(KEY)));
+    // Python reads which figure note was written.
+    await page.locator('.jp-CodeCell').last().locator('.jp-InputArea').click();
+    await command('notebook:insert-cell-below');
+    await page.keyboard.type('print("figure note:", signoff.last_written["figure_note_id"])');
+    await command('notebook:run-cell');
+    await page.locator('.jp-CodeCell').last().getByText(`figure note: ${figures[0]?.id}`).waitFor({ timeout: TIMEOUT_MS });
   });
 
   await t.test('a new widget on the session shows the figure of that sign-off, read through the kernel', async () => {
