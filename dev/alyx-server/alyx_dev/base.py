@@ -9,7 +9,8 @@ def jsonb_order(value):
     """`value` with every object's keys in PostgreSQL jsonb's order: shorter keys first, then bytewise.
 
     Alyx stores json in jsonb, which keeps no insertion order; a client must not rely on it, and
-    against this server it cannot, because what is read back comes out in jsonb's order.
+    against this server it cannot, because what is read back comes out in jsonb's order. (The
+    answer to the PATCH itself is DRF's view of the object in memory, in the order sent, on both.)
     """
     if isinstance(value, dict):
         ordered = sorted(value, key=lambda key: (len(key.encode()), key.encode()))
