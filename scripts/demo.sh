@@ -5,6 +5,7 @@
 #   bash scripts/demo.sh                 # Alyx on 8123 and JupyterLab on 8888 when free
 #   ALYX_QC_DEMO_ALYX_PORT=9000 ALYX_QC_DEMO_LAB_PORT=9999 bash scripts/demo.sh
 #   ALYX_QC_DEMO_DIR=/elsewhere ALYX_QC_DEMO_LAB_ARGS="--LabApp.expose_app_in_browser=True" bash scripts/demo.sh
+#   ALYX_QC_DEMO_SKIP_SETUP=1 bash scripts/demo.sh   # setup.sh and build:widget already ran (tests)
 #
 # The Alyx database is temporary (fresh seed data each run); the notebook copy is kept in
 # tmp/demo/ so what you change survives a restart of the demo. JupyterLab and its kernels run
@@ -16,15 +17,19 @@ cd "$repo"
 venv="${ALYX_QC_VENV:-$repo/.venv}"
 say() { printf '[demo] %s\n' "$*"; }
 
-if [ -f scripts/setup.sh ]; then
+if [ "${ALYX_QC_DEMO_SKIP_SETUP:-}" = 1 ]; then
+  say "skipping setup and build (ALYX_QC_DEMO_SKIP_SETUP=1: the caller did both)"
+elif [ -f scripts/setup.sh ]; then
   bash scripts/setup.sh
 else
   bash dev/alyx-server/setup.sh
   bash scripts/setup-python.sh
   [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
 fi
-say "building the widget's front end"
-npm run --silent build:widget
+if [ "${ALYX_QC_DEMO_SKIP_SETUP:-}" != 1 ]; then
+  say "building the widget's front end"
+  npm run --silent build:widget
+fi
 
 free_port() {  # the wanted port if free, else any free one
   "$venv/bin/python" - "$1" <<'PY'

@@ -31,7 +31,10 @@ test('the demo keeps ONE in a private HOME that goes away with it, and opens the
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own copy of the notebook (tmp/demo/ is the user's), HOME and TMPDIR of the test's own.
-    env: { ...process.env, HOME: userHome, TMPDIR: demoTmp, ALYX_QC_DEMO_ALYX_PORT: String(alyxPort), ALYX_QC_DEMO_LAB_PORT: String(labPort), ALYX_QC_DEMO_DIR: path.join(demoTmp, 'work'), ALYX_QC_DEMO_LAB_ARGS: '--LabApp.expose_app_in_browser=True' },
+    env: { ...process.env, HOME: userHome, TMPDIR: demoTmp, ALYX_QC_DEMO_ALYX_PORT: String(alyxPort), ALYX_QC_DEMO_LAB_PORT: String(labPort), ALYX_QC_DEMO_DIR: path.join(demoTmp, 'work'), ALYX_QC_DEMO_LAB_ARGS: '--LabApp.expose_app_in_browser=True',
+      // `npm run test:hosts` ran the setup and built the widget already.
+      ALYX_QC_DEMO_SKIP_SETUP: '1',
+    },
   });
   let output = '';
   demo.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

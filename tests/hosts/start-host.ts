@@ -2,7 +2,8 @@
  * Starts a notebook host from the project's venv (all from PyPI, pinned in
  * python/requirements-dev.txt) on a throw-away folder: JupyterLab 4, Notebook 7, Voila or marimo.
  * Each runs with its own HOME, Jupyter and marimo settings (no news, no update checks, widget
- * state saved), so a test never reads or writes the user's own configuration.
+ * state saved), so a test never reads or writes the user's own configuration. `marimo-run` is
+ * marimo's app view (`marimo run`).
  *
  *   const host = await startHost('notebook', { 'review.ipynb': text }, { ALYX_QC_DEMO_URL: url });
  *   await page.goto(host.pageUrl('review.ipynb'));
@@ -17,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { venvPython } from '../../dev/alyx-server/start.ts';
 
-export type HostName = 'lab' | 'notebook' | 'voila' | 'marimo';
+export type HostName = 'lab' | 'notebook' | 'voila' | 'marimo' | 'marimo-run';
 
 export interface RunningHost {
   readonly name: HostName;
@@ -86,6 +87,9 @@ function commandOf(name: HostName, port: number, token: string, root: string, fi
       return [bin('voila'), [path.join(root, files[0] ?? ''), '--no-browser', `--port=${port}`, '--Voila.ip=127.0.0.1', '--show_tracebacks=True']];
     case 'marimo':
       return [bin('marimo'), ['edit', path.join(root, files[0] ?? ''), '--headless', '--no-token', '--host=127.0.0.1', `--port=${port}`, '--skip-update-check', '--no-sandbox']];
+    case 'marimo-run':
+      // The app view: cells run on each page load, no code shown, no editing shortcuts.
+      return [bin('marimo'), ['run', path.join(root, files[0] ?? ''), '--headless', '--no-token', '--host=127.0.0.1', `--port=${port}`, '--no-sandbox']];
   }
 }
 
