@@ -33,8 +33,8 @@ Connection (critical, signoff):
   The token is never printed.
 
 Output (critical, signoff):
-  --dry-run   read what is needed, then print the requests and the exact note text;
-              nothing is written
+  --dry-run   read what is needed, then print the requests (the deletes an overwrite
+              would make too) and the exact note text; asks no y/n, writes nothing
   --json      print one JSON object on stdout: {status, note_id, text, requests, ...};
               questions then go to stderr
 
@@ -42,7 +42,8 @@ Exit status:
   0  written (with --dry-run: planned), or described
   1  declined (n at the y/n question), nothing to do, or aborted at a prompt
   2  usage or bad input: unknown option, bad UUID, key or reason number, missing or
-     rejected credentials, notes in Alyx that need cleaning up first
+     rejected credentials, no write permission, an object Alyx does not have, notes in
+     Alyx that need cleaning up first
   3  server or network error after retries
 Messages go to stderr, prefixed "alyx-qc: "; results go to stdout.
 `;
