@@ -236,7 +236,7 @@ async function main(): Promise<number> {
   const sections: string[] = [];
   const loads: string[] = [machine.load];
   const addSection = (text: string): void => {
-    addSection(text);
+    sections.push(text);
     loads.push(loadAverage());
   };
   const failures: string[] = [];
