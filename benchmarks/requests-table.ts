@@ -67,7 +67,7 @@ export function requestsSection(input: RequestsInput): { markdown: string; flagg
     table(['workflow', 'ibllib', 'read-back allowed', 'core', 'CLI (+ its login)', 'widget (display + submit)'], rows),
     '',
     flagged.length === 0
-      ? 'No row sends more than ibllib (the sign-off read-back aside).'
+      ? 'No measured row sends more than ibllib (the sign-off read-back aside).'
       : `**Over ibllib** (more than ibllib's requests plus the sign-off read-back; the CLI compared without its login): ${flagged.map((f) => `${f.who} ${LABELS[f.workflow]} ${f.requests} > ${f.allowed}`).join('; ')}.`,
     ...(notes.length ? ['', ...notes] : []),
     '',
