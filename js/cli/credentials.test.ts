@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AlyxFixture, PASSWORD } from '../../tests/support/alyx-fixture.ts';
+import { AlyxFixture, PASSWORD, USER } from '../../tests/support/alyx-fixture.ts';
 import { oneClientKey } from './one-params.ts';
 import { canRunInTerminal, CliSession, emptyHome, runCli, type CliRun } from './testing/cli-process.ts';
 
@@ -30,11 +30,11 @@ function homeWithOne(options: { token?: string; login?: string; makeDefault?: bo
   const file = path.join(home, '.one', `.${key}`);
   const params = {
     ALYX_URL: alyx.baseUrl,
-    ALYX_LOGIN: options.login ?? 'test_user',
+    ALYX_LOGIN: options.login ?? USER.username,
     HTTP_DATA_SERVER: 'https://ibl.flatironinstitute.org/public',
     HTTP_DATA_SERVER_LOGIN: null,
     HTTP_DATA_SERVER_PWD: null,
-    TOKEN: { [options.login ?? 'test_user']: { token: options.token ?? token } },
+    TOKEN: { [options.login ?? USER.username]: { token: options.token ?? token } },
   };
   writeFileSync(file, JSON.stringify(params, null, 4));
   if (options.makeDefault) {
@@ -50,7 +50,7 @@ describe("ONE's cached token", () => {
     const eid = await alyx.newSession();
     const run = await runCli(['critical', eid, '--reasons', '2'], { env: { HOME: home, ALYX_URL: alyx.baseUrl } });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual((await alyx.notesOf(eid)).map((note) => note.user), ['test_user']);
+    assert.deepEqual((await alyx.notesOf(eid)).map((note) => note.user), [USER.username]);
     assert.deepEqual({ text: readFileSync(file, 'utf8'), mtime: statSync(file).mtimeMs }, before);
   });
 
@@ -75,9 +75,9 @@ describe("ONE's cached token", () => {
 describe('without a token or password', () => {
   test('no terminal: exit 2, naming the variables to set', async () => {
     const eid = await alyx.newSession();
-    const run = await runCli(['critical', eid, '--reasons', '2'], { env: { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user' }, input: PASSWORD });
+    const run = await runCli(['critical', eid, '--reasons', '2'], { env: { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: USER.username }, input: PASSWORD });
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /no Alyx credentials for test_user .*set ALYX_TOKEN \(or ALYX_PASSWORD, for automation\)/);
+    assert.match(run.stderr, new RegExp(`no Alyx credentials for ${USER.username} .*set ALYX_TOKEN \\(or ALYX_PASSWORD, for automation\\)`));
     const noUrl = await runCli(['critical', eid, '--reasons', '2'], {});
     assert.equal(noUrl.code, 2);
     assert.match(noUrl.stderr, /no Alyx URL: pass --base-url .* or set ALYX_URL/);
@@ -85,22 +85,22 @@ describe('without a token or password', () => {
 
   test('in a terminal: the password is asked without echo, then the questions', { skip: !canRunInTerminal() && 'needs util-linux script' }, async () => {
     const eid = await alyx.newSession();
-    const session = new CliSession(['critical', eid], { env: { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user' }, terminal: true });
-    await session.waitFor('Enter Alyx password for "test_user": ');
+    const session = new CliSession(['critical', eid], { env: { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: USER.username }, terminal: true });
+    await session.waitFor(`Enter Alyx password for "${USER.username}": `);
     session.type(`${PASSWORD}\r`);
     await session.waitFor('-> enter: ');
     session.type('0\r');
     const run = await session.exit();
     assert.equal(run.code, 0, run.stdout);
     assert.ok(!run.stdout.includes(PASSWORD), 'the password is not echoed');
-    assert.deepEqual((await alyx.notesOf(eid)).map((note) => note.user), ['test_user']);
+    assert.deepEqual((await alyx.notesOf(eid)).map((note) => note.user), [USER.username]);
   });
 
   test('in a terminal, a stale cached token: the password is asked, then it goes on', { skip: !canRunInTerminal() && 'needs util-linux script' }, async () => {
     const { home } = homeWithOne({ token: 'e'.repeat(40) });
     const eid = await alyx.newSession();
     const session = new CliSession(['critical', eid, '--reasons', '3'], { env: { HOME: home, ALYX_URL: alyx.baseUrl }, terminal: true });
-    await session.waitFor('Enter Alyx password for "test_user": ');
+    await session.waitFor(`Enter Alyx password for "${USER.username}": `);
     session.type(`${PASSWORD}\r`);
     const run = await session.exit();
     assert.equal(run.code, 0, run.stdout);
@@ -111,7 +111,7 @@ describe('without a token or password', () => {
 
 describe('the token is never printed', () => {
   test('ALYX_TOKEN: written, JSON, dry run, bad input, conflict, server errors', async () => {
-    const env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_TOKEN: token };
+    const env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: USER.username, ALYX_TOKEN: token };
     const eid = await alyx.newSession();
     // The writes in order (the second replaces the first); then the rest, which write nothing, at once.
     const runs: CliRun[] = [
@@ -148,7 +148,7 @@ describe('exit status 3: server or network error after retries', () => {
 
   test('a server answering 503', async () => {
     const eid = await alyx.newSession();
-    const run = await runCli(['critical', eid, '--reasons', '1', '--json'], { env: { ALYX_URL: stubUrl, ALYX_LOGIN: 'test_user', ALYX_TOKEN: token } });
+    const run = await runCli(['critical', eid, '--reasons', '1', '--json'], { env: { ALYX_URL: stubUrl, ALYX_LOGIN: USER.username, ALYX_TOKEN: token } });
     assert.equal(run.code, 3);
     assert.match(run.stderr, /^alyx-qc: GET .* failed with 503: Service unavailable\./m);
     assert.equal((JSON.parse(run.stdout) as { code: string }).code, 'server');
@@ -160,7 +160,7 @@ describe('exit status 3: server or network error after retries', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const eid = await alyx.newSession();
-    const run = await runCli(['critical', eid, '--reasons', '1'], { env: { ALYX_URL: `http://127.0.0.1:${port}`, ALYX_LOGIN: 'test_user', ALYX_PASSWORD: PASSWORD } });
+    const run = await runCli(['critical', eid, '--reasons', '1'], { env: { ALYX_URL: `http://127.0.0.1:${port}`, ALYX_LOGIN: USER.username, ALYX_PASSWORD: PASSWORD } });
     assert.equal(run.code, 3);
     assert.match(run.stderr, /got no response/);
   });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AlyxFixture, PASSWORD } from '../../tests/support/alyx-fixture.ts';
+import { AlyxFixture, PASSWORD, USER, USER2 } from '../../tests/support/alyx-fixture.ts';
 import { NOTE_KINDS, type CriticalKind } from '../core/index.ts';
 import { CliSession, runCli } from './testing/cli-process.ts';
 import { vector } from './testing/vectors.ts';
@@ -19,7 +19,7 @@ let env: Record<string, string>;
 
 before(async () => {
   alyx = await AlyxFixture.start();
-  env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_PASSWORD: PASSWORD };
+  env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: USER.username, ALYX_PASSWORD: PASSWORD };
 });
 after(() => alyx.stop());
 
@@ -30,7 +30,7 @@ function count(text: string, part: string): number {
 /** A session (or insertion) that already holds one critical note, written by reviewer2. */
 async function withExistingNote(target: 'session' | 'insertion'): Promise<{ uuid: string; oldId: string }> {
   const uuid = target === 'session' ? await alyx.newSession() : await alyx.newInsertion();
-  const run = await runCli(['critical', uuid, '--reasons', '0'], { env: { ...env, ALYX_LOGIN: 'reviewer2' } });
+  const run = await runCli(['critical', uuid, '--reasons', '0'], { env: { ...env, ALYX_LOGIN: USER2.username, ALYX_PASSWORD: USER2.password } });
   assert.equal(run.code, 0, run.stderr);
   const [old] = await alyx.notesOf(uuid);
   assert.ok(old);
@@ -51,7 +51,7 @@ describe('typed at the prompts', () => {
     const notes = await alyx.notesOf(eid);
     assert.equal(notes.length, 1);
     assert.equal(notes[0]?.text, vector('critical session with Other').text);
-    assert.equal(notes[0]?.user, 'test_user');
+    assert.equal(notes[0]?.user, USER.username);
     assert.equal(notes[0]?.content_type, 'actions.session');
     assert.ok(run.stdout.includes(`The selected reasons were saved on Alyx: note ${notes[0]?.id} on the session ${eid}.`));
   });
@@ -196,7 +196,7 @@ describe('--dry-run sends no write', () => {
     const run = await runCli(['critical', uuid, '--reasons', '1,4', '--other', 'estoy un poco preocupada', '--yes', '--dry-run'], { env });
     assert.equal(run.code, 0, run.stderr);
     const text = vector('critical session with Other').text;
-    const body = JSON.stringify({ user: 'test_user', content_type: 'session', object_id: uuid, text });
+    const body = JSON.stringify({ user: USER.username, content_type: 'session', object_id: uuid, text });
     assert.ok(run.stdout.includes(`  POST /notes\n    ${body}\n  DELETE /notes/${oldId}\n`), run.stdout);
     assert.ok(run.stdout.endsWith(`Note text:\n${text}\n`));
     assert.deepEqual(await alyx.notesOf(uuid), before);

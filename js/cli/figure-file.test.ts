@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { AlyxFixture, PASSWORD } from '../../tests/support/alyx-fixture.ts';
+import { AlyxFixture, PASSWORD, USER } from '../../tests/support/alyx-fixture.ts';
 import { FIGURE_TITLE, figureNoteText } from '../core/figure-note.ts';
 import { noteImage } from '../core/note-image.ts';
 import { SAMPLE_JPEG, samplePng } from '../core/note-image-samples.ts';
@@ -21,7 +21,7 @@ let env: Record<string, string>;
 
 before(async () => {
   alyx = await AlyxFixture.start();
-  env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_PASSWORD: PASSWORD };
+  env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: USER.username, ALYX_PASSWORD: PASSWORD };
 });
 after(() => alyx.stop());
 
@@ -40,7 +40,7 @@ test('signoff --figure writes the sign-off and a figure note whose image is the 
   const notes = await alyx.notesOf(eid);
   const [figure, ...more] = notes.filter((note) => note.text.includes(FIGURE_TITLE));
   assert.equal(more.length, 0);
-  assert.equal(figure?.text, figureNoteText({ signOffKey: KEY, entry: signOffDateKey('test_user', new Date()) }, (await noteImage(png)).sha256));
+  assert.equal(figure?.text, figureNoteText({ signOffKey: KEY, entry: signOffDateKey(USER.username, new Date()) }, (await noteImage(png)).sha256));
   const image = await fetch(figure?.image ?? '', { headers: { authorization: `Token ${await alyx.token()}` } });
   assert.deepEqual(new Uint8Array(await image.arrayBuffer()), png);
   assert.equal(notes.filter((note) => note.text.includes(signOffTitle(KEY))).length, 1);

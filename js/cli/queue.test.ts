@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AlyxFixture, PASSWORD, seed } from '../../tests/support/alyx-fixture.ts';
+import { AlyxFixture, PASSWORD, seed, USER } from '../../tests/support/alyx-fixture.ts';
 import type { AlyxSession } from '../core/alyx-types.ts';
 import { localIsoDate, signOffDateKey, signOffNoteText, signOffTitle } from '../core/index.ts';
 import { runCli } from './testing/cli-process.ts';
@@ -19,7 +19,7 @@ let env: Record<string, string>;
 
 before(async () => {
   alyx = await AlyxFixture.start();
-  env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_PASSWORD: PASSWORD };
+  env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: USER.username, ALYX_PASSWORD: PASSWORD };
 });
 after(() => alyx.stop());
 
@@ -52,13 +52,13 @@ describe('alyx-qc queue', () => {
     assert.ok(run.stdout.includes('Explain why you selected "other" (free text): '));
     assert.ok(run.stdout.trimEnd().endsWith('3 of 4 signed off \u00b7 1 with reasons'), run.stdout);
     const today = new Date();
-    assert.deepEqual(entry(await alyx.sessionJson(eids[0]!)), { date: localIsoDate(today), user: 'test_user' });
+    assert.deepEqual(entry(await alyx.sessionJson(eids[0]!)), { date: localIsoDate(today), user: USER.username });
     assert.deepEqual((await alyx.notesOf(eids[0]!)).length, 0, 'fine: the checklist only');
     const [note] = (await alyx.notesOf(eids[1]!)).filter((n) => n.text.includes(signOffTitle(KEY)));
     // Typed answers are stored as ibllib's prompt stores them: stripped and lower-cased.
-    assert.equal(note?.text, signOffNoteText(KEY, signOffDateKey('test_user', today), { reasons: ['wheel data corrupt', 'Other'], other: 'photodiode flat' }));
+    assert.equal(note?.text, signOffNoteText(KEY, signOffDateKey(USER.username, today), { reasons: ['wheel data corrupt', 'Other'], other: 'photodiode flat' }));
     assert.equal(entry(await alyx.sessionJson(eids[2]!)), null, 'skipped');
-    assert.deepEqual(entry(await alyx.sessionJson(eids[3]!)), { date: localIsoDate(today), user: 'test_user' });
+    assert.deepEqual(entry(await alyx.sessionJson(eids[3]!)), { date: localIsoDate(today), user: USER.username });
   });
 
   test('eids from stdin up to an empty line, then the answers; q stops and nothing more is written', async () => {
@@ -102,7 +102,7 @@ describe('alyx-qc status', () => {
     assert.equal(run.code, 0, run.stderr);
     // (The eids read from stdin end with its end, after which the prompter ends its line.)
     const lines = run.stdout.trim().split('\n');
-    assert.match(lines[1]!, new RegExp(`^${eids[1]}  \\S+  2024-01-15  #\\d+  _iblrig_tasks_ephysChoiceWorld6.6.2  signed off by test_user on ${localIsoDate(new Date())}: task data could not be synced$`));
+    assert.match(lines[1]!, new RegExp(`^${eids[1]}  \\S+  2024-01-15  #\\d+  _iblrig_tasks_ephysChoiceWorld6.6.2  signed off by ${USER.username} on ${localIsoDate(new Date())}: task data could not be synced$`));
     assert.match(lines[0]!, /  due$/);
     assert.match(lines[3]!, /invalid: Alyx has no session 0b2fd9a3/);
     assert.equal(lines.at(-1), '1 of 4 signed off \u00b7 1 with reasons \u00b7 1 cannot be signed off');

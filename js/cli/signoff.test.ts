@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AlyxFixture, defaultSessionJson, PASSWORD } from '../../tests/support/alyx-fixture.ts';
+import { ADMIN, AlyxFixture, defaultSessionJson, PASSWORD, USER, USER2 } from '../../tests/support/alyx-fixture.ts';
 import { localIsoDate, NOTE_KINDS, signOffDateKey, signOffTitle } from '../core/index.ts';
 import { CliSession, runCli } from './testing/cli-process.ts';
 import { signOffVectorText, vector } from './testing/vectors.ts';
@@ -17,7 +17,7 @@ let env: Record<string, string>;
 
 before(async () => {
   alyx = await AlyxFixture.start();
-  env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_PASSWORD: PASSWORD };
+  env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: USER.username, ALYX_PASSWORD: PASSWORD };
 });
 after(() => alyx.stop());
 
@@ -35,10 +35,10 @@ describe('typed at the prompts', () => {
     assert.ok(run.stdout.includes("You selected reason(s): ['wheel data corrupt', 'Other']\n"));
     const today = new Date();
     const notes = await alyx.notesOf(eid);
-    assert.deepEqual(notes.map((note) => note.text), [signOffVectorText(vector('task sign-off, new note'), signOffDateKey('test_user', today))]);
+    assert.deepEqual(notes.map((note) => note.text), [signOffVectorText(vector('task sign-off, new note'), signOffDateKey(USER.username, today))]);
     const json = (await alyx.sessionJson(eid)) as Record<string, unknown>;
     const expected = defaultSessionJson();
-    assert.deepEqual(checklistOf(json), { ...checklistOf(expected), [KEY]: { date: localIsoDate(today), user: 'test_user' } });
+    assert.deepEqual(checklistOf(json), { ...checklistOf(expected), [KEY]: { date: localIsoDate(today), user: USER.username } });
     assert.deepEqual(json['extraction_version'], expected['extraction_version'], 'other keys of json are kept');
     assert.deepEqual(json['qc_notes'], expected['qc_notes']);
   });
@@ -47,15 +47,15 @@ describe('typed at the prompts', () => {
     const eid = await alyx.newSession();
     const first = await runCli(['signoff', eid, '--key', KEY, '--kind', 'task', '--reasons', '1,4', '--other', 'estoy un poco preocupada'], { env });
     assert.equal(first.code, 0, first.stderr);
-    const run = await runCli(['signoff', eid, '--key', KEY, '--kind', 'task'], { env: { ...env, ALYX_LOGIN: 'reviewer2' }, input: '0\n' });
+    const run = await runCli(['signoff', eid, '--key', KEY, '--kind', 'task'], { env: { ...env, ALYX_LOGIN: USER2.username, ALYX_PASSWORD: USER2.password }, input: '0\n' });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /Already signed off by test_user on \d{4}-\d\d-\d\d/);
+    assert.match(run.stdout, new RegExp(`Already signed off by ${USER.username} on \\d{4}-\\d\\d-\\d\\d`));
     const today = new Date();
     const [note, ...rest] = await alyx.notesOf(eid);
     assert.equal(rest.length, 0);
-    const firstEntry = signOffVectorText(vector('task sign-off, new note'), signOffDateKey('test_user', today)).slice(0, -1);
-    assert.equal(note?.text, `${firstEntry}, "${signOffDateKey('reviewer2', today)}": {"reasons_selected": ["raw trial data does not exist"], "reason_for_other": []}}`);
-    assert.deepEqual(checklistOf(await alyx.sessionJson(eid))[KEY], { date: localIsoDate(today), user: 'reviewer2' });
+    const firstEntry = signOffVectorText(vector('task sign-off, new note'), signOffDateKey(USER.username, today)).slice(0, -1);
+    assert.equal(note?.text, `${firstEntry}, "${signOffDateKey(USER2.username, today)}": {"reasons_selected": ["raw trial data does not exist"], "reason_for_other": []}}`);
+    assert.deepEqual(checklistOf(await alyx.sessionJson(eid))[KEY], { date: localIsoDate(today), user: USER2.username });
   });
 
   test('Ctrl-D at the first question: nothing written, exit 1', async () => {
@@ -76,7 +76,7 @@ describe('flags', () => {
     const eid = await alyx.newSession();
     const run = await runCli(['signoff', eid, '--key', '_passiveChoiceWorld_00', '--kind', 'passive', '--reasons', '0,2'], { env });
     assert.equal(run.code, 0, run.stderr);
-    const text = signOffVectorText(vector('passive sign-off: non-ASCII apostrophes are escaped'), signOffDateKey('test_user', new Date()));
+    const text = signOffVectorText(vector('passive sign-off: non-ASCII apostrophes are escaped'), signOffDateKey(USER.username, new Date()));
     assert.deepEqual((await alyx.notesOf(eid)).map((note) => note.text), [text]);
   });
 
@@ -84,7 +84,7 @@ describe('flags', () => {
     const eid = await alyx.newSession();
     const run = await runCli(['signoff', eid, '--key', '_camera_left', '--kind', 'video', '--no-note', '--json'], { env });
     assert.equal(run.code, 0, run.stderr);
-    const entry = { date: localIsoDate(new Date()), user: 'test_user' };
+    const entry = { date: localIsoDate(new Date()), user: USER.username };
     assert.deepEqual(JSON.parse(run.stdout), { status: 'written', note_id: null, text: null, checklist_entry: entry, sign_off_key: '_camera_left', eid, replaced_same_day: false });
     assert.deepEqual(await alyx.notesOf(eid), []);
     assert.deepEqual(checklistOf(await alyx.sessionJson(eid))['_camera_left'], entry);
@@ -94,11 +94,11 @@ describe('flags', () => {
     const eid = await alyx.newSession();
     const run = await runCli(['signoff', eid, '--key', KEY, '--kind', 'task', '--reasons', '1,4', '--other', 'estoy un poco preocupada', '--dry-run'], { env });
     assert.equal(run.code, 0, run.stderr);
-    const text = signOffVectorText(vector('task sign-off, new note'), signOffDateKey('test_user', new Date()));
-    assert.ok(run.stdout.includes(`  POST /notes\n    ${JSON.stringify({ user: 'test_user', content_type: 'session', object_id: eid, text })}\n`));
+    const text = signOffVectorText(vector('task sign-off, new note'), signOffDateKey(USER.username, new Date()));
+    assert.ok(run.stdout.includes(`  POST /notes\n    ${JSON.stringify({ user: USER.username, content_type: 'session', object_id: eid, text })}\n`));
     // The body as the plan prints it (key order is the server's: jsonb orders shorter keys first).
     const patch = JSON.parse(run.stdout.split(`  PATCH /sessions/${eid}\n    `)[1]?.split('\n')[0] ?? 'null') as { json: { sign_off_checklist: Record<string, unknown> } };
-    assert.deepEqual(patch.json.sign_off_checklist[KEY], { date: localIsoDate(new Date()), user: 'test_user' });
+    assert.deepEqual(patch.json.sign_off_checklist[KEY], { date: localIsoDate(new Date()), user: USER.username });
     assert.deepEqual(Object.keys(patch.json).sort(), Object.keys(defaultSessionJson()).sort(), 'every other key kept');
     assert.ok(run.stdout.endsWith(`Note text:\n${text}\n`));
     assert.deepEqual(await alyx.notesOf(eid), []);
@@ -112,7 +112,7 @@ describe('exit status 2', () => {
     const eid = await alyx.newSession();
     const admin = await alyx.inspector();
     for (let i = 0; i < 2; i++) {
-      await admin.request('POST', '/notes', { body: { user: 'admin', content_type: 'session', object_id: eid, text: `{"title": "${signOffTitle(KEY)}"}` } });
+      await admin.request('POST', '/notes', { body: { user: ADMIN.username, content_type: 'session', object_id: eid, text: `{"title": "${signOffTitle(KEY)}"}` } });
     }
     const run = await runCli(['signoff', eid, '--key', KEY, '--kind', 'task'], { env, input: '1\n' });
     assert.equal(run.code, 2);
