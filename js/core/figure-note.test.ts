@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { AlyxFixture, PASSWORD } from '../../tests/support/alyx-fixture.ts';
+import { AlyxFixture, PASSWORD, USER, USER2 } from '../../tests/support/alyx-fixture.ts';
 import type { AlyxNote } from './alyx-types.ts';
 import { AlyxClient } from './client.ts';
 import { writeCriticalNote } from './critical-note.ts';
@@ -49,15 +49,15 @@ async function imageBytes(note: AlyxNote): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-function signOffTarget(eid: string, entry = signOffDateKey('test_user', TODAY)): FigureTarget {
+function signOffTarget(eid: string, entry = signOffDateKey(USER.username, TODAY)): FigureTarget {
   return { contentType: 'session', objectId: eid, verdict: { signOffKey: KEY, entry } };
 }
 
 describe('figure note text', () => {
   test('byte-exact, as Python json.dumps writes it', () => {
     assert.equal(
-      figureNoteText({ signOffKey: KEY, entry: '2024-01-15_test_user' }, SHA),
-      `{"title": "=== QC FIGURE ===", "sign_off_key": "_ephysChoiceWorld_00", "entry": "2024-01-15_test_user", "sha256": "${SHA}"}`,
+      figureNoteText({ signOffKey: KEY, entry: `2024-01-15_${USER.username}` }, SHA),
+      `{"title": "=== QC FIGURE ===", "sign_off_key": "_ephysChoiceWorld_00", "entry": "2024-01-15_${USER.username}", "sha256": "${SHA}"}`,
     );
     assert.equal(
       figureNoteText({ criticalNoteId: '6F1A7A52-4E3B-4C9A-9D55-0B0C4A3E9F11' }, SHA),
@@ -66,13 +66,13 @@ describe('figure note text', () => {
   });
 
   test('parsed back into the verdict it names; other notes are not figures', () => {
-    assert.deepEqual(parseFigureNote(figureNoteText({ signOffKey: KEY, entry: '2024-01-15_test_user' }, SHA)), { verdict: { signOffKey: KEY, entry: '2024-01-15_test_user' }, sha256: SHA });
+    assert.deepEqual(parseFigureNote(figureNoteText({ signOffKey: KEY, entry: `2024-01-15_${USER.username}` }, SHA)), { verdict: { signOffKey: KEY, entry: `2024-01-15_${USER.username}` }, sha256: SHA });
     assert.equal(parseFigureNote(`{"title": "${signOffTitle(KEY)}"}`), null);
     assert.equal(parseFigureNote('free text'), null);
   });
 
   test('contains none of ibllib\'s titles', () => {
-    const text = figureNoteText({ signOffKey: KEY, entry: '2024-01-15_test_user' }, SHA).toLowerCase();
+    const text = figureNoteText({ signOffKey: KEY, entry: `2024-01-15_${USER.username}` }, SHA).toLowerCase();
     for (const title of [signOffTitle(KEY), 'SIGN-OFF NOTE FOR', 'EXPERIMENTER REASON(S) FOR MARKING THE SESSION AS CRITICAL', 'EXPERIMENTER REASON(S) FOR MARKING THE INSERTION AS CRITICAL']) {
       assert.ok(!text.includes(title.toLowerCase()), title);
     }
@@ -93,7 +93,7 @@ describe('attachFigure', () => {
     const png = samplePng(1200, 40, 3);
     for (const bytes of [png, SAMPLE_JPEG]) {
       const note = await attachFigure(client, signOffTarget(eid), await noteFigure(bytes));
-      assert.equal(note.user, 'test_user');
+      assert.equal(note.user, USER.username);
       assert.equal(note.content_type, 'actions.session');
       assert.deepEqual(await imageBytes(note), bytes);
       assert.equal(parseFigureNote(note.text)?.sha256, (await noteFigure(bytes)).sha256);
@@ -139,10 +139,10 @@ describe('attachFigure', () => {
 describe('figures survive every later verdict', () => {
   test('alyx-qc: a later sign-off merge, a critical overwrite and their look-ups leave every figure', async () => {
     const eid = await alyx.newSession();
-    const reviewer2 = await alyx.login('reviewer2');
+    const reviewer2 = await alyx.login(USER2.username);
     const mine = await attachFigure(client, signOffTarget(eid), await noteFigure(samplePng()));
     await signOff(client, { eid, signOffKey: KEY, kind: 'task', nums: '1', now: TODAY });
-    const theirs = await attachFigure(reviewer2, signOffTarget(eid, signOffDateKey('reviewer2', TODAY)), await noteFigure(SAMPLE_JPEG));
+    const theirs = await attachFigure(reviewer2, signOffTarget(eid, signOffDateKey(USER2.username, TODAY)), await noteFigure(SAMPLE_JPEG));
     await signOff(reviewer2, { eid, signOffKey: KEY, kind: 'task', nums: '2', now: TODAY });
     // The sign-off look-up sees exactly the one sign-off note.
     assert.equal((await findNotes(client, eid, undefined, signOffTitle(KEY))).length, 1);
@@ -168,7 +168,7 @@ describe('figures survive every later verdict', () => {
     assert.equal(critical.status, 'written');
     const criticalFigure = critical.status === 'written' ? await attachFigure(client, { contentType: 'session', objectId: eid, verdict: { criticalNoteId: critical.note.id } }, await noteFigure(SAMPLE_JPEG)) : undefined;
     const ibllibRun = async (workflow: string): Promise<void> => {
-      const { stdout } = await promisify(execFile)(PYTHON, ['benchmarks/ibllib_driver.py', workflow, '--base-url', alyx.baseUrl, '--username', 'reviewer2', '--password', PASSWORD, '--uuids', eid], { cwd: ROOT });
+      const { stdout } = await promisify(execFile)(PYTHON, ['benchmarks/ibllib_driver.py', workflow, '--base-url', alyx.baseUrl, '--username', USER2.username, '--password', USER2.password, '--uuids', eid], { cwd: ROOT });
       // ibllib logs to stdout too: the driver's JSON is the last line.
       const report = stdout.trim().split('\n').at(-1) ?? '';
       assert.deepEqual((JSON.parse(report) as { failures: unknown[] }).failures, [], `ibllib ${workflow}`);
@@ -179,7 +179,7 @@ describe('figures survive every later verdict', () => {
     const notes = await alyx.notesOf(eid);
     const signOffNotes = notes.filter((note) => note.text.toLowerCase().includes(signOffTitle(KEY).toLowerCase()));
     assert.equal(signOffNotes.length, 1);
-    assert.match(signOffNotes[0]?.text ?? '', /"2024-01-15_test_user".*"\d{4}-\d{2}-\d{2}_reviewer2"/);
+    assert.match(signOffNotes[0]?.text ?? '', new RegExp(`"2024-01-15_${USER.username}".*"\\d{4}-\\d{2}-\\d{2}_${USER2.username}"`));
     assert.ok(!notes.some((note) => note.id === (critical.status === 'written' ? critical.note.id : '')), 'ibllib deleted the old critical note');
     const figures = notes.filter((note) => note.text.includes(FIGURE_TITLE));
     assert.deepEqual(figures.map((note) => note.id).sort(), [figure.id, criticalFigure?.id].sort());
@@ -199,7 +199,7 @@ describe('signOff with an image', () => {
     const result = await signOff(client, { eid, signOffKey: KEY, kind: 'task', nums: '1', now: TODAY, image });
     assert.equal(result.status, 'written');
     const figure = result.status === 'written' ? result.figure : undefined;
-    assert.equal(figure?.text, figureNoteText({ signOffKey: KEY, entry: '2024-01-15_test_user' }, image.sha256));
+    assert.equal(figure?.text, figureNoteText({ signOffKey: KEY, entry: `2024-01-15_${USER.username}` }, image.sha256));
     assert.deepEqual(await imageBytes(figure as AlyxNote), samplePng(64, 48, 4));
   });
 
@@ -215,7 +215,7 @@ describe('signOff with an image', () => {
       }
       return fetchTransport()(request);
     };
-    const flaky = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', password: PASSWORD }, { transport: faulty });
+    const flaky = await AlyxClient.login(alyx.baseUrl, { username: USER.username, password: PASSWORD }, { transport: faulty });
     const image = await noteFigure(SAMPLE_JPEG);
     await assert.rejects(signOff(flaky, { eid, signOffKey: KEY, kind: 'task', nums: '2', now: TODAY, image }), /Injected refusal/);
     assert.equal((await findFigureNotes(client, eid)).length, 1, 'the figure was written before the verdict');
@@ -225,7 +225,7 @@ describe('signOff with an image', () => {
     assert.equal(figures.length, 1, 'one figure note after Retry');
     assert.equal(retried.status === 'written' ? retried.figure?.id : '', figures[0]?.id);
     assert.equal((await findNotes(client, eid, undefined, signOffTitle(KEY))).length, 1, 'one sign-off note');
-    assert.deepEqual((await alyx.sessionJson(eid) as { sign_off_checklist: Record<string, unknown> }).sign_off_checklist[KEY], { date: '2024-01-15', user: 'test_user' });
+    assert.deepEqual((await alyx.sessionJson(eid) as { sign_off_checklist: Record<string, unknown> }).sign_off_checklist[KEY], { date: '2024-01-15', user: USER.username });
   });
 
   test('a figure that is not an image stops the sign-off before any request', async () => {
@@ -267,7 +267,7 @@ describe('writeCriticalNote with an image', () => {
       }
       return fetchTransport()(request);
     };
-    const flaky = await AlyxClient.login(alyx.baseUrl, { username: 'test_user', password: PASSWORD }, { transport: faulty, retry: { retries: 0 } });
+    const flaky = await AlyxClient.login(alyx.baseUrl, { username: USER.username, password: PASSWORD }, { transport: faulty, retry: { retries: 0 } });
     const image = await noteFigure(SAMPLE_JPEG);
     let failure: unknown;
     await writeCriticalNote(flaky, { uuid: eid, nums: '1', image }).catch((error: unknown) => (failure = error));

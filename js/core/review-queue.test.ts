@@ -1,7 +1,7 @@
 /** The review queue's loading and writes against the development Alyx: requests sent, what Alyx stores. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AlyxFixture, defaultSessionJson } from '../../tests/support/alyx-fixture.ts';
+import { AlyxFixture, defaultSessionJson, USER } from '../../tests/support/alyx-fixture.ts';
 import type { AlyxClient } from './client.ts';
 import { InputError } from './errors.ts';
 import { signOffNoteText } from './note-text.ts';
@@ -110,7 +110,7 @@ describe('writing from a queue', () => {
     assert.equal(result?.status, 'written');
     const notes = await alyx.notesOf(eids[0]!);
     assert.equal(notes.length, 1);
-    assert.equal(notes[0]!.text, signOffNoteText(KEY, `${result!.status === 'written' && result!.checklistEntry.date}_test_user`, submission.choice));
+    assert.equal(notes[0]!.text, signOffNoteText(KEY, `${result!.status === 'written' && result!.checklistEntry.date}_${USER.username}`, submission.choice));
     assert.equal(state.items[0]!.status.status, 'signed-off');
   });
 
@@ -146,7 +146,7 @@ describe('writing from a queue', () => {
     assert.equal(describeSummary(state.summary()), '6 of 6 signed off \u00b7 0 with reasons');
     for (const eid of eids) {
       const json = (await alyx.sessionJson(eid)) as Record<string, unknown>;
-      assert.deepEqual((json['sign_off_checklist'] as Record<string, unknown>)[KEY], { date: (json['sign_off_checklist'] as Record<string, { date: string }>)[KEY]!.date, user: 'test_user' });
+      assert.deepEqual((json['sign_off_checklist'] as Record<string, unknown>)[KEY], { date: (json['sign_off_checklist'] as Record<string, { date: string }>)[KEY]!.date, user: USER.username });
       assert.deepEqual(json['qc_notes'], ['kept', 1]);
       assert.equal((await alyx.notesOf(eid)).length, 0);
     }

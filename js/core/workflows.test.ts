@@ -1,7 +1,7 @@
 /** The workflows against the real development Alyx: what the server stores afterwards. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AlyxFixture, defaultSessionJson, seed } from '../../tests/support/alyx-fixture.ts';
+import { ADMIN, AlyxFixture, defaultSessionJson, seed, USER, USER2 } from '../../tests/support/alyx-fixture.ts';
 import type { AlyxClient } from './client.ts';
 import { resolveNoteTarget } from './content-type.ts';
 import { loadCriticalContext, writeCriticalNote, writeCriticalNoteFromGui } from './critical-note.ts';
@@ -56,7 +56,7 @@ describe('critical note', () => {
     const [stored, ...rest] = await alyx.notesOf(eid);
     assert.equal(rest.length, 0);
     assert.equal(stored?.text, criticalNoteText(SESSION_KIND, { reasons: ['synching impossible', 'Other'], other: 'estoy un poco preocupada' }));
-    assert.equal(stored?.user, 'test_user');
+    assert.equal(stored?.user, USER.username);
     assert.equal(stored?.content_type, 'actions.session');
   });
 
@@ -72,7 +72,7 @@ describe('critical note', () => {
 
   test('overwrite: the new note replaces the old ones, created before they are deleted', async () => {
     const pid = await alyx.newInsertion();
-    const reviewer2 = await alyx.login('reviewer2');
+    const reviewer2 = await alyx.login(USER2.username);
     await writeCriticalNote(reviewer2, { uuid: pid, reasons: ['Drift'] });
     const old = await alyx.notesOf(pid);
     const result = await writeCriticalNote(client, { uuid: pid, reasons: ['Histological images missing'], overwrite: true });
@@ -117,17 +117,17 @@ describe('sign-off', () => {
     assert.equal(result.status, 'written');
     const notes = await alyx.notesOf(eid);
     assert.deepEqual(notes.map((note) => note.text), [
-      signOffNoteText('_ephysChoiceWorld_00', '2024-01-15_test_user', { reasons: ['wheel data corrupt', 'Other'], other: 'estoy un poco preocupada' }),
+      signOffNoteText('_ephysChoiceWorld_00', `2024-01-15_${USER.username}`, { reasons: ['wheel data corrupt', 'Other'], other: 'estoy un poco preocupada' }),
     ]);
     const expected = defaultSessionJson();
-    (expected['sign_off_checklist'] as Record<string, unknown>)['_ephysChoiceWorld_00'] = { date: '2024-01-15', user: 'test_user' };
+    (expected['sign_off_checklist'] as Record<string, unknown>)['_ephysChoiceWorld_00'] = { date: '2024-01-15', user: USER.username };
     assert.deepEqual(await alyx.sessionJson(eid), expected);
   });
 
   test('a second reviewer merges into the one note; the same reviewer on the same day replaces their entry', async () => {
     const eid = await alyx.newSession();
     await signOff(client, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: ['wheel data corrupt'], now: TODAY });
-    const reviewer2 = await alyx.login('reviewer2');
+    const reviewer2 = await alyx.login(USER2.username);
     await signOff(reviewer2, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [], now: new Date(2024, 0, 16) });
     const again = await signOff(client, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: ['Other'], other: 'Photodiode flat', now: TODAY });
     assert.equal(again.status === 'written' && again.replacedSameDay, true);
@@ -135,10 +135,10 @@ describe('sign-off', () => {
     assert.equal(notes.length, 1);
     assert.equal(
       notes[0]?.text,
-      '{"title": "=== SIGN-OFF NOTE FOR _ephysChoiceWorld_00 ===", "2024-01-15_test_user": {"reasons_selected": ["Other"], "reason_for_other": "Photodiode flat"}, "2024-01-16_reviewer2": {"reasons_selected": [], "reason_for_other": []}}',
+      `{"title": "=== SIGN-OFF NOTE FOR _ephysChoiceWorld_00 ===", "2024-01-15_${USER.username}": {"reasons_selected": ["Other"], "reason_for_other": "Photodiode flat"}, "2024-01-16_${USER2.username}": {"reasons_selected": [], "reason_for_other": []}}`,
     );
     const json = (await alyx.sessionJson(eid)) as { sign_off_checklist: Record<string, unknown> };
-    assert.deepEqual(json.sign_off_checklist['_ephysChoiceWorld_00'], { date: '2024-01-15', user: 'test_user' });
+    assert.deepEqual(json.sign_off_checklist['_ephysChoiceWorld_00'], { date: '2024-01-15', user: USER.username });
   });
 
   test('without a note only the checklist changes', async () => {
@@ -146,13 +146,13 @@ describe('sign-off', () => {
     await signOff(client, { eid, signOffKey: '_camera_left', kind: 'video', withNote: false, now: TODAY });
     assert.equal((await alyx.notesOf(eid)).length, 0);
     const json = (await alyx.sessionJson(eid)) as { sign_off_checklist: Record<string, unknown> };
-    assert.deepEqual(json.sign_off_checklist['_camera_left'], { date: '2024-01-15', user: 'test_user' });
+    assert.deepEqual(json.sign_off_checklist['_camera_left'], { date: '2024-01-15', user: USER.username });
   });
 
   test('a session without a checklist gets one; a key not yet listed is added', async () => {
     const eid = await alyx.newSession({ other: 1 });
     await signOff(client, { eid, signOffKey: '_neuropixel_alignment_probe00', kind: 'alignment', withNote: false, now: TODAY });
-    assert.deepEqual(await alyx.sessionJson(eid), { other: 1, sign_off_checklist: { _neuropixel_alignment_probe00: { date: '2024-01-15', user: 'test_user' } } });
+    assert.deepEqual(await alyx.sessionJson(eid), { other: 1, sign_off_checklist: { _neuropixel_alignment_probe00: { date: '2024-01-15', user: USER.username } } });
   });
 
   test('more than one sign-off note is an error listing them, and nothing is written', async () => {
@@ -161,7 +161,7 @@ describe('sign-off', () => {
     const text = signOffNoteText('_ephysChoiceWorld_00', '2024-01-01_admin', { reasons: [], other: null });
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
-      ids.push((await inspector.request<{ id: string }>('POST', '/notes', { body: { user: 'admin', content_type: 'session', object_id: eid, text } })).id);
+      ids.push((await inspector.request<{ id: string }>('POST', '/notes', { body: { user: ADMIN.username, content_type: 'session', object_id: eid, text } })).id);
     }
     const before = await alyx.sessionJson(eid);
     await assert.rejects(signOff(client, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [], now: TODAY }), (error: Error) => {
@@ -203,7 +203,7 @@ describe('bad input: a clear error, no request sent, nothing written', () => {
 });
 
 describe('only exact QC notes are replaced or merged into (13.5, 13.16)', () => {
-  const post = async (objectId: string, text: string, user = 'admin'): Promise<string> =>
+  const post = async (objectId: string, text: string, user = ADMIN.username): Promise<string> =>
     (await (await alyx.inspector()).request<{ id: string }>('POST', '/notes', { body: { user, content_type: 'session', object_id: objectId, text } })).id;
 
   test('a discussion note quoting the critical title is shown as a mention and kept by an overwrite', async () => {
@@ -244,7 +244,7 @@ describe('only exact QC notes are replaced or merged into (13.5, 13.16)', () => 
     const id = await post(eid, criticalNoteText(SESSION_KIND, { reasons: ['dud or mock session'], other: null }));
     const seen = await loadCriticalContext(client, eid);
     await (await alyx.inspector()).request('PATCH', `/notes/${id}`, {
-      body: { user: 'admin', content_type: 'session', object_id: eid, text: criticalNoteText(SESSION_KIND, { reasons: ['Other'], other: 'edited: keep this' }) },
+      body: { user: ADMIN.username, content_type: 'session', object_id: eid, text: criticalNoteText(SESSION_KIND, { reasons: ['Other'], other: 'edited: keep this' }) },
     });
     const result = await writeCriticalNote(client, { uuid: eid, reasons: ['synching impossible'], overwrite: true, confirmedNotes: seen.existingNotes });
     assert.equal(result.status, 'needs-confirmation');

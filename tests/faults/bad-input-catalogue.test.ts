@@ -15,7 +15,7 @@ import { startFaultProxy, type FaultProxy } from '../../dev/fault-proxy/proxy.ts
 import { AlyxClient } from '../../js/core/client.ts';
 import { writeCriticalNote, writeCriticalNoteFromGui } from '../../js/core/critical-note.ts';
 import { signOff } from '../../js/core/sign-off.ts';
-import { AlyxFixture, PASSWORD } from '../support/alyx-fixture.ts';
+import { AlyxFixture, PASSWORD, USER } from '../support/alyx-fixture.ts';
 import { runCli } from './run-cli.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -96,7 +96,7 @@ const ROWS: readonly Row[] = [
     run: async () => {
       proxy.clear();
       proxy.inject({ match: {}, fault: 'html', times: 100 });
-      const viaProxy = await AlyxClient.login(proxy.baseUrl, { username: 'test_user', token: 'x'.repeat(40) }, { retry: { baseDelayMs: 10 } });
+      const viaProxy = await AlyxClient.login(proxy.baseUrl, { username: USER.username, token: 'x'.repeat(40) }, { retry: { baseDelayMs: 10 } });
       try {
         return await signOff(viaProxy, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] });
       } finally {
@@ -111,7 +111,7 @@ const ROWS: readonly Row[] = [
       proxy.clear();
       proxy.inject({ match: {}, fault: 'html', times: 100 });
       try {
-        return await AlyxClient.login(proxy.baseUrl, { username: 'test_user', password: PASSWORD });
+        return await AlyxClient.login(proxy.baseUrl, { username: USER.username, password: PASSWORD });
       } finally {
         proxy.clear();
       }
@@ -120,11 +120,11 @@ const ROWS: readonly Row[] = [
   },
   {
     surface: 'API', input: 'expired token, no password',
-    run: async () => signOff(await AlyxClient.login(alyx.baseUrl, { username: 'test_user', token: 'e'.repeat(40) }), { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }),
+    run: async () => signOff(await AlyxClient.login(alyx.baseUrl, { username: USER.username, token: 'e'.repeat(40) }), { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }),
     problem: /Invalid token\./, fix: /log in again, or pass a fresh token/,
   },
-  { surface: 'API', input: 'wrong password', run: () => AlyxClient.login(alyx.baseUrl, { username: 'test_user', password: 'not-the-password' }), problem: /username or password is wrong/, fix: /check them and log in again/ },
-  { surface: 'API', input: 'no password and no token', run: () => AlyxClient.login(alyx.baseUrl, { username: 'test_user' } as never), problem: /No way to authenticate/, fix: /pass a password or a token/ },
+  { surface: 'API', input: 'wrong password', run: () => AlyxClient.login(alyx.baseUrl, { username: USER.username, password: 'not-the-password' }), problem: /username or password is wrong/, fix: /check them and log in again/ },
+  { surface: 'API', input: 'no password and no token', run: () => AlyxClient.login(alyx.baseUrl, { username: USER.username } as never), problem: /No way to authenticate/, fix: /pass a password or a token/ },
   // The CLI: exit 2 for bad input, 3 for a server that is not answering like Alyx; message on stderr.
   { surface: 'CLI', input: '`critical not-a-uuid --reasons 1` (exit 2)', run: cli(['critical', 'not-a-uuid', '--reasons', '1'], 2), problem: /^alyx-qc: "not-a-uuid" is not a UUID/, fix: /36 characters/ },
   { surface: 'CLI', input: '`critical <version-1 UUID>` (exit 2)', run: cli(['critical', 'a8098c1a-f86e-11da-bd1a-00112444be1e', '--reasons', '1'], 2), problem: /version-1 UUID/, fix: /version 4/ },
@@ -173,7 +173,7 @@ const ROWS: readonly Row[] = [
  */
 function cli(args: readonly string[], code: number, env: Record<string, string | undefined> = {}): () => Promise<never> {
   return async () => {
-    const run = await runCli(args, { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_PASSWORD: PASSWORD, ...env });
+    const run = await runCli(args, { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: USER.username, ALYX_PASSWORD: PASSWORD, ...env });
     assert.equal(run.code, code, `exit status (stderr: ${run.stderr})`);
     throw new Error(`${run.stderr}${run.stdout ? `\n[stdout] ${run.stdout}` : ''}`);
   };

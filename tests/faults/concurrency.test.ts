@@ -13,7 +13,7 @@ import { NOTE_KINDS, type CriticalKind } from '../../js/core/note-kinds.ts';
 import { criticalNoteText } from '../../js/core/note-text.ts';
 import { signOff } from '../../js/core/sign-off.ts';
 import type { CriticalResult } from '../../js/core/workflow-types.ts';
-import { AlyxFixture, defaultSessionJson, PASSWORD } from '../support/alyx-fixture.ts';
+import { ADMIN, AlyxFixture, defaultSessionJson, PASSWORD, USER, USER2 } from '../support/alyx-fixture.ts';
 
 const SIGN_OFF_TRIALS = 50;
 const CRITICAL_TRIALS = 20;
@@ -32,8 +32,8 @@ before(async () => {
   aliceProxy = await startFaultProxy({ target: alyx.baseUrl });
   bobProxy = await startFaultProxy({ target: alyx.baseUrl });
   proxies.push(aliceProxy, bobProxy);
-  alice = await AlyxClient.login(aliceProxy.baseUrl, { username: 'test_user', password: PASSWORD });
-  bob = await AlyxClient.login(bobProxy.baseUrl, { username: 'reviewer2', password: PASSWORD });
+  alice = await AlyxClient.login(aliceProxy.baseUrl, { username: USER.username, password: PASSWORD });
+  bob = await AlyxClient.login(bobProxy.baseUrl, { username: USER2.username, password: USER2.password });
 });
 after(async () => {
   await Promise.all(proxies.map((proxy) => proxy.stop()));
@@ -58,8 +58,8 @@ describe('concurrency', () => {
       lostUpdates += repaired;
       const expected = defaultSessionJson();
       const checklist = expected['sign_off_checklist'] as Record<string, unknown>;
-      checklist['_ephysChoiceWorld_00'] = { date: '2024-01-15', user: 'test_user' };
-      checklist['_passiveChoiceWorld_00'] = { date: '2024-01-15', user: 'reviewer2' };
+      checklist['_ephysChoiceWorld_00'] = { date: '2024-01-15', user: USER.username };
+      checklist['_passiveChoiceWorld_00'] = { date: '2024-01-15', user: USER2.username };
       const rejected = results.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason));
       const json = await alyx.sessionJson(eid);
       const notes = await alyx.notesOf(eid);
@@ -114,7 +114,7 @@ describe('concurrency', () => {
     const faults: readonly Fault[] = ['drop-before', 'drop-after', 'delay', 500, 502, 503, 429];
     const trialsPerFault = 3;
     // With a token: a password login can take over a second on an Alyx that hashes as Django does.
-    const slowAlice = await AlyxClient.login(aliceProxy.baseUrl, { username: 'test_user', token: await alyx.token('test_user') }, { timeoutMs: 1_000, retry: { baseDelayMs: 20 } });
+    const slowAlice = await AlyxClient.login(aliceProxy.baseUrl, { username: USER.username, token: await alyx.token(USER.username) }, { timeoutMs: 1_000, retry: { baseDelayMs: 20 } });
     const failures: string[] = [];
     for (const fault of faults) {
       for (let trial = 0; trial < trialsPerFault; trial++) {
@@ -152,11 +152,11 @@ describe('concurrency', () => {
         signOff(bob, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [], now: TODAY }),
       ]);
       const notes = await alyx.notesOf(eid);
-      const entries = notes.map((note) => ['test_user', 'reviewer2'].filter((user) => note.text.includes(`"2024-01-15_${user}"`)).length);
+      const entries = notes.map((note) => [USER.username, USER2.username].filter((user) => note.text.includes(`"2024-01-15_${user}"`)).length);
       if (notes.length !== 1 || entries[0] !== 2) failures.push(`${existing ? 'merge' : 'new'} trial ${trial}: ${notes.length} note(s) holding ${entries.join('+')} of the 2 entries`);
       // The checklist holds one of the two sign-offs (the last one stands, as in ibllib).
       const entry = ((await alyx.sessionJson(eid)) as { sign_off_checklist: Record<string, { user?: string } | null> }).sign_off_checklist['_ephysChoiceWorld_00'];
-      if (entry?.user !== 'test_user' && entry?.user !== 'reviewer2') failures.push(`trial ${trial}: checklist entry ${JSON.stringify(entry)}`);
+      if (entry?.user !== USER.username && entry?.user !== USER2.username) failures.push(`trial ${trial}: checklist entry ${JSON.stringify(entry)}`);
     }
     process.stderr.write(`same sign-off key at once (half onto an existing note): 20 trials, ${failures.length} failures${failures.length ? `:\n${failures.join('\n')}` : ''}\n`);
     assert.deepEqual(failures, []);
@@ -183,7 +183,7 @@ describe('concurrency', () => {
       outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
       const notes = await alyx.notesOf(pid);
       const written = results.flatMap((result) => (result.status === 'fulfilled' && result.value.status === 'written' ? [result.value.note.id] : []));
-      if (notes.length !== 1 || notes[0]?.user === 'admin' || written.length !== 1 || written[0] !== notes[0]?.id || results.some((result) => result.status === 'rejected')) {
+      if (notes.length !== 1 || notes[0]?.user === ADMIN.username || written.length !== 1 || written[0] !== notes[0]?.id || results.some((result) => result.status === 'rejected')) {
         failures.push(`trial ${trial}: ${notes.length} notes (${notes.map((note) => note.user).join(', ')}), ${label}`);
       }
     }

@@ -18,7 +18,7 @@ import { writeCriticalNote } from '../../js/core/critical-note.ts';
 import { NOTE_KINDS, type CriticalKind } from '../../js/core/note-kinds.ts';
 import { criticalNoteText, signOffNoteText } from '../../js/core/note-text.ts';
 import { signOff } from '../../js/core/sign-off.ts';
-import { AlyxFixture, defaultSessionJson, PASSWORD } from '../support/alyx-fixture.ts';
+import { AlyxFixture, defaultSessionJson, PASSWORD, USER, USER2 } from '../support/alyx-fixture.ts';
 
 const FAULTS: readonly Fault[] = ['drop-before', 'drop-after', 'delay', 'stall', 500, 502, 503, 429];
 /** Client timeout below the proxy's delay, so a 'delay' fault is a timeout after the server acted. */
@@ -75,7 +75,7 @@ const SIGN_OFF_CHOICE = { reasons: ['wheel data corrupt', 'Other'], other: 'phot
 
 function checklistJson(key: string): unknown {
   const json = defaultSessionJson();
-  (json['sign_off_checklist'] as Record<string, unknown>)[key] = { date: '2024-01-15', user: 'test_user' };
+  (json['sign_off_checklist'] as Record<string, unknown>)[key] = { date: '2024-01-15', user: USER.username };
   return json;
 }
 
@@ -89,7 +89,7 @@ const WORKFLOWS: readonly Workflow[] = [
       return { uuid: eid, eid, oldNoteIds: [] };
     },
     run: async (client, { uuid }) => (await writeCriticalNote(client, { uuid, ...CRITICAL_CHOICE })).status,
-    expectedNotes: () => [{ text: criticalNoteText(SESSION_KIND, CRITICAL_CHOICE), user: 'test_user' }],
+    expectedNotes: () => [{ text: criticalNoteText(SESSION_KIND, CRITICAL_CHOICE), user: USER.username }],
     expectedJson: () => defaultSessionJson(),
   },
   {
@@ -98,13 +98,13 @@ const WORKFLOWS: readonly Workflow[] = [
     setup: async () => {
       const eid = await alyx.newSession();
       const pid = await alyx.newInsertion(eid);
-      const reviewer2 = await alyx.login('reviewer2');
+      const reviewer2 = await alyx.login(USER2.username);
       const old = await writeCriticalNote(reviewer2, { uuid: pid, reasons: ['Drift'] });
       assert.equal(old.status, 'written');
       return { uuid: pid, eid, oldNoteIds: old.status === 'written' ? [old.note.id] : [] };
     },
     run: async (client, { uuid }) => (await writeCriticalNote(client, { uuid, reasons: ['Histological images missing'], overwrite: true })).status,
-    expectedNotes: () => [{ text: criticalNoteText(INSERTION_KIND, { reasons: ['Histological images missing'], other: null }), user: 'test_user' }],
+    expectedNotes: () => [{ text: criticalNoteText(INSERTION_KIND, { reasons: ['Histological images missing'], other: null }), user: USER.username }],
     expectedJson: () => defaultSessionJson(),
   },
   {
@@ -115,7 +115,7 @@ const WORKFLOWS: readonly Workflow[] = [
       return { uuid: eid, eid, oldNoteIds: [] };
     },
     run: async (client, { eid }) => (await signOff(client, { eid, signOffKey: KEY, kind: 'task', ...SIGN_OFF_CHOICE, now: TODAY })).status,
-    expectedNotes: () => [{ text: signOffNoteText(KEY, '2024-01-15_test_user', SIGN_OFF_CHOICE), user: 'test_user' }],
+    expectedNotes: () => [{ text: signOffNoteText(KEY, `2024-01-15_${USER.username}`, SIGN_OFF_CHOICE), user: USER.username }],
     expectedJson: () => checklistJson(KEY),
   },
   {
@@ -123,7 +123,7 @@ const WORKFLOWS: readonly Workflow[] = [
     positions: [readSession(1), notesByTitle(1), patchNote, patchSession, readSession(2), notesByTitle(2)],
     setup: async () => {
       const eid = await alyx.newSession();
-      const reviewer2 = await alyx.login('reviewer2');
+      const reviewer2 = await alyx.login(USER2.username);
       // reviewer2's earlier sign-off, then the checklist put back as the test expects it.
       await signOff(reviewer2, { eid, signOffKey: KEY, kind: 'task', reasons: [], now: new Date(2024, 0, 14, 12) });
       await (await alyx.inspector()).request('PATCH', `/sessions/${eid}`, { body: { json: defaultSessionJson() } });
@@ -131,9 +131,9 @@ const WORKFLOWS: readonly Workflow[] = [
     },
     run: async (client, { eid }) => (await signOff(client, { eid, signOffKey: KEY, kind: 'task', ...SIGN_OFF_CHOICE, now: TODAY })).status,
     expectedNotes: () => [{
-      text: `{"title": "=== SIGN-OFF NOTE FOR ${KEY} ===", "2024-01-14_reviewer2": {"reasons_selected": [], "reason_for_other": []}, "2024-01-15_test_user": {"reasons_selected": ["wheel data corrupt", "Other"], "reason_for_other": "photodiode flat"}}`,
+      text: `{"title": "=== SIGN-OFF NOTE FOR ${KEY} ===", "2024-01-14_${USER2.username}": {"reasons_selected": [], "reason_for_other": []}, "2024-01-15_${USER.username}": {"reasons_selected": ["wheel data corrupt", "Other"], "reason_for_other": "photodiode flat"}}`,
       // The merge PATCHes ibllib's whole note body, `user` included: the last reviewer is the author.
-      user: 'test_user',
+      user: USER.username,
     }],
     expectedJson: () => checklistJson(KEY),
   },
@@ -187,7 +187,7 @@ async function runCase(workflow: Workflow, position: Position, fault: Fault, tim
   const context = await workflow.setup();
   const proxy = await startFaultProxy({ target: alyx.baseUrl });
   try {
-    const client = await AlyxClient.login(proxy.baseUrl, { username: 'test_user', token, password: PASSWORD }, { timeoutMs: CLIENT_TIMEOUT_MS, retry: { baseDelayMs: 20 } });
+    const client = await AlyxClient.login(proxy.baseUrl, { username: USER.username, token, password: PASSWORD }, { timeoutMs: CLIENT_TIMEOUT_MS, retry: { baseDelayMs: 20 } });
     const rule: FaultRule = { match: position.match, fault, times, ...(fault === 'delay' ? { delayMs: DELAY_MS } : {}) };
     proxy.inject(rule);
     let presses = 0;

@@ -12,7 +12,7 @@ import { startFaultProxy, type Fault, type FaultProxy } from '../../dev/fault-pr
 import { AlyxClient } from '../../js/core/client.ts';
 import { writeCriticalNote } from '../../js/core/critical-note.ts';
 import { signOff } from '../../js/core/sign-off.ts';
-import { AlyxFixture, PASSWORD } from '../support/alyx-fixture.ts';
+import { AlyxFixture, PASSWORD, USER } from '../support/alyx-fixture.ts';
 import { runCli } from './run-cli.ts';
 
 let alyx: AlyxFixture;
@@ -42,7 +42,7 @@ function assertNoSecret(texts: readonly string[], where: string): void {
 }
 
 async function viaProxy(options: { timeoutMs?: number } = {}): Promise<AlyxClient> {
-  return AlyxClient.login(proxy.baseUrl, { username: 'test_user', token, password: PASSWORD }, { retry: { baseDelayMs: 5, retries: 1, throttleRetries: 0 }, ...options });
+  return AlyxClient.login(proxy.baseUrl, { username: USER.username, token, password: PASSWORD }, { retry: { baseDelayMs: 5, retries: 1, throttleRetries: 0 }, ...options });
 }
 
 before(async () => {
@@ -67,11 +67,11 @@ describe('secrets: the token never leaves the client', () => {
     test(`errors after ${String(fault)}: message, stack, cause, inspected and serialised`, async () => {
       proxy.clear();
       const client = fault === 'stale-token'
-        ? await AlyxClient.login(proxy.baseUrl, { username: 'test_user', token }, { retry: { baseDelayMs: 5 } })
+        ? await AlyxClient.login(proxy.baseUrl, { username: USER.username, token }, { retry: { baseDelayMs: 5 } })
         : await viaProxy(fault === 'delay' ? { timeoutMs: 100 } : {});
       if (fault === 'stale-token') {
         // Revoke nothing: point the same token at a path that answers "Invalid token." by sending a wrong one.
-        const stale = await AlyxClient.login(proxy.baseUrl, { username: 'test_user', token: `${token.slice(0, -4)}zzzz` });
+        const stale = await AlyxClient.login(proxy.baseUrl, { username: USER.username, token: `${token.slice(0, -4)}zzzz` });
         const error = await stale.list('sessions').catch((caught: unknown) => caught);
         assert.ok(error instanceof Error && /Invalid token/.test(error.message));
         assertNoSecret(renderings(error), 'a stale-token error');
@@ -85,7 +85,7 @@ describe('secrets: the token never leaves the client', () => {
       assertNoSecret(renderings(error), `the error after ${String(fault)}`);
       const write = await signOff(client, { eid, signOffKey: '_camera_left', kind: 'video', withNote: false }).catch((caught: unknown) => caught);
       assertNoSecret(renderings(write), `the sign-off error after ${String(fault)}`);
-      const login = await AlyxClient.login(proxy.baseUrl, { username: 'test_user', password: PASSWORD }, { timeoutMs: 100, retry: { baseDelayMs: 5, throttleRetries: 0 } }).catch((caught: unknown) => caught);
+      const login = await AlyxClient.login(proxy.baseUrl, { username: USER.username, password: PASSWORD }, { timeoutMs: 100, retry: { baseDelayMs: 5, throttleRetries: 0 } }).catch((caught: unknown) => caught);
       assertNoSecret(renderings(login), `the login error after ${String(fault)}`);
       proxy.clear();
     });
@@ -134,7 +134,7 @@ describe('secrets: the token never leaves the client', () => {
 
   test('CLI: stdout and stderr of writes, dry runs, --json and failures', async () => {
     const eid = await alyx.newSession();
-    const env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: 'test_user', ALYX_TOKEN: token };
+    const env = { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: USER.username, ALYX_TOKEN: token };
     const runs = [
       await runCli(['critical', eid, '--reasons', '1', '--dry-run'], env),
       await runCli(['critical', eid, '--reasons', '1', '--dry-run', '--json'], env),
