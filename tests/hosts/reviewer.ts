@@ -12,8 +12,11 @@ import type { ReasonChoice } from '../../js/core/reasons.ts';
 
 export const WIDGET_TIMEOUT_MS = 60_000;
 
-/** Typed into "Other": letters that are notebook shortcuts (a b d j k m x y z 1 c v), a space, accents, a symbol. */
-const LINES = ['wheel jitter after trial 12 (café ✓)', 'axbdd jkmyz 1 cv', 'then fine'];
+/**
+ * Typed into "Other": a reviewer's words with accents and a symbol; the letters that are notebook
+ * shortcuts (a b c d j k m v x y z 1 2); then every printable ASCII key.
+ */
+const LINES = ['wheel jitter after trial 12 (café ✓)', 'axbdd jkmyz 1 2 cv', ' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~'];
 
 /** The sign-off the reviewer makes: two reasons and the three typed lines as "Other". */
 export const SIGN_OFF_CHOICE: ReasonChoice = {
