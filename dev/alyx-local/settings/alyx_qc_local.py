@@ -54,3 +54,7 @@ STORAGES = {
 
 # Uploaded files (note images) at /media/, which alyx-local's Docker image serves with nginx.
 ROOT_URLCONF = "alyx_qc_local_urls"
+
+# Test users' passwords are throwaway: hash them as the development Alyx does (MD5), not with
+# PBKDF2's million rounds, which make each password login of the CLI suite take about a second.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
