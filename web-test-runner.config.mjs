@@ -47,8 +47,19 @@ function screenshotPlugin() {
   };
 }
 
+/** Browsers have fetch: the core's Node fallback (cross-fetch) becomes the page's, as in vite.config.ts. */
+function browserFetchPlugin() {
+  return {
+    name: 'alyx-qc-browser-fetch',
+    resolveImport({ source }) {
+      return source === 'cross-fetch' ? '/js/core/platform-fetch.ts' : undefined;
+    },
+  };
+}
+
 export default {
-  files: ['js/elements/**/*.test.ts'],
+  // The widget's views that need a page are `*.browser-test.ts` (js/widget/*.test.ts run in Node).
+  files: ['js/elements/**/*.test.ts', 'js/widget/**/*.browser-test.ts'],
   // Lit's development build: it warns about mistakes such as class fields shadowing properties.
   nodeResolve: true,
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
@@ -56,5 +67,5 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 5000 } },
   browsers: [chromeLauncher({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } })],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), screenshotPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), screenshotPlugin(), browserFetchPlugin()],
 };

@@ -26,12 +26,20 @@ export class WidgetFrame extends QcElement {
 
   static override styles = [...QcElement.styles, css`.frame { display: grid; gap: 6px; }`];
 
-  /** Loading, failed to load, or ready (then the slotted panel shows). */
-  phase: FramePhase = { phase: 'loading' };
+  /** Loading, failed to load, not connected, or ready (then the slotted panel shows). */
+  declare phase: FramePhase;
   /** The last write asked for from Python, if any. */
-  kernelSubmit: KernelSubmitState | undefined;
+  declare kernelSubmit: KernelSubmitState | undefined;
   /** What is being loaded, e.g. "sign-off of _ephysChoiceWorld_00 for <eid>". */
-  label = '';
+  declare label: string;
+
+  // Declared, not class fields: a field would shadow Lit's reactive accessor wherever class
+  // fields are defined natively (as Lit's development build warns in the browser tests).
+  constructor() {
+    super();
+    this.phase = { phase: 'loading' };
+    this.label = '';
+  }
 
   override render(): TemplateResult {
     const { phase } = this;
