@@ -8,12 +8,13 @@ import {
   NOTE_KINDS,
   OTHER,
   writeCriticalNote,
-  writeCriticalNoteFromGui,
   type AlyxClient,
   type AlyxNote,
   type CriticalKind,
   type CriticalResult,
 } from '../core/index.ts';
+// ibllib's main_gui: the alignment GUI's path, for the CLI and the widget only, so not in the core's index.
+import { writeCriticalNoteFromGui } from '../core/critical-note.ts';
 import type { CliCommand } from './args.ts';
 import type { FigureAttachment } from '../core/figure-note.ts';
 import { readFigureFile } from './figure-file.ts';

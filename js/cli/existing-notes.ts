@@ -1,5 +1,6 @@
 /** The notes an overwrite would replace, shown before the y/n question. */
-import { summariseNoteText, type AlyxNote } from '../core/index.ts';
+import type { AlyxNote } from '../core/index.ts';
+import { summariseNoteText } from '../core/note-text.ts';
 
 function describeNote(note: AlyxNote): string {
   const summary = summariseNoteText(note.text);

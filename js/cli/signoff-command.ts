@@ -7,13 +7,14 @@ import {
   assertSignOffKey,
   assertUuid4,
   getSignOffKind,
-  readChecklistEntry,
   signOff,
   type AlyxClient,
   type ReasonChoice,
   type SignOffKind,
   type SignOffResult,
 } from '../core/index.ts';
+// The prompt's first read: the CLI's alone, so not in the core's index.
+import { readChecklistEntry } from '../core/sign-off.ts';
 import type { CliCommand } from './args.ts';
 import type { CommandContext } from './command-context.ts';
 import { withClient } from './connect.ts';

@@ -63,18 +63,19 @@ describe('authentication', () => {
 describe('REST', () => {
   test('read of a missing record is a not-found error', async () => {
     const client = await alyx.login();
-    await assert.rejects(client.rest('sessions', 'read', { id: '0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69' }), AlyxNotFoundError);
+    await assert.rejects(client.request('GET', '/sessions/0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69'), AlyxNotFoundError);
   });
 
   test('create, partial update, update and delete a note', async () => {
     const client = await alyx.login();
     const eid = await alyx.newSession();
-    const created = await client.rest<AlyxNote>('notes', 'create', { data: { user: USER.username, content_type: 'session', object_id: eid, text: 'a' } });
+    const body = (text: string): Record<string, string> => ({ user: USER.username, content_type: 'session', object_id: eid, text });
+    const created = await client.request<AlyxNote>('POST', '/notes', { body: body('a') });
     // With the full body: Alyx's note serializer needs it even in a PATCH (500 without).
-    assert.equal((await client.rest<AlyxNote>('notes', 'partial_update', { id: created.id, data: { user: USER.username, content_type: 'session', object_id: eid, text: 'b' } })).text, 'b');
-    assert.equal((await client.rest<AlyxNote>('notes', 'update', { id: created.id, data: { user: USER.username, content_type: 'session', object_id: eid, text: 'c' } })).text, 'c');
-    assert.equal((await client.rest<AlyxNote>('notes', 'read', { id: created.id })).text, 'c');
-    await client.rest('notes', 'delete', { id: created.id });
+    assert.equal((await client.request<AlyxNote>('PATCH', `/notes/${created.id}`, { body: body('b') })).text, 'b');
+    assert.equal((await client.request<AlyxNote>('PUT', `/notes/${created.id}`, { body: body('c') })).text, 'c');
+    assert.equal((await client.request<AlyxNote>('GET', `/notes/${created.id}`)).text, 'c');
+    await client.request('DELETE', `/notes/${created.id}`);
     assert.equal((await alyx.notesOf(eid)).length, 0);
   });
 
@@ -86,7 +87,7 @@ describe('REST', () => {
       await Promise.all(Array.from({ length: 20 }, (_, i) =>
         inspector.request('POST', '/notes', { body: { user: ADMIN.username, content_type: 'session', object_id: eid, text: `note ${start + i}` } })));
     }
-    const notes = await client.rest<AlyxNote[]>('notes', 'list', { django: `object_id,${eid}` });
+    const notes = await client.list<AlyxNote>('notes', { django: `object_id,${eid}` });
     assert.equal(notes.length, 260);
     assert.equal(new Set(notes.map((note) => note.id)).size, 260);
   });

@@ -51,24 +51,9 @@ export interface RequestOptions {
   readonly retryThrottled?: boolean;
 }
 
-/** DRF action names, as in ONE's `AlyxClient.rest(endpoint, action)`. */
-export type RestAction = 'list' | 'read' | 'create' | 'update' | 'partial_update' | 'delete';
-
-export interface RestOptions {
-  readonly id?: string;
-  readonly data?: unknown;
-  /** The Alyx `django` filter: `field,value[,field,value…]`. */
-  readonly django?: string;
-  readonly query?: Readonly<Record<string, string | number | undefined>>;
-  readonly signal?: AbortSignal;
-}
-
 const DEFAULT_PAGE_SIZE = 250;
 /** Pages a list may span (250 000 records): past it the pagination is broken, not long. */
 export const MAX_PAGES = 1000;
-
-/** The HTTP method of each DRF action but `list`, which {@link AlyxClient.list} pages through. */
-const REST_METHODS: Readonly<Record<string, HttpMethod>> = { read: 'GET', create: 'POST', update: 'PUT', partial_update: 'PATCH', delete: 'DELETE' };
 
 /** Validates and normalises an Alyx base URL (http or https, no trailing slash, no credentials). */
 export function normaliseBaseUrl(baseUrl: unknown): string {
@@ -167,21 +152,6 @@ export class AlyxClient {
   /** One REST call, with retries; returns the parsed JSON body (`null` for 204). */
   async request<T = unknown>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
     return (await this.#send(method, path, options, false)) as T;
-  }
-
-  /** ONE-style `rest(endpoint, action, {id, data, django})`. `list` follows every page. */
-  async rest<T = unknown>(endpoint: string, action: RestAction, options: RestOptions = {}): Promise<T> {
-    if (action === 'list') return (await this.list(endpoint, options)) as T;
-    const method = Object.hasOwn(REST_METHODS, action) ? REST_METHODS[action] : undefined;
-    if (!method) throw new InputError(`Unknown REST action "${String(action)}": use list, read, create, update, partial_update or delete.`);
-    let path = endpointPath(endpoint);
-    if (action !== 'create') {
-      if (!options.id) throw new InputError(`The "${action}" action on ${endpoint} needs an id.`);
-      path += `/${encodeURIComponent(options.id)}`;
-    }
-    // Only writes carry the data, as in ONE.
-    const body = method === 'GET' || method === 'DELETE' ? undefined : options.data;
-    return this.request<T>(method, path, { query: options.query, body, signal: options.signal });
   }
 
   /**

@@ -21,7 +21,7 @@ export async function resolveNoteTarget(
   const id = assertUuid4(uuid);
   if (options.contentType !== undefined) {
     if (!MODEL_NAME.test(options.contentType)) {
-      throw new InputError(`"${clip(String(options.contentType))}" is not an Alyx model name. Use a lower-case model such as "session" or "subject".`);
+      throw new InputError(`"${clip(String(options.contentType))}" is not an Alyx model name. Use a lower-case model such as "session".`);
     }
     return { uuid: id, contentType: options.contentType };
   }
@@ -32,6 +32,6 @@ export async function resolveNoteTarget(
   if (sessions.length === 1 && insertions.length === 0) return { uuid: id, contentType: 'session' };
   if (insertions.length === 1 && sessions.length === 0) return { uuid: id, contentType: 'probeinsertion' };
   throw new ConflictError(
-    `${id} matches ${sessions.length} session(s) and ${insertions.length} insertion(s) on ${client.baseUrl}, not one: check the UUID and the base URL, or pass the content type explicitly.`,
+    `${id} matches ${sessions.length} session(s) and ${insertions.length} insertion(s), not one: check the UUID, or pass the content type explicitly.`,
   );
 }

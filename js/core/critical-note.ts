@@ -6,7 +6,7 @@ import type { AlyxNote } from './alyx-types.ts';
 import type { AlyxClient } from './client.ts';
 import { resolveNoteTarget } from './content-type.ts';
 import { InputError } from './errors.ts';
-import { NOTE_KINDS, type CriticalKind, type NoteKind } from './note-kinds.ts';
+import { NOTE_KINDS, OTHER, type CriticalKind, type NoteKind } from './note-kinds.ts';
 import type { FigureAttachment } from './figure-note.ts';
 import { criticalNoteText, noteTitle } from './note-text.ts';
 import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
@@ -100,15 +100,13 @@ export async function writeCriticalNote(client: AlyxClient, options: CriticalNot
 /** The alignment GUI path: an insertion, GUI reasons only, always overwrite (ibllib's `main_gui`). */
 export async function writeCriticalNoteFromGui(client: AlyxClient, options: { pid: string; reasons: readonly string[]; image?: FigureAttachment; dryRun?: boolean; signal?: AbortSignal }): Promise<CriticalResult> {
   const kind = NOTE_KINDS['critical-insertion'] as CriticalKind;
-  // Validate before any request, so bad input sends nothing.
-  if (options.reasons.includes('Other')) {
-    throw new InputError('The alignment GUI path has no free text, so "Other" cannot be chosen there: use writeCriticalNote.');
-  }
-  choiceFor(kind, { reasons: options.reasons }, kind.guiReasons);
+  // The GUI path has no free text, so no "Other" either. Validated before any request, so bad input sends nothing.
+  const allowed = kind.guiReasons?.filter((reason) => reason !== OTHER);
+  choiceFor(kind, { reasons: options.reasons }, allowed);
   // The model is known, as in ibllib's `main_gui`: no look-up. A pid that is not an insertion's
   // gets Alyx's "ProbeInsertion matching query does not exist" at the POST, as a not-found error.
   const context = await loadCriticalContext(client, options.pid, { contentType: 'probeinsertion', signal: options.signal });
-  return writeCriticalNoteIn(client, context, { uuid: options.pid, reasons: options.reasons, overwrite: true, dryRun: options.dryRun, signal: options.signal, ...(options.image ? { image: options.image } : {}) }, kind.guiReasons);
+  return writeCriticalNoteIn(client, context, { uuid: options.pid, reasons: options.reasons, overwrite: true, dryRun: options.dryRun, signal: options.signal, ...(options.image ? { image: options.image } : {}) }, allowed);
 }
 
 async function writeCriticalNoteIn(client: AlyxClient, context: CriticalContext, options: CriticalNoteOptions, allowed?: readonly string[]): Promise<CriticalResult> {

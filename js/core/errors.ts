@@ -127,7 +127,7 @@ export class AlyxNetworkError extends AlyxQcError {
 
 export class AlyxTimeoutError extends AlyxQcError {
   constructor(readonly method: string, readonly url: string, readonly timeoutMs: number) {
-    super('timeout', `${method} ${url} timed out after ${timeoutMs} ms: try again, or raise the timeout.`);
+    super('timeout', `${method} ${url} timed out after ${timeoutMs} ms: try again later.`);
     this.name = 'AlyxTimeoutError';
   }
 }

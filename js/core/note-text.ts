@@ -1,7 +1,7 @@
 /** The exact `text` of the notes ibllib writes: JSON serialised as Python's `json.dumps`. */
 import { ConflictError } from './errors.ts';
 import type { CriticalKind } from './note-kinds.ts';
-import { PyJsonSyntaxError, pythonJsonDumps, pythonJsonLoads, type PyJson } from './python-json.ts';
+import { pythonJsonDumps, pythonJsonLoads, type PyJson } from './python-json.ts';
 import type { ReasonChoice } from './reasons.ts';
 import { assertNoteTextLength, assertSignOffKey } from './validation.ts';
 
@@ -56,7 +56,7 @@ export function signOffNoteText(signOffKey: string, dateKey: string, choice: Rea
 export function mergeSignOffNoteText(existingText: string, dateKey: string, choice: ReasonChoice, noteId = ''): string {
   const existing = parseNoteJson(existingText);
   if (!(existing instanceof Map)) {
-    throw new ConflictError(`The existing sign-off note${noteId ? ` ${noteId}` : ''} is not a JSON object, so the sign-off cannot be merged. Fix or delete it in Alyx's admin, then sign off again.`);
+    throw new ConflictError(`The sign-off note${noteId ? ` ${noteId}` : ''} is not a JSON object. Fix or delete it in Alyx's admin, then sign off again.`);
   }
   const merged = new Map(existing);
   merged.set(dateKey, new Map(reasonEntries(choice)));
@@ -68,7 +68,8 @@ export function parseNoteJson(text: string): PyJson | undefined {
   try {
     return pythonJsonLoads(text);
   } catch (error) {
-    if (error instanceof PyJsonSyntaxError) return undefined;
+    // A stack overflow (a note nested too deep) is a RangeError, and is not hidden.
+    if (error instanceof SyntaxError) return undefined;
     throw error;
   }
 }

@@ -53,14 +53,6 @@ export function pythonJsonDumps(value: PyJson): string {
   return `{${entries.map(([key, item]) => `${dumpString(key)}: ${pythonJsonDumps(item)}`).join(', ')}}`;
 }
 
-/** Thrown by {@link pythonJsonLoads} for text that Python's `json.loads` would also reject. */
-export class PyJsonSyntaxError extends SyntaxError {
-  constructor(message: string, readonly position: number) {
-    super(`${message} at character ${position}`);
-    this.name = 'PyJsonSyntaxError';
-  }
-}
-
 /**
  * One token after Python's whitespace: a string (only the escapes JSON allows, no raw control
  * characters), a number (its fraction and exponent captured: without them it is an int), a JSON
@@ -72,11 +64,12 @@ const TOKEN = /[ \t\n\r]*(?:("(?:[^"\\\0-\x1f]|\\(?:["\\/bfnrt]|u[\da-fA-F]{4}))
  * Parse like Python's `json.loads`: objects become `Map`s (a repeated key keeps its first position
  * and takes the last value, as `dict` does), integers `bigint`, floats `number`; `NaN`,
  * `Infinity` and `-Infinity` are accepted; raw control characters inside strings are rejected.
+ * Text that Python's `json.loads` would reject throws a `SyntaxError` naming the character.
  */
 export function pythonJsonLoads(text: string): PyJson {
   let pos = 0;
   const fail = (message: string): never => {
-    throw new PyJsonSyntaxError(message, pos);
+    throw new SyntaxError(`${message} at character ${pos}`);
   };
   const next = (): RegExpExecArray => {
     TOKEN.lastIndex = pos;

@@ -137,13 +137,15 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
   const entry: SignOffEntry = { date: localIsoDate(now), user: client.user };
   const dateKey = signOffDateKey(client.user, now);
 
+  // When our read went out: a rival's read-to-write window is about as long as ours (see writeChecklist).
+  const readAt = Date.now();
   const [session, existingNotes] = await Promise.all([
     readSession(client, eid, signal),
     !withNote || context?.existingNotes.length === 0 ? [] : signOffNotes(client, eid, key, signal),
   ]);
   if (existingNotes.length > 1) {
     throw new ConflictError(
-      `Found ${existingNotes.length} sign-off notes for ${key} on session ${eid} (${existingNotes.map((note) => `${note.id} by ${note.user} on ${note.date_time}`).join('; ')}). Merge or delete the extra notes in Alyx, then sign off again.`,
+      `Found ${existingNotes.length} sign-off notes for ${key} on session ${eid} (${existingNotes.map((note) => note.id).join(', ')}). Merge or delete the extra notes in Alyx, then sign off again.`,
       existingNotes.map((note) => note.id),
     );
   }
@@ -175,35 +177,35 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
   const noteAction = text === null ? null : existing ? 'merged' : 'created';
   const resultWith = (note: AlyxNote | null): SignOffWritten => ({ status: 'written', note, noteAction, text: note?.text ?? text, checklistEntry: entry, replacedSameDay, ...(figure ? { figure } : {}) });
   // "Written" once both writes are answered: the note's (or its settling, when a merge failed) and the checklist's first PATCH.
+  let onWritten = options.onWritten;
   let noteSoFar: AlyxNote | null | undefined;
   let checklistSent = false;
-  let told = false;
-  const tell = (): void => {
-    if (noteSoFar === undefined || !checklistSent || told) return;
-    told = true;
-    options.onWritten?.(resultWith(noteSoFar));
-  };
-  const noteAnswered = (note: AlyxNote | null): AlyxNote | null => {
+  const answered = (note?: AlyxNote | null): void => {
     if (noteSoFar === undefined) noteSoFar = note;
-    tell();
-    return note;
+    if (noteSoFar === undefined || !checklistSent) return;
+    onWritten?.(resultWith(noteSoFar));
+    onWritten = undefined;
   };
   const writeNote = async (): Promise<AlyxNote | null> => {
-    if (choice === null || text === null) return noteAnswered(null);
     let written: AlyxNote | null = null;
-    try {
-      // A merge is sent once, like the checklist: the same merged text re-sent later would drop an entry added meanwhile.
-      written = noteAnswered(existing ? await patchNote(client, eid, existing.id, text, signal) : await createNoteOnce(client, { contentType: 'session', objectId: eid, text }, { signal }));
-    } catch (error) {
-      if (!existing || !verify || !isTransient(error)) throw error;
+    if (choice !== null && text !== null) {
+      try {
+        // A merge is sent once, like the checklist: the same merged text re-sent later would drop an entry added meanwhile.
+        written = existing ? await patchNote(client, eid, existing.id, text, signal) : await createNoteOnce(client, { contentType: 'session', objectId: eid, text }, { signal });
+        answered(written);
+      } catch (error) {
+        if (!existing || !verify || !isTransient(error)) throw error;
+      }
+      if (verify) written = await settleSignOffNote(client, eid, key, dateKey, choice, written, signal);
     }
-    return verify ? noteAnswered(await settleSignOffNote(client, eid, key, dateKey, choice, written, signal)) : written;
+    answered(written);
+    return written;
   };
   const checklistAnswered = (): void => {
     checklistSent = true;
-    tell();
+    answered();
   };
-  const [note] = await Promise.all([writeNote(), writeChecklist(client, eid, key, entry, previous, json, verify, checklistAnswered, signal)]);
+  const [note] = await Promise.all([writeNote(), writeChecklist(client, eid, key, entry, previous, json, verify, readAt, checklistAnswered, signal)]);
   return resultWith(note);
 }
 
@@ -277,32 +279,37 @@ function foldSignOffNoteText(into: string, from: string): string {
 }
 
 /**
- * PATCHes `json` (Alyx replaces the whole field), then reads it back after about one round trip
- * so that a sign-off of another key sent at the same moment has landed; if it removed our entry,
- * merge into what is there now and write again.
+ * PATCHes `json` (Alyx replaces the whole field), then reads it back; if a sign-off of another key
+ * removed our entry, merges into what is there now and writes again.
+ *
+ * A rival who read the session before our PATCH landed may PATCH its older copy any time until
+ * its own read-to-write window has passed, so the read-back waits that long: our own window (from
+ * our read going out to our PATCH's answer, the longest seen), which a rival running the same
+ * workflow on the same Alyx matches, times 1.5 to 2 (load varies), at most 1.5 s. On a fast Alyx
+ * that is tens of milliseconds. The reviewer does not wait for it (`onWritten`).
  */
-async function writeChecklist(client: AlyxClient, eid: string, key: string, entry: SignOffEntry, previous: unknown, json: JsonObject, verify: boolean, onWritten: () => void, signal?: AbortSignal): Promise<void> {
+async function writeChecklist(client: AlyxClient, eid: string, key: string, entry: SignOffEntry, previous: unknown, json: JsonObject, verify: boolean, readAt: number, onWritten: () => void, signal?: AbortSignal): Promise<void> {
   const before = JSON.stringify(previous ?? null);
   const tolerate = transientFailures(signal);
   let next = json;
+  let window = 0;
   for (let attempt = 0; ; attempt++) {
-    const started = Date.now();
-    let sent = true;
+    let sent = false;
     try {
       // Never re-sent as is: `json` is replaced whole, so the same body sent again after a timeout
       // or a Retry-After wait would undo a sign-off of another key made meanwhile, after that
       // reviewer's read-back had passed. After a failure, read again and merge into what is there.
       await client.request('PATCH', `/sessions/${eid}`, { body: { json: next }, signal, idempotent: false, retryThrottled: false });
-    } catch (error) {
-      await tolerate(error);
-      sent = false;
-    }
-    if (sent) {
+      sent = true;
       onWritten();
       if (!verify) return;
-      await sleep(Math.min(500, Math.max(20, Date.now() - started)) + Math.random() * 20, signal);
+    } catch (error) {
+      await tolerate(error);
     }
-    // After a failure, the PATCH may have been applied (only its answer was lost): then this read is the read-back.
+    // Also after a failure: the PATCH may have been applied (only its answer lost), and then this read is the read-back.
+    window = Math.max(window, Date.now() - readAt);
+    await sleep(Math.min(1500, window * (1.5 + Math.random() / 2)), signal);
+    readAt = Date.now();
     const fresh = await readSession(client, eid, signal);
     const current = entryOf(fresh, key);
     // Ours is there; or another reviewer signed off this same key meanwhile, and the last sign-off
