@@ -4,7 +4,7 @@
  * `ALYX_LOGIN`. Token: `ALYX_TOKEN`, the token ONE cached for that URL and user. Password:
  * `ALYX_PASSWORD` (automation), ONE's `ALYX_PWD`; failing both, `connect` asks at the terminal.
  */
-import { normaliseBaseUrl } from '../core/index.ts';
+import { normaliseBaseUrl } from '../core/client.ts';
 import { UsageError } from './exit-codes.ts';
 import { oneParamsDir, readOneDefaultUrl, readOneParams } from './one-params.ts';
 

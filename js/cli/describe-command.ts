@@ -1,5 +1,6 @@
 /** `alyx-qc describe [<kind>]`: the numbers to type, as the prompt lists them. */
-import { getNoteKind, NOTE_KINDS, SIGN_OFF_KIND_ALIASES, type NoteKind } from '../core/index.ts';
+import { getNoteKind, NOTE_KINDS, type NoteKind } from '../core/index.ts';
+import { SIGN_OFF_KIND_ALIASES } from '../core/note-kinds.ts';
 import { EXIT } from './exit-codes.ts';
 import type { Outcome } from './report.ts';
 

@@ -1,5 +1,6 @@
 /** Answers given as flags (`--reasons`, `--reason-text`, `--other`), checked against a kind before any write. */
-import { choiceFor, OTHER, reasonsFromNumbers, type NoteKind } from '../core/index.ts';
+import { choiceFor } from '../core/critical-note.ts';
+import { OTHER, reasonsFromNumbers, type NoteKind } from '../core/index.ts';
 import type { ChoiceFlags, CommandName } from './args.ts';
 import { UsageError } from './exit-codes.ts';
 

@@ -69,7 +69,7 @@ export function normaliseBaseUrl(baseUrl: unknown): string {
     return refuse(`"${clip(baseUrl.replace(/\/\/[^/]*@/, '//…@'))}" is not a URL.`, 'Pass the Alyx base URL like "https://alyx.internationalbrainlab.org".');
   }
   const base = `${url.origin}${url.pathname}`;
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') refuse(`The Alyx base URL must start with http:// or https://, not ${url.protocol}//.`);
+  if (!/^https?:$/.test(url.protocol)) refuse(`The Alyx base URL must start with http:// or https://, not ${url.protocol}//.`);
   if (url.username || url.password || url.search || url.hash) {
     refuse('The Alyx base URL must not hold a username, password, query or fragment:', `use "${base}" and pass credentials separately.`);
   }

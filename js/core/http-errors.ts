@@ -48,7 +48,7 @@ export function errorForResponse(method: string, url: string, response: AlyxResp
     ? excerpt(response.body, 120)
     : clip(typeof serverDetail === 'string' ? serverDetail : Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; '), 300);
   const info: HttpErrorInfo = { method, url, status, detail };
-  if (status >= 200 && status < 300) return new AlyxBadResponseError({ ...info, detail: `expected JSON, got ${excerpt(response.body, 80)}` });
+  if (status >= 200 && status < 300) return new AlyxBadResponseError({ ...info, detail: `expected JSON, got ${detail}` });
   // Never followed (`redirect: 'manual'`): the credentials and the token would go to wherever it points.
   // A browser's fetch shows a redirect only as status 0, without the address.
   if (status === 0 || (status >= 300 && status < 400)) {

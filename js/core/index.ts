@@ -6,13 +6,13 @@
  * need it, so that this bundle stays small.
  */
 export type { AlyxNote, AlyxPage, AlyxSession, SignOffEntry } from './alyx-types.ts';
-export { AlyxClient, normaliseBaseUrl, type AlyxClientOptions, type AlyxCredentials, type RequestOptions } from './client.ts';
+export { AlyxClient, type AlyxClientOptions, type AlyxCredentials, type RequestOptions } from './client.ts';
 export type { NoteTarget } from './content-type.ts';
-export { choiceFor, loadCriticalContext, writeCriticalNote, type CriticalNoteOptions } from './critical-note.ts';
+export { loadCriticalContext, writeCriticalNote, type CriticalNoteOptions } from './critical-note.ts';
 export * from './errors.ts';
-export { NOTE_KINDS, OTHER, SIGN_OFF_KIND_ALIASES, type ContentType, type CriticalKind, type CriticalKindId, type NoteKind, type NoteKindId, type SignOffKind, type SignOffKindId } from './note-kinds.ts';
+export { NOTE_KINDS, OTHER, type ContentType, type CriticalKind, type CriticalKindId, type NoteKind, type NoteKindId, type SignOffKind, type SignOffKindId } from './note-kinds.ts';
 export { criticalNoteText, localIsoDate, mergeSignOffNoteText, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
-export { pythonJsonDumps, type PyJson } from './python-json.ts';
+export type { PyJson } from './python-json.ts';
 export { getNoteKind, getSignOffKind, reasonsFromNumbers, validateChoice, type ReasonChoice } from './reasons.ts';
 export type { RetryPolicy } from './retry-policy.ts';
 export { loadSignOffContext, signOff, type SignOffOptions, type SignOffWritten } from './sign-off.ts';

@@ -64,16 +64,17 @@ const TOKEN = /[ \t\n\r]*(?:("(?:[^"\\\0-\x1f]|\\(?:["\\/bfnrt]|u[\da-fA-F]{4}))
  * Parse like Python's `json.loads`: objects become `Map`s (a repeated key keeps its first position
  * and takes the last value, as `dict` does), integers `bigint`, floats `number`; `NaN`,
  * `Infinity` and `-Infinity` are accepted; raw control characters inside strings are rejected.
- * Text that Python's `json.loads` would reject throws a `SyntaxError` naming the character.
+ * Text that Python's `json.loads` would reject throws a `SyntaxError` naming where.
  */
 export function pythonJsonLoads(text: string): PyJson {
   let pos = 0;
-  const fail = (message: string): never => {
-    throw new SyntaxError(`${message} at character ${pos}`);
+  // One message for every rejection: note text that is not JSON is read as free text, never shown.
+  const fail = (): never => {
+    throw new SyntaxError(`Not JSON as Python reads it, at character ${pos}`);
   };
   const next = (): RegExpExecArray => {
     TOKEN.lastIndex = pos;
-    const token = TOKEN.exec(text) ?? fail('Expecting value');
+    const token = TOKEN.exec(text) ?? fail();
     pos = TOKEN.lastIndex;
     return token;
   };
@@ -84,7 +85,7 @@ export function pythonJsonLoads(text: string): PyJson {
     if (number) return fraction || exponent ? Number(number) : BigInt(number);
     if (keyword) return JSON.parse(keyword) as null | boolean;
     if (special) return Number(special);
-    const close = punctuation === '[' ? ']' : punctuation === '{' ? '}' : fail('Expecting value');
+    const close = punctuation === '[' ? ']' : punctuation === '{' ? '}' : fail();
     const list: PyJson[] = [];
     const map = new Map<string, PyJson>();
     let item = next();
@@ -92,19 +93,19 @@ export function pythonJsonLoads(text: string): PyJson {
       for (;;) {
         if (close === ']') list.push(parseValue(item));
         else {
-          const key = item[1] ?? fail('Expecting property name');
-          if (next()[7] !== ':') fail("Expecting ':' delimiter");
+          const key = item[1] ?? fail();
+          if (next()[7] !== ':') fail();
           map.set(JSON.parse(key) as string, parseValue());
         }
         const separator = next()[7];
         if (separator === close) break;
-        if (separator !== ',') fail("Expecting ',' delimiter");
+        if (separator !== ',') fail();
         item = next();
       }
     }
     return close === ']' ? list : map;
   };
   const value = parseValue();
-  if (!/^[ \t\n\r]*$/.test(text.slice(pos))) fail('Extra data');
+  if (!/^[ \t\n\r]*$/.test(text.slice(pos))) fail();
   return value;
 }

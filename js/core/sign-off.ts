@@ -162,12 +162,11 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
   const { image } = options;
   const figureTarget: FigureTarget = { contentType: 'session', objectId: eid, verdict: { signOffKey: key, entry: dateKey } };
   if (options.dryRun) {
-    const requests: PlannedRequest[] = [{ method: 'PATCH', path: `/sessions/${eid}`, body: { json } }];
-    if (text !== null) {
-      const body = noteBody(client, { contentType: 'session', objectId: eid, text });
-      requests.unshift(existing ? { method: 'PATCH', path: `/notes/${encodeURIComponent(existing.id)}`, body } : { method: 'POST', path: '/notes', body });
-    }
-    if (image) requests.unshift(image.plan(client, figureTarget));
+    const requests: PlannedRequest[] = [
+      ...(image ? [image.plan(client, figureTarget)] : []),
+      ...(text === null ? [] : [{ method: existing ? 'PATCH' : 'POST', path: existing ? `/notes/${encodeURIComponent(existing.id)}` : '/notes', body: noteBody(client, { contentType: 'session', objectId: eid, text }) } as const]),
+      { method: 'PATCH', path: `/sessions/${eid}`, body: { json } },
+    ];
     return { status: 'dry-run', text, checklistEntry: entry, requests };
   }
   // The figure first: if the verdict then fails, a Retry finds the figure and writes only the verdict.
