@@ -284,8 +284,9 @@ function foldSignOffNoteText(into: string, from: string): string {
  * A rival who read the session before our PATCH landed may PATCH its older copy any time until
  * its own read-to-write window has passed, so the read-back waits that long: our own window (from
  * our read going out to our PATCH's answer, the longest seen), which a rival running the same
- * workflow on the same Alyx matches, times 1.5 to 2 (load varies), at most 1.5 s. On a fast Alyx
- * that is tens of milliseconds. The reviewer does not wait for it (`onWritten`).
+ * workflow on the same Alyx matches, times 1.5 to 2 (load varies); at least 200 ms, for a slower
+ * rival on a fast Alyx (ibllib, a kernel relay, a figure upload), at most 1.5 s. The reviewer does
+ * not wait for it (`onWritten`); a script or the CLI does.
  */
 async function writeChecklist(client: AlyxClient, eid: string, key: string, entry: SignOffEntry, previous: unknown, json: JsonObject, verify: boolean, readAt: number, onWritten: () => void, signal?: AbortSignal): Promise<void> {
   const before = JSON.stringify(previous ?? null);
@@ -307,7 +308,7 @@ async function writeChecklist(client: AlyxClient, eid: string, key: string, entr
     }
     // Also after a failure: the PATCH may have been applied (only its answer lost), and then this read is the read-back.
     window = Math.max(window, Date.now() - readAt);
-    await sleep(Math.min(1500, window * (1.5 + Math.random() / 2)), signal);
+    await sleep(Math.min(1500, Math.max(200, window * (1.5 + Math.random() / 2))), signal);
     readAt = Date.now();
     const fresh = await readSession(client, eid, signal);
     const current = entryOf(fresh, key);

@@ -137,6 +137,29 @@ describe('concurrency', () => {
     assert.deepEqual(failures, []);
   });
 
+  // Found by this suite, 1 trial in 21 to 50 of the tests above under load: the read-back came one
+  // round trip after our PATCH, and a rival's PATCH from its older read could land after it. Made
+  // certain here by holding the rival's checklist PATCH at its proxy (`stall`): it lands 150 ms late.
+  test('a rival whose checklist PATCH lands 150 ms after ours, from its older read, 5 times: both keys every time', async () => {
+    const failures: string[] = [];
+    for (let trial = 0; trial < 5; trial++) {
+      const eid = await alyx.newSession();
+      bobProxy.clear();
+      bobProxy.inject({ match: { method: 'PATCH', pathPrefix: '/sessions/' }, fault: 'stall', delayMs: 150 });
+      const results = await Promise.allSettled([
+        signOff(alice, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', withNote: false, now: TODAY }),
+        signOff(bob, { eid, signOffKey: '_passiveChoiceWorld_00', kind: 'passive', withNote: false, now: TODAY }),
+      ]);
+      await bobProxy.settled();
+      const checklist = ((await alyx.sessionJson(eid)) as { sign_off_checklist: Record<string, unknown> }).sign_off_checklist;
+      const missing = ['_ephysChoiceWorld_00', '_passiveChoiceWorld_00'].filter((key) => checklist[key] === null || checklist[key] === undefined);
+      const rejected = results.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason).slice(0, 120));
+      if (rejected.length || missing.length) failures.push(`trial ${trial}: ${missing.length ? `lost ${missing.join(', ')}` : ''} ${rejected.join('; ')}`);
+    }
+    process.stderr.write(`sign-off of two keys at once, the rival's PATCH 150 ms late: 5 trials, ${failures.length} failures${failures.length ? `:\n${failures.join('\n')}` : ''}\n`);
+    assert.deepEqual(failures, []);
+  });
+
   // Found by this suite: before the sign-off note had a read-back, two reviewers signing off the
   // SAME key at the same moment both created a note (two sign-off notes, after which every sign-off
   // of that key was refused), or both merged into the one there and the later PATCH dropped the
