@@ -5,6 +5,7 @@ import { assertUuid4 } from '../core/validation.ts';
 import type { CriticalNotePanel } from '../elements/critical-note-panel.ts';
 import '../elements/critical-note-panel.ts';
 import { explainNetworkError } from './cors.ts';
+import { criticalContextAfter } from '../elements/context-after.ts';
 import './input-loader.ts';
 import type { InputLoader } from './input-loader.ts';
 import { checkedOption, checkOptionNames, clientOption, stringOption, type MaybePromise } from './options.ts';
@@ -47,9 +48,11 @@ export function criticalNoteInput(options: CriticalNoteInputOptions): CriticalNo
   loader.append(panel);
   void loader.start(async (signal) => {
     const client = await alyx;
-    const context = await loadCriticalContext(client, uuid, { contentType, signal });
-    // The notes the reviewer has been shown: an overwrite replaces these and asks again for any other.
-    let shownNoteIds = context.existingNotes.map((note) => note.id);
+    // What the reviewer is shown: the write sends only its POST and DELETEs (issue 12), and an
+    // overwrite replaces these notes only. It follows every write, so a second cannot post beside
+    // the first; after a failure (part of it may have landed) the next write reads Alyx again.
+    let context = await loadCriticalContext(client, uuid, { contentType, signal });
+    let trusted = true;
     panel.context = context;
     panel.submit = async (submission, submitSignal) => {
       try {
@@ -59,12 +62,16 @@ export function criticalNoteInput(options: CriticalNoteInputOptions): CriticalNo
           reasons: submission.choice.reasons,
           other: submission.choice.other,
           overwrite: submission.overwrite,
-          confirmedNoteIds: shownNoteIds,
+          ...(trusted ? { context } : {}),
+          confirmedNotes: context.existingNotes,
           signal: submitSignal,
         });
-        if (result.status === 'needs-confirmation') shownNoteIds = result.existingNotes.map((note) => note.id);
+        // Asked again (a note the reviewer was not shown): the dialog now shows what Alyx holds.
+        context = result.status === 'needs-confirmation' ? { ...context, existingNotes: result.existingNotes } : criticalContextAfter(context, result);
+        trusted = true;
         return result;
       } catch (error) {
+        trusted = false;
         throw await explainNetworkError(error);
       }
     };

@@ -5,6 +5,7 @@ import { assertSignOffKey, assertUuid4 } from '../core/validation.ts';
 import type { SignOffPanel } from '../elements/signoff-panel.ts';
 import '../elements/signoff-panel.ts';
 import { explainNetworkError } from './cors.ts';
+import { signOffContextAfter } from '../elements/context-after.ts';
 import './input-loader.ts';
 import type { InputLoader } from './input-loader.ts';
 import { booleanOption, checkedOption, checkOptionNames, clientOption, stringOption, type MaybePromise } from './options.ts';
@@ -53,10 +54,15 @@ export function signOffInput(options: SignOffInputOptions): SignOffInput {
   loader.append(panel);
   void loader.start(async (signal) => {
     const client = await alyx;
-    panel.context = await loadSignOffContext(client, { eid, signOffKey: key, kind, signal });
+    // What the reviewer is shown, followed by every write: the write lists no notes it already has
+    // (issue 12); after a failure (part of it may have landed) the next one reads them again.
+    let context = await loadSignOffContext(client, { eid, signOffKey: key, kind, signal });
+    let trusted = true;
+    panel.context = context;
     panel.submit = async (submission, submitSignal) => {
       try {
-        return await signOff(client, {
+        const result = await signOff(client, {
+          ...(trusted ? { context } : {}),
           eid,
           signOffKey: key,
           kind,
@@ -65,7 +71,11 @@ export function signOffInput(options: SignOffInputOptions): SignOffInput {
           other: submission.choice.other,
           signal: submitSignal,
         });
+        context = { ...context, ...signOffContextAfter(context, result) };
+        trusted = true;
+        return result;
       } catch (error) {
+        trusted = false;
         throw await explainNetworkError(error);
       }
     };

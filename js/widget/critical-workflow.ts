@@ -1,10 +1,14 @@
 /** The critical-note widget's workflow: `<alyx-qc-critical-note>` over the core's critical-note writes. */
-import { loadCriticalContext, writeCriticalNote, writeCriticalNoteFromGui } from '../core/critical-note.ts';
+import { choiceFor, loadCriticalContext, writeCriticalNote, writeCriticalNoteFromGui } from '../core/critical-note.ts';
 import { FigureNotAttachedError, findFigureNotes, formatBytes, heldFigure } from '../core/figure-note.ts';
-import { NOTE_KINDS, type CriticalKind } from '../core/note-kinds.ts';
+import { NOTE_KINDS, OTHER, type CriticalKind } from '../core/note-kinds.ts';
 import type { CriticalContext, CriticalResult, CriticalSubmission } from '../core/workflow-types.ts';
+import { criticalContextAfter } from '../elements/context-after.ts';
 import '../elements/critical-note-panel.ts';
 import type { WidgetWorkflow } from './widget-workflow.ts';
+
+/** The alignment GUI's reasons, Other left out (it has no free text), as in ibllib's `main_gui`. */
+const guiReasons = (): string[] | undefined => (NOTE_KINDS['critical-insertion'] as CriticalKind).guiReasons?.filter((reason) => reason !== OTHER);
 
 /** Per object: a critical note written whose figure was not (issue 16). Retry attaches only the figure. */
 const unattached = new Map<string, FigureNotAttachedError>();
@@ -22,7 +26,7 @@ export const criticalWorkflow: WidgetWorkflow<CriticalContext, CriticalSubmissio
     const [context, figureNotes] = await Promise.all([loadCriticalContext(client, target, { contentType, signal }), findFigureNotes(client, target, signal)]);
     return { ...context, figureNotes };
   },
-  async write(client, { target, contentType, guiOnly, figure }, { choice, overwrite, attachFigure }, signal, seenNoteIds) {
+  async write(client, { target, contentType, guiOnly, figure }, { choice, overwrite, attachFigure }, signal, context) {
     const image = figure && attachFigure ? heldFigure(figure) : undefined;
     const pending = unattached.get(target);
     if (pending && image) {
@@ -32,14 +36,16 @@ export const criticalWorkflow: WidgetWorkflow<CriticalContext, CriticalSubmissio
       return { status: 'written', note: pending.note, text: pending.note.text, deletedNoteIds: [], figure: attached };
     }
     try {
-      if (guiOnly) return await writeCriticalNoteFromGui(client, { pid: target, reasons: choice.reasons, signal, ...(image ? { image } : {}) });
+      if (guiOnly && !context) return await writeCriticalNoteFromGui(client, { pid: target, reasons: choice.reasons, signal, ...(image ? { image } : {}) });
+      // The GUI path from the context shown: its reasons checked as `writeCriticalNoteFromGui`
+      // checks them (GUI reasons, no Other), then written as it writes them (always overwriting).
+      if (guiOnly) choiceFor(NOTE_KINDS['critical-insertion'], { reasons: choice.reasons }, guiReasons());
       return await writeCriticalNote(client, {
         uuid: target,
         reasons: choice.reasons,
-        other: choice.other,
-        overwrite,
-        ...(overwrite && seenNoteIds ? { confirmedNoteIds: seenNoteIds } : {}),
-        ...(contentType ? { contentType } : {}),
+        other: guiOnly ? null : choice.other,
+        overwrite: guiOnly || overwrite,
+        ...(context ? { context, confirmedNotes: context.existingNotes } : contentType ? { contentType } : {}),
         ...(image ? { image } : {}),
         signal,
       });
@@ -67,5 +73,6 @@ export const criticalWorkflow: WidgetWorkflow<CriticalContext, CriticalSubmissio
         return { written: false, message: 'Nothing was written (dry run).' };
     }
   },
+  after: criticalContextAfter,
   numberedReasons: ({ guiOnly }) => (guiOnly ? (NOTE_KINDS['critical-insertion'] as CriticalKind).guiReasons : undefined),
 };

@@ -2,6 +2,7 @@
 import { findFigureNotes, formatBytes, heldFigure } from '../core/figure-note.ts';
 import { loadSignOffContext, signOff } from '../core/sign-off.ts';
 import type { SignOffContext, SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';
+import { signOffContextAfter } from '../elements/context-after.ts';
 import '../elements/signoff-panel.ts';
 import type { WidgetWorkflow } from './widget-workflow.ts';
 
@@ -18,8 +19,9 @@ export const signOffWorkflow: WidgetWorkflow<SignOffContext, SignOffSubmission, 
     return { ...context, figureNotes };
   },
   // `onWritten`: the panel says "written" once both writes are answered, while the read-back runs on.
-  write: (client, { target, signOffKey, kind, figure }, { choice, withNote, attachFigure }, signal, _seen, onWritten) =>
+  write: (client, { target, signOffKey, kind, figure }, { choice, withNote, attachFigure }, signal, context, onWritten) =>
     signOff(client, {
+      ...(context ? { context } : {}),
       eid: target,
       signOffKey,
       kind,
@@ -30,6 +32,7 @@ export const signOffWorkflow: WidgetWorkflow<SignOffContext, SignOffSubmission, 
       ...(figure && attachFigure ? { image: heldFigure(figure) } : {}),
       ...(onWritten ? { onWritten } : {}),
     }),
+  after: signOffContextAfter,
   // From Python, the figure given with figure= is attached unless attach_figure=False.
   fromKernel: (message, choice) => ({ choice, withNote: message.with_note ?? true, attachFigure: message.attach_figure ?? true }),
   report(result) {

@@ -78,15 +78,11 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
       }
     })());
 
-  /**
-   * After a write, what the panel shows (existing notes, checklist entry) is read again: by the
-   * view that wrote (which reports it in the traits), and by the other views of the widget.
-   */
-  const refresh = async (report: boolean): Promise<void> => {
+  /** After another view of the widget wrote, what the panel shows (existing notes, checklist entry) is read again. */
+  const refresh = async (): Promise<void> => {
     try {
       context = await workflow.load(await client, config);
       panel.context = context;
-      if (report) writeOutcome(model, { status: 'written', existingNotes: context.existingNotes });
     } catch (error) {
       // The write itself succeeded; a stale list is not worth failing it for.
       console.warn('[alyx-qc] re-reading the notes after the write failed:', error);
@@ -96,21 +92,29 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
   /** Writes one submission (one at a time: the panel runs one, and Python's wait for it). */
   let writes: Promise<unknown> = Promise.resolve();
   let writing = false;
-  const write = (submission: S, signal: AbortSignal, seenNoteIds: readonly string[] | undefined, onWritten?: (result: R) => void): Promise<R> => {
+  let failed = false;
+  const write = (submission: S, signal: AbortSignal, onWritten?: (result: R) => void): Promise<R> => {
     const next = writes.then(async () => {
       writeOutcome(model, { status: 'pending' });
       try {
+        // From the context shown: the write reads no notes again (issue 12), and an overwrite
+        // replaces only the notes the reviewer (or Python, in `existing_notes`) was shown.
         // The traits say `written` only once the workflow is done (Python's submit() waits for the read-back).
-        const result = await workflow.write(await client, config, submission, signal, seenNoteIds, onWritten);
+        const result = await workflow.write(await client, config, submission, signal, failed ? undefined : context, onWritten);
         const written = result.status === 'written' || result.status === 'superseded';
-        // `last_written` changes here: the other views re-read (see onWritten), this one below.
+        failed = false;
+        // What Alyx holds now is in the write's answer: this view reads nothing again.
+        if (context && written) panel.context = context = workflow.after(context, result);
+        // `last_written` changes here: the other views re-read (see onWritten), this one does not.
         writing = true;
-        writeOutcome(model, written ? { status: 'written', written: result } : { status: 'idle', ...('existingNotes' in result ? { existingNotes: result.existingNotes } : {}) });
+        writeOutcome(model, written ? { status: 'written', written: result, ...(context ? { existingNotes: context.existingNotes } : {}) } : { status: 'idle', ...('existingNotes' in result ? { existingNotes: result.existingNotes } : {}) });
         writing = false;
-        if (written) await refresh(true);
         return result;
       } catch (error) {
         writing = false;
+        // Part of it may have landed (a note posted, its old ones not yet deleted): the next
+        // write reads Alyx again rather than trust the context, so it cannot post a second note.
+        failed = true;
         writeOutcome(model, { status: 'failed', error: messageOf(error) });
         throw error;
       }
@@ -118,8 +122,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
     writes = next.catch(() => undefined);
     return next;
   };
-  // An overwrite from the panel replaces only the notes the reviewer saw.
-  panel.submit = (submission, signal, onWritten) => write(submission, signal, context?.existingNotes.map((note) => note.id) ?? [], onWritten);
+  panel.submit = (submission, signal, onWritten) => write(submission, signal, onWritten);
 
   /** Python's choice as reasons: `nums` are turned into reasons here, so the panel can show them. */
   const choiceFrom = ({ reasons, nums, other = null }: SubmitMessage['choice']): ReasonChoice => {
@@ -135,7 +138,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
       const choice = choiceFrom(message.choice);
       // Show what Python submitted, in the panel and in `widget.selected`.
       writeChoice(model, choice);
-      const result = await write(workflow.fromKernel(message, choice), new AbortController().signal, undefined);
+      const result = await write(workflow.fromKernel(message, choice), new AbortController().signal);
       const report = workflow.report(result, config);
       // Refused for want of a confirmation: failed for Python (the existing notes are in the traits).
       if (!report.written) writeOutcome(model, { status: 'failed', error: report.message });
@@ -169,7 +172,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
   const onRetry = (): void => void load();
   // Another view of this widget wrote: show what Alyx holds now.
   const onWritten = (): void => {
-    if (!writing && context) void refresh(false);
+    if (!writing && context) void refresh();
   };
   const announce = (count: number): void => {
     try {

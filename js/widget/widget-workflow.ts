@@ -31,11 +31,14 @@ export interface WidgetWorkflow<C extends WidgetContext, S, R extends WidgetResu
   createPanel(config: WidgetConfig): WorkflowPanel<C, S, R>;
   load(client: AlyxClient, config: WidgetConfig, signal?: AbortSignal): Promise<C>;
   /**
-   * Writes a submission. `seenNoteIds`: the notes the reviewer was shown (an overwrite replaces
-   * only those); `undefined` for a write from Python, which saw none. `onWritten`: called once the
-   * writes are answered, when the workflow checks them afterwards (the sign-off's read-back).
+   * Writes a submission from `context`, what the view loaded and shows (so the write reads no
+   * notes again, as ibllib's; an overwrite replaces only the notes shown); `undefined` when the
+   * view has none, and the core reads Alyx itself. `onWritten`: called once the writes are
+   * answered, when the workflow checks them afterwards (the sign-off's read-back).
    */
-  write(client: AlyxClient, config: WidgetConfig, submission: S, signal: AbortSignal, seenNoteIds: readonly string[] | undefined, onWritten?: (result: R) => void): Promise<R>;
+  write(client: AlyxClient, config: WidgetConfig, submission: S, signal: AbortSignal, context: C | undefined, onWritten?: (result: R) => void): Promise<R>;
+  /** What Alyx holds after `result`, from its own answer: the view's next context, read from no one. */
+  after(context: C, result: R): C;
   /** Python's `submit(...)` as a panel submission. */
   fromKernel(message: SubmitMessage, choice: ReasonChoice): S;
   report(result: R, config: WidgetConfig): KernelReport;
