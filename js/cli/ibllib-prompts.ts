@@ -4,7 +4,8 @@
  * re-asking on an invalid answer. Answers are stored as ibllib stores them: stripped and
  * lower-cased.
  */
-import { InputError, OTHER, reasonsFromNumbers, type NoteKind, type ReasonChoice } from '../core/index.ts';
+import { InputError, OTHER, type NoteKind, type ReasonChoice } from '../core/index.ts';
+import { reasonsFromNumbers } from '../core/reasons.ts';
 import type { LinePrompter } from './line-prompter.ts';
 import { pythonListRepr, typedAnswer } from './python-text.ts';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AlyxFixture, PASSWORD, USER } from '../../tests/support/alyx-fixture.ts';
-import { localIsoDate, signOffDateKey, signOffNoteText, signOffTitle } from '../core/index.ts';
+import { localIsoDate, signOffDateKey, signOffNoteText, signOffTitle } from '../core/note-text.ts';
 import { runCli } from './testing/cli-process.ts';
 
 const KEY = '_ephysChoiceWorld_00';

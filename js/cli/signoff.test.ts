@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN, AlyxFixture, defaultSessionJson, PASSWORD, USER, USER2 } from '../../tests/support/alyx-fixture.ts';
-import { localIsoDate, NOTE_KINDS, signOffDateKey, signOffTitle } from '../core/index.ts';
+import { NOTE_KINDS } from '../core/index.ts';
+import { localIsoDate, signOffDateKey, signOffTitle } from '../core/note-text.ts';
 import { CliSession, runCli } from './testing/cli-process.ts';
 import { signOffVectorText, vector } from './testing/vectors.ts';
 

@@ -87,7 +87,6 @@ export class AlyxClient {
   readonly user: string;
   #token: string | null;
   #password: string | null;
-  readonly #transportAuthenticates: boolean;
   readonly #transport: Transport;
   readonly #timeoutMs: number;
   readonly #retry: RetryPolicy;
@@ -109,7 +108,7 @@ export class AlyxClient {
     this.user = username;
     this.#token = token;
     this.#password = password;
-    this.#transportAuthenticates = transportAuthenticates;
+    if (token === null && password === null && !transportAuthenticates) throw new InputError('No way to authenticate: pass a password or a token.');
     this.#transport = options.transport ?? fetchTransport();
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -122,9 +121,6 @@ export class AlyxClient {
   static async login(baseUrl: string, credentials: AlyxCredentials, options: AlyxClientOptions = {}): Promise<AlyxClient> {
     const client = new AlyxClient(baseUrl, credentials, options);
     if (client.#token === null && client.#password !== null) await client.authenticate(options.signal);
-    else if (client.#token === null && !client.#transportAuthenticates) {
-      throw new InputError('No way to authenticate: pass a password or a token.');
-    }
     return client;
   }
 

@@ -21,11 +21,6 @@ export function parseJsonBody(response: AlyxResponse): unknown {
   }
 }
 
-/** A body that is not JSON, quoted on one line. */
-function excerpt(body: string, max: number): string {
-  return clip(body.replace(/\s+/g, ' ').trim(), max);
-}
-
 /**
  * The `Retry-After` header in seconds, if present: decimal digits, or an HTTP date. Anything else
  * (`0x10`, `1e3`, ` 5`) is ignored, which `Number()` would have read as a number.
@@ -45,7 +40,7 @@ export function errorForResponse(method: string, url: string, response: AlyxResp
   const { detail: serverDetail, status_code: _statusCode, ...fields } = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   const fieldErrors = Object.fromEntries(Object.entries(fields).map(([field, messages]) => [field, [messages].flat().map(String)]));
   const detail = body === undefined
-    ? excerpt(response.body, 120)
+    ? clip(response.body.replace(/\s+/g, ' ').trim(), 120) // a body that is not JSON, quoted on one line
     : clip(typeof serverDetail === 'string' ? serverDetail : Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; '), 300);
   const info: HttpErrorInfo = { method, url, status, detail };
   if (status >= 200 && status < 300) return new AlyxBadResponseError({ ...info, detail: `expected JSON, got ${detail}` });

@@ -5,7 +5,7 @@
 import type { AlyxNote } from './alyx-types.ts';
 import { asNote } from './answer-shapes.ts';
 import type { AlyxClient } from './client.ts';
-import { AlyxHttpError, AlyxNotFoundError } from './errors.ts';
+import { AlyxNotFoundError, type AlyxHttpError } from './errors.ts';
 import { hasCode, sleep } from './retry-policy.ts';
 
 /**
@@ -83,7 +83,7 @@ export async function createNoteOnce(client: AlyxClient, note: NewNote, options:
       created = (await findNotes(client, note.objectId, signal)).find(isOurs);
       if (!created) {
         // No answer, or a gateway's (502, 504) that may have given up while Alyx still works on it.
-        inDoubt ||= hasCode(error, 'network', 'timeout') || (error instanceof AlyxHttpError && (error.status === 502 || error.status === 504));
+        inDoubt ||= hasCode(error, 'network', 'timeout') || [502, 504].includes((error as Partial<AlyxHttpError>).status ?? 0);
         continue;
       }
     }

@@ -236,7 +236,7 @@ function transientFailures(signal?: AbortSignal): (error: unknown) => Promise<vo
 }
 
 function keptChanging(what: string): ConflictError {
-  return new ConflictError(`${what} kept changing while we wrote (a concurrent sign-off?): sign off again.`);
+  return new ConflictError(`${what} kept changing while we wrote (another sign-off): sign off again.`);
 }
 
 /**
