@@ -62,12 +62,11 @@ describe('<alyx-qc-figure-thumbnail>', () => {
     await expectAccessible(el, 'thumbnail with checkbox');
   });
 
-  it('opens full size with the keyboard, loads the bytes, and Escape brings focus back', async () => {
+  it('opens full size with the keyboard, while its bytes load, and Escape brings focus back', async () => {
     const full = await plotPng(900, 600);
     const loaded = deferred<Blob>();
     let calls = 0;
     const el = await fixture('alyx-qc-figure-thumbnail', {
-      src: await dataUrl(await plotPng(90, 60)),
       label: 'Figure of 2024-01-15_test_user',
       loadFull: () => (calls++, loaded.promise),
     });
@@ -76,7 +75,7 @@ describe('<alyx-qc-figure-thumbnail>', () => {
     await settle(el);
     expect(dialogOf(el).open, 'Enter opens the dialog');
     equal(visibleText(dialogOf(el)), 'Loading the figure… Close', 'while loading');
-    equal(calls, 1, 'loader calls');
+    equal(calls, 1, 'loader calls: the thumbnail\u2019s load, awaited by the dialog');
     loaded.resolve(full);
     await waitFor(() => !!fullImage(el)?.complete && fullImage(el)!.naturalWidth === 900, 'the full image');
     expect(fullImage(el)!.src.startsWith('blob:'), 'shown from an object URL');
@@ -93,6 +92,7 @@ describe('<alyx-qc-figure-thumbnail>', () => {
     await sendKeys({ press: 'Enter' });
     await settle(el);
     expect(!dialogOf(el).open, 'Enter on Close closes');
+    equal(calls, 1, 'the image is read once');
   });
 
   it('without src, a figure already in Alyx is loaded once and is its own thumbnail', async () => {

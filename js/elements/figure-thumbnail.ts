@@ -3,7 +3,7 @@ import { defineElement } from './define.ts';
 import { emit, stop } from './events.ts';
 import { QcElement } from './qc-element.ts';
 
-/** Loads the full-size image: a URL to show, or bytes as a Blob (made an object URL here). */
+/** Loads the image: a URL to show, or bytes as a Blob (made an object URL here). */
 export type FullImageLoader = (signal: AbortSignal) => Promise<string | Blob>;
 
 type FullState =
@@ -85,7 +85,7 @@ export class FigureThumbnail extends QcElement {
   declare label: string;
   /** A line under the thumbnail, e.g. "PNG, 41.3 KB". */
   declare caption: string;
-  /** Loads the full-size image; without one the dialog shows `src`. */
+  /** Loads the image, for a figure without `src` (read once: it is the thumbnail and the full-size view). */
   declare loadFull: FullImageLoader | null;
   /** Show the "Attach this figure to the note" checkbox. */
   declare attachable: boolean;
@@ -95,9 +95,7 @@ export class FigureThumbnail extends QcElement {
   declare disabled: boolean;
   declare protected full: FullState;
 
-  #abort: AbortController | null = null;
-  #objectUrl: string | null = null;
-  /** The image loaded for a thumbnail without `src`, kept for the full-size view. */
+  /** The image `loadFull` loaded (a figure already in Alyx, read once): the thumbnail and the full-size view. */
   #loaded: Promise<string> | null = null;
   #loadedUrl = '';
 
@@ -115,9 +113,10 @@ export class FigureThumbnail extends QcElement {
 
   protected override render(): unknown {
     const { full } = this;
+    const url = this.src || this.#loadedUrl;
     return html`<figure class=${this.root}>
       <button class="thumb" aria-haspopup="dialog" title="Open full size" @click=${this.#open}>
-        ${this.src || this.#loadedUrl ? html`<img src=${this.src || this.#loadedUrl} alt=${this.label} />` : html`<span class="missing muted">${this.label}</span>`}
+        ${url ? html`<img src=${url} alt=${this.label} />` : html`<span class="missing muted">${this.label}</span>`}
       </button>
       ${this.caption ? html`<figcaption class="muted">${this.caption}</figcaption>` : nothing}
       ${this.attachable
@@ -134,30 +133,31 @@ export class FigureThumbnail extends QcElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.src && this.loadFull && !this.#loaded) void this.#loadThumbnail(this.loadFull);
+    // A failure shows the placeholder; opening it loads again and says why.
+    if (!this.src && this.loadFull) this.#load().catch(() => undefined);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#release();
     if (this.#loadedUrl.startsWith('blob:')) URL.revokeObjectURL(this.#loadedUrl);
     this.#loaded = null;
     this.#loadedUrl = '';
   }
 
-  async #loadThumbnail(load: FullImageLoader): Promise<void> {
-    const loading = (async (): Promise<string> => {
-      const image = await load(new AbortController().signal);
-      return typeof image === 'string' ? image : URL.createObjectURL(image);
-    })();
-    this.#loaded = loading;
-    try {
-      this.#loadedUrl = await loading;
-      this.requestUpdate();
-    } catch {
-      // Shown as the placeholder; opening it says why (the dialog loads it again).
-      this.#loaded = null;
-    }
+  /** Loads the image once (again after a failure); bytes become an object URL, freed when the element leaves. */
+  #load(): Promise<string> {
+    const load = this.loadFull!;
+    return (this.#loaded ??= (async () => {
+      try {
+        const image = await load(new AbortController().signal);
+        this.#loadedUrl = typeof image === 'string' ? image : URL.createObjectURL(image);
+        this.requestUpdate();
+        return this.#loadedUrl;
+      } catch (error) {
+        this.#loaded = null;
+        throw error;
+      }
+    })());
   }
 
   #dialog(): HTMLDialogElement {
@@ -165,30 +165,19 @@ export class FigureThumbnail extends QcElement {
   }
 
   async #open(): Promise<void> {
-    this.#release();
     const dialog = this.#dialog();
     if (!dialog.open) dialog.showModal();
-    const { loadFull } = this;
-    if (this.#loadedUrl) {
-      this.full = { status: 'shown', url: this.#loadedUrl };
+    const url = this.src || this.#loadedUrl;
+    if (url || !this.loadFull) {
+      this.full = url ? { status: 'shown', url } : { status: 'failed', message: 'This figure has no image to show.' };
       return;
     }
-    if (!loadFull) {
-      this.full = this.src ? { status: 'shown', url: this.src } : { status: 'failed', message: 'This figure has no image to show.' };
-      return;
-    }
-    const abort = new AbortController();
-    this.#abort = abort;
     this.full = { status: 'loading' };
     try {
-      const image = await loadFull(abort.signal);
-      if (abort.signal.aborted) return;
-      const url = typeof image === 'string' ? image : URL.createObjectURL(image);
-      if (typeof image !== 'string') this.#objectUrl = url;
-      this.full = { status: 'shown', url };
+      const loaded = await this.#load();
+      if (dialog.open) this.full = { status: 'shown', url: loaded };
     } catch (error) {
-      if (abort.signal.aborted) return;
-      this.full = { status: 'failed', message: `The figure could not be loaded: ${error instanceof Error ? error.message : String(error)}` };
+      if (dialog.open) this.full = { status: 'failed', message: `The figure could not be loaded: ${error instanceof Error ? error.message : String(error)}` };
     }
   }
 
@@ -196,18 +185,10 @@ export class FigureThumbnail extends QcElement {
     this.#dialog().close();
   }
 
-  /** Closed by Close or Escape: stop a load under way, free the image, focus the thumbnail again. */
+  /** Closed by Close or Escape: focus the thumbnail again (a load under way goes on: it is the thumbnail too). */
   #onClose(): void {
-    this.#release();
     this.full = { status: 'closed' };
     this.renderRoot.querySelector<HTMLButtonElement>('button.thumb')?.focus();
-  }
-
-  #release(): void {
-    this.#abort?.abort();
-    this.#abort = null;
-    if (this.#objectUrl) URL.revokeObjectURL(this.#objectUrl);
-    this.#objectUrl = null;
   }
 
   #onToggle(event: Event): void {
