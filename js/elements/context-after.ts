@@ -8,12 +8,17 @@ import type { AlyxNote } from '../core/alyx-types.ts';
 import type { CriticalContext, CriticalResult, SignOffContext, SignOffResult } from '../core/workflow-types.ts';
 
 function withFigure(figures: readonly AlyxNote[] | undefined, figure: AlyxNote | undefined): readonly AlyxNote[] | undefined {
-  return figure ? [...(figures ?? []), figure] : figures;
+  // Idempotent: the panel and the widget around it may both apply the same result.
+  return figure && !figures?.some((note) => note.id === figure.id) ? [...(figures ?? []), figure] : figures;
 }
 
-/** A critical write replaced every note of the context with one: ours, or the rival's that stood. */
+/**
+ * A critical write replaced every note of the context with one: ours, or the rival's that stood.
+ * Refused for a note not shown, the notes Alyx holds now are the ones to confirm.
+ */
 export function criticalContextAfter(context: CriticalContext, result: CriticalResult): CriticalContext {
-  if (result.status !== 'written' && result.status !== 'superseded') return context;
+  if (result.status === 'needs-confirmation') return { ...context, existingNotes: result.existingNotes };
+  if (result.status === 'dry-run') return context;
   const figureNotes = withFigure(context.figureNotes, 'figure' in result ? result.figure : undefined);
   return { ...context, existingNotes: [result.note], ...(figureNotes ? { figureNotes } : {}) };
 }

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import type { AlyxNote } from '../core/alyx-types.ts';
 import type { CriticalKind } from '../core/note-kinds.ts';
 import { parseFigureNote } from '../core/figure-note.ts';
@@ -102,6 +102,14 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalKind, Cr
 
   protected override canSubmit(): boolean {
     return super.canSubmit() && this.confirming === null;
+  }
+
+  /**
+   * Alyx was read again while the dialog is open (another view wrote): it shows the notes now
+   * held, which are the ones a confirmed overwrite replaces (the widget writes from this context).
+   */
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('context') && this.confirming && this.context?.existingNotes.length) this.confirming = this.context.existingNotes;
   }
 
   protected override completed(result: CriticalResult): void {

@@ -6,6 +6,7 @@ import { localIsoDate, mergeSignOffNoteText, signOffDateKey, signOffNoteText, su
 import { pythonJsonDumps } from '../core/python-json.ts';
 import { getSignOffKind } from '../core/reasons.ts';
 import type { SignOffContext, SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';
+import { signOffContextAfter } from './context-after.ts';
 import { defineElement } from './define.ts';
 import './figure-thumbnail.ts';
 import { stop } from './events.ts';
@@ -170,12 +171,7 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
    * next sign-off previews a merge into the note just written.
    */
   protected override completed(result: SignOffResult): void {
-    if (result.status !== 'written' || !this.context) return;
-    this.context = {
-      ...this.context,
-      checklistEntry: result.checklistEntry,
-      existingNotes: result.note ? [result.note] : this.context.existingNotes,
-    };
+    if (this.context) this.context = signOffContextAfter(this.context, result);
   }
 
   protected override onSubmit(): void {

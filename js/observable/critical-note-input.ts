@@ -66,8 +66,7 @@ export function criticalNoteInput(options: CriticalNoteInputOptions): CriticalNo
           confirmedNotes: context.existingNotes,
           signal: submitSignal,
         });
-        // Asked again (a note the reviewer was not shown): the dialog now shows what Alyx holds.
-        context = result.status === 'needs-confirmation' ? { ...context, existingNotes: result.existingNotes } : criticalContextAfter(context, result);
+        context = criticalContextAfter(context, result);
         trusted = true;
         return result;
       } catch (error) {

@@ -104,7 +104,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
         const written = result.status === 'written' || result.status === 'superseded';
         failed = false;
         // What Alyx holds now is in the write's answer: this view reads nothing again.
-        if (context && written) panel.context = context = workflow.after(context, result);
+        if (context) panel.context = context = workflow.after(context, result);
         // `last_written` changes here: the other views re-read (see onWritten), this one does not.
         writing = true;
         writeOutcome(model, written ? { status: 'written', written: result, ...(context ? { existingNotes: context.existingNotes } : {}) } : { status: 'idle', ...('existingNotes' in result ? { existingNotes: result.existingNotes } : {}) });
