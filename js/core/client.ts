@@ -103,7 +103,7 @@ export class AlyxClient {
     this.baseUrl = normaliseBaseUrl(baseUrl);
     const { username, token = null, password = null, transportAuthenticates = false } = (credentials ?? {}) as Partial<Record<'username' | 'token' | 'password', string> & { transportAuthenticates: boolean }>;
     if (typeof username !== 'string' || username === '') {
-      throw new InputError('The Alyx username is missing: pass { username, password } or { username, token }.');
+      throw new InputError('The Alyx username is missing: pass { username, password }.');
     }
     this.user = username;
     this.#token = token;
