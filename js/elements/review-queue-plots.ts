@@ -1,6 +1,8 @@
 /**
  * The queue's plots: asked for the current session and the next one (so the next is shown at
- * once), kept for a few sessions around, and their object URLs revoked when dropped.
+ * once), kept for a few sessions around, and their object URLs revoked when dropped. Each is
+ * loaded and decoded into its own `<img>` before it counts as ready, so showing it is only moving
+ * that element into place: no fetch of the blob and no decode between Enter and the next session.
  */
 
 /** What makes a session's plot: an image as a Blob, or a URL to one. */
@@ -8,7 +10,7 @@ export type PlotFunction = (eid: string, signal: AbortSignal) => Promise<Blob | 
 
 export type PlotState =
   | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly url: string }
+  | { readonly status: 'ready'; readonly url: string; readonly image: HTMLImageElement }
   | { readonly status: 'failed'; readonly message: string };
 
 /** Plots kept at most (the current one, the next, and a few just seen). */
@@ -23,7 +25,12 @@ export class QueuePlots {
   readonly #owned = new Set<string>();
   readonly #controller = new AbortController();
 
-  constructor(private readonly plot: PlotFunction, private readonly changed: () => void) {}
+  constructor(
+    private readonly plot: PlotFunction,
+    private readonly changed: () => void,
+    /** The image's alternative text. */
+    private readonly label: (eid: string) => string,
+  ) {}
 
   get(eid: string): PlotState | undefined {
     return this.#states.get(eid);
@@ -53,20 +60,31 @@ export class QueuePlots {
 
   async #load(eid: string): Promise<void> {
     let state: PlotState;
+    let owned = '';
     try {
       const image = await this.plot(eid, this.#controller.signal);
-      if (typeof image === 'string') state = { status: 'ready', url: image };
-      else if (image instanceof Blob && image.type.startsWith('image/')) state = { status: 'ready', url: URL.createObjectURL(image) };
-      else throw new TypeError(`The plot for ${eid} is not an image (${image instanceof Blob ? `a Blob of type "${image.type}"` : typeof image}): return an image Blob or an image URL.`);
+      if (!(typeof image === 'string' || (image instanceof Blob && image.type.startsWith('image/')))) {
+        throw new TypeError(`The plot for ${eid} is not an image (${image instanceof Blob ? `a Blob of type "${image.type}"` : typeof image}): return an image Blob or an image URL.`);
+      }
+      const url = typeof image === 'string' ? image : (owned = URL.createObjectURL(image));
+      const element = new Image();
+      element.alt = this.label(eid);
+      element.src = url;
+      await element.decode().catch(() => {
+        throw new TypeError(`The plot for ${eid} could not be decoded as an image: return a PNG, JPEG or another image the browser shows.`);
+      });
+      state = { status: 'ready', url, image: element };
     } catch (error) {
+      if (owned) URL.revokeObjectURL(owned);
+      owned = '';
       state = { status: 'failed', message: messageOf(error) };
     }
     if (this.#states.get(eid)?.status !== 'loading') {
       // Dropped meanwhile.
-      if (state.status === 'ready' && state.url.startsWith('blob:')) URL.revokeObjectURL(state.url);
+      if (owned) URL.revokeObjectURL(owned);
       return;
     }
-    if (state.status === 'ready' && state.url.startsWith('blob:')) this.#owned.add(eid);
+    if (owned) this.#owned.add(eid);
     this.#states.set(eid, state);
     this.changed();
   }

@@ -105,6 +105,8 @@ describe('<alyx-qc-review-queue>', () => {
     await press(el, 'Enter');
     expect(heading(el).includes('#5'), `moved on while the write of #4 runs: ${heading(el)}`);
     equal(rowStatus(el, 3), 'being written\u2026', 'the write runs in the background, its status in the list');
+    // The request starts once the next session is on screen.
+    await waitFor(() => calls.length === 3, 'the write of #4 is sent');
     fault.reject(new Error('POST /notes got no response (network): try again.'));
     await waitFor(() => rowStatus(el, 3).startsWith('failed'), 'the failure shows in the list');
     equal(header(el), '3 of 6 signed off \u00b7 2 with reasons \u00b7 1 failed', 'header after the failure');
@@ -195,6 +197,8 @@ describe('<alyx-qc-review-queue>', () => {
       },
     });
     await waitFor(() => deepQueryAll(el, '.plot img').length === 1, 'the plot shows');
+    // The next one is asked for once the current session is on screen.
+    await waitFor(() => asked.length === 2, 'the next plot is asked for');
     equal(asked, [EIDS[0], EIDS[2]], 'the current and the next due session');
     await focusQueue(el);
     await press(el, 'Enter');

@@ -9,6 +9,7 @@ import { defineElement } from './define.ts';
 import { emit } from './events.ts';
 import { QcElement } from './qc-element.ts';
 import { NO_CHOICE } from './reason-checklist.ts';
+import { afterPaint } from './review-queue-after-paint.ts';
 import { QUEUE_KEYS, queueKeyAction } from './review-queue-keys.ts';
 import { QueuePlots, type PlotFunction } from './review-queue-plots.ts';
 import { queueStyles } from './review-queue-styles.ts';
@@ -90,6 +91,14 @@ export class ReviewQueueElement extends QcElement {
   #plots: QueuePlots | null = null;
   /** Each session's choice while it is reviewed, kept through failures and moves. */
   readonly #choices = new Map<string, ReasonChoice>();
+  /**
+   * One sign-off panel serves session after session (building one per session was most of the
+   * time from Enter to the next session shown). It is replaced only when it holds something of
+   * its own that must not carry over: a submission through its own button, "Write a note"
+   * unticked, or the checklist's "what is missing" shown.
+   */
+  #panelKey = 0;
+  #panelDirty = false;
 
   constructor() {
     super();
@@ -140,41 +149,56 @@ export class ReviewQueueElement extends QcElement {
     }
     if (changed.has('plot') || changed.has('data')) {
       this.#plots?.clear();
-      this.#plots = this.plot ? new QueuePlots(this.plot, () => this.requestUpdate()) : null;
+      this.#plots = this.plot ? new QueuePlots(this.plot, () => this.requestUpdate(), (eid) => {
+        const item = this.#state?.item(eid);
+        return `Plot of ${item ? sessionLabel(item) : eid}`;
+      }) : null;
     }
     this.#wantPlots();
   }
 
-  #write(eid: string, submission: SignOffSubmission, signal: AbortSignal): Promise<SignOffResult> {
+  async #write(eid: string, submission: SignOffSubmission, signal: AbortSignal): Promise<SignOffResult> {
     if (typeof this.submit !== 'function') {
-      return Promise.reject(new TypeError('This queue has no submit function: set its `submit` property to the sign-off to call.'));
+      throw new TypeError('This queue has no submit function: set its `submit` property to the sign-off to call.');
     }
-    return this.submit(eid, submission, signal).then((result) => {
-      if (result.status === 'written') emit(this, 'alyx-qc-written', result);
-      return result;
-    });
+    // The session is already "being written" (and leaving the page asks first); the request
+    // itself starts once the next session is on screen, a frame later.
+    await afterPaint();
+    const result = await this.submit(eid, submission, signal);
+    if (result.status === 'written') emit(this, 'alyx-qc-written', result);
+    return result;
   }
 
-  /** The plots of the session shown and of the next due one. */
+  /** The plots of the session shown (at once, when not there yet) and of the next due one (after the frame). */
   #wantPlots(): void {
     const state = this.#state;
-    if (!state || !this.#plots) return;
-    const next = state.nextDue(this.current);
-    const eids = [this.current, next].filter((index) => index >= 0).map((index) => state.items[index]!.session.eid);
-    this.#plots.want([...new Set(eids)]);
+    const plots = this.#plots;
+    if (!state || !plots) return;
+    const current = state.items[this.current]?.session.eid;
+    if (current !== undefined && !plots.get(current)) plots.want([current]);
+    void afterPaint().then(() => {
+      if (plots !== this.#plots) return;
+      const next = state.nextDue(this.current);
+      const eids = [this.current, next].filter((index) => index >= 0).map((index) => state.items[index]!.session.eid);
+      plots.want([...new Set(eids)]);
+    });
   }
 
   /** Shows session `index`; keeps focus in the queue, so the keys go on working. */
   go(index: number): void {
     const total = this.#state?.items.length ?? 0;
     if (total === 0) return;
+    const panel = this.renderRoot.querySelector('alyx-qc-signoff');
+    if (this.#panelDirty || panel?.withNote === false) this.#panelKey++;
+    this.#panelDirty = false;
     this.current = ((index % total) + total) % total;
     this.confirming = false;
     void this.updateComplete.then(() => {
-      this.renderRoot.querySelector('ol [aria-current=true]')?.scrollIntoView({ block: 'nearest' });
       // The panel of the session left is gone, and focus with it: back to the queue, so keys go on working.
       if (!this.renderRoot.querySelector(':focus')) this.renderRoot.querySelector<HTMLElement>('.queue')?.focus({ preventScroll: true });
     });
+    // Scrolling reads the layout: after the frame, when it is clean, not forced in the middle of it.
+    void afterPaint().then(() => this.renderRoot.querySelector('ol [aria-current=true]')?.scrollIntoView({ block: 'nearest' }));
   }
 
   /**
@@ -194,6 +218,7 @@ export class ReviewQueueElement extends QcElement {
         if (withNote) validateChoice(getSignOffKind(this.data.kind), choice);
       } catch {
         panel?.renderRoot.querySelector('alyx-qc-reason-checklist')?.reportValidity();
+        this.#panelDirty = true;
         return undefined;
       }
     }
@@ -347,9 +372,9 @@ export class ReviewQueueElement extends QcElement {
         : html`<figure class="plot">
             ${plot.status === 'loading' ? html`<p class="muted">Making the plot\u2026</p>` : nothing}
             ${plot.status === 'failed' ? html`<p class="notice error">The plot failed: ${plot.message}</p>` : nothing}
-            ${plot.status === 'ready' ? html`<img src=${plot.url} alt=${`Plot of ${sessionLabel(item)}`} />` : nothing}
+            ${plot.status === 'ready' ? plot.image : nothing}
           </figure>`}
-      ${status.status === 'invalid' ? nothing : keyed(session.eid, this.#renderPanel(item))}
+      ${status.status === 'invalid' ? nothing : keyed(this.#panelKey, this.#renderPanel(item))}
       <div class="nav">
         <button @click=${() => this.go(this.current - 1)}>\u2190 Previous</button>
         <button class="primary" @click=${() => void this.signOffAndNext()}>Sign off &amp; next</button>
@@ -371,6 +396,7 @@ export class ReviewQueueElement extends QcElement {
     };
     // The panel's own button goes through the queue too: written in the background, then the next session.
     const submit = async (submission: SignOffSubmission): Promise<SignOffResult> => {
+      this.#panelDirty = true;
       const result = await this.signOffAndNext(submission);
       if (result) return result;
       const status = this.#state?.item(session.eid)?.status;
