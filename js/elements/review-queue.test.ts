@@ -133,6 +133,30 @@ describe('<alyx-qc-review-queue>', () => {
     equal(el.value.map((row) => row.status), ['signed-off', 'signed-off', 'signed-off', 'signed-off', 'due', 'signed-off'], 'value');
   });
 
+  it('the next session starts clean: nothing of the last panel\u2019s own button or "Write a note" carries over', async () => {
+    const el = await fixture('alyx-qc-review-queue', { data: data(), now: NOW, submit: async (eid, s) => written(eid, s) });
+    const panel = (): HTMLElementTagNameMap['alyx-qc-signoff'] => deepQuery(el, 'alyx-qc-signoff');
+    const signOffButton = (): HTMLButtonElement => panel().renderRoot.querySelector<HTMLButtonElement>('.actions button')!;
+    // Session 1 with reason 1, through the panel's own button: written in the background, then the next session.
+    await focusQueue(el);
+    await press(el, '1');
+    signOffButton().click();
+    await waitFor(() => heading(el).includes('#3'), 'the panel\u2019s button moved on');
+    await waitFor(() => rowStatus(el, 0).startsWith('signed off'), 'session 1 written');
+    await settle(el);
+    equal(signOffButton().textContent?.trim(), 'Sign off', 'the button of session 3 signs off, not "Change the verdict"');
+    equal(visibleText(panel().renderRoot.querySelector('.actions [role=status]')!), '', 'no status line of session 1 under session 3');
+    // "Write a note" unticked on session 3 stays with it.
+    const toggle = panel().renderRoot.querySelector<HTMLInputElement>('.toggle input')!;
+    toggle.click();
+    await settle(el);
+    equal(panel().withNote, false, 'unticked on session 3');
+    deepQuery(el, '.queue').focus();
+    await press(el, 'ArrowRight');
+    expect(heading(el).includes('#4'), `moved to #4: ${heading(el)}`);
+    equal(panel().withNote, true, 'session 4 writes a note with its reasons again');
+  });
+
   it('keys typed in the Other text stay text, and no key reaches the page', async () => {
     const seen: string[] = [];
     const listener = (event: KeyboardEvent): void => void seen.push(event.key);
