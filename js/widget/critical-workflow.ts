@@ -1,5 +1,5 @@
 /** The critical-note widget's workflow: `<alyx-qc-critical-note>` over the core's critical-note writes. */
-import { choiceFor, loadCriticalContext, writeCriticalNote, writeCriticalNoteFromGui } from '../core/critical-note.ts';
+import { choiceFor, loadCriticalContext, writeCriticalNote } from '../core/critical-note.ts';
 import { FigureNotAttachedError, findFigureNotes, formatBytes, heldFigure } from '../core/figure-note.ts';
 import { NOTE_KINDS, OTHER, type CriticalKind } from '../core/note-kinds.ts';
 import type { CriticalContext, CriticalResult, CriticalSubmission } from '../core/workflow-types.ts';
@@ -36,16 +36,16 @@ export const criticalWorkflow: WidgetWorkflow<CriticalContext, CriticalSubmissio
       return { status: 'written', note: pending.note, text: pending.note.text, deletedNoteIds: [], figure: attached };
     }
     try {
-      if (guiOnly && !context) return await writeCriticalNoteFromGui(client, { pid: target, reasons: choice.reasons, signal, ...(image ? { image } : {}) });
-      // The GUI path from the context shown: its reasons checked as `writeCriticalNoteFromGui`
-      // checks them (GUI reasons, no Other), then written as it writes them (always overwriting).
+      // The GUI path as `writeCriticalNoteFromGui` (ibllib's `main_gui`) writes it, but from the
+      // context shown: its reasons only, no Other, an insertion, always overwriting.
       if (guiOnly) choiceFor(NOTE_KINDS['critical-insertion'], { reasons: choice.reasons }, guiReasons());
+      const model = guiOnly ? 'probeinsertion' : contentType;
       return await writeCriticalNote(client, {
         uuid: target,
         reasons: choice.reasons,
         other: guiOnly ? null : choice.other,
         overwrite: guiOnly || overwrite,
-        ...(context ? { context, confirmedNotes: context.existingNotes } : contentType ? { contentType } : {}),
+        ...(context ? { context, confirmedNotes: context.existingNotes } : model ? { contentType: model } : {}),
         ...(image ? { image } : {}),
         signal,
       });

@@ -15,7 +15,10 @@ import { AlyxClient, signOff, writeCriticalNote } from '../../js/core/index.ts';
 import { KernelRelay } from '../../js/widget/kernel-transport.ts';
 import type { AlyxRelayErrorMessage, AlyxResponseMessage } from '../../js/widget/relay-messages.ts';
 import { startFaultProxy, type FaultProxy } from '../../dev/fault-proxy/proxy.ts';
-import { measureWidgetRequests } from '../../benchmarks/widget-requests.ts';
+import { measureWidgetRequests, quiet } from '../../benchmarks/widget-requests.ts';
+import { WidgetHost } from '../../benchmarks/widget-host.ts';
+import { criticalNoteText } from '../../js/core/note-text.ts';
+import { NOTE_KINDS, type CriticalKind } from '../../js/core/note-kinds.ts';
 import type { WorkflowId } from '../../benchmarks/workflows.ts';
 import { venvPython } from '../../dev/alyx-server/start.ts';
 import { AlyxFixture, PASSWORD } from '../support/alyx-fixture.ts';
@@ -272,6 +275,32 @@ describe('the kernel relay', { skip }, () => {
       const owner = row.calls.filter((call) => call === 'GET /users').length;
       assert.deepEqual([row.load - owner, row.write], [want.load, want.write], `${row.workflow} (${want.why}): ${row.calls.join(', ')}`);
       assert.ok(row.load - owner - 1 + row.write <= want.ibllib, `${row.workflow}: more than ibllib's ${want.ibllib}`);
+    }
+  });
+
+  test('the alignment GUI path (gui_only=True) writes ibllib\'s main_gui note from the context shown: POST and one DELETE', { timeout: 60_000 }, async () => {
+    const pid = await alyx.newInsertion();
+    const reviewer2 = await AlyxClient.login(alyx.baseUrl, { username: 'reviewer2', password: PASSWORD });
+    await writeCriticalNote(reviewer2, { uuid: pid, reasons: ['Drift'] });
+    const host = await WidgetHost.start(['critical'], { baseUrl: proxy.baseUrl, username: 'test_user', token });
+    try {
+      proxy.clear();
+      const id = await host.display('CriticalNote', 'critical', [pid], { gui_only: true, content_type: 'probeinsertion' });
+      assert.equal(await host.waitForStatus(id, ['idle', 'failed']), 'idle');
+      await quiet(proxy);
+      const loaded = proxy.log.length;
+      host.call(id, 'submit', { nums: '1,2' });
+      assert.equal(await host.waitForStatus(id, ['written', 'failed']), 'written', String(await host.stateOf(id, 'error')));
+      await quiet(proxy);
+      // Always an overwrite, with no question (ibllib's main_gui), and no read of its own.
+      assert.deepEqual(proxy.log.slice(loaded).map((entry) => entry.method).sort(), ['DELETE', 'POST']);
+      const kind = NOTE_KINDS['critical-insertion'] as CriticalKind;
+      const reasons = (kind.guiReasons ?? []).filter((reason) => reason !== 'Other').slice(1, 3);
+      const notes = await alyx.notesOf(pid);
+      assert.deepEqual(notes.map((note) => [note.user, note.text]), [['test_user', criticalNoteText(kind, { reasons, other: null })]]);
+      await host.remove(id);
+    } finally {
+      await host.stop();
     }
   });
 });
