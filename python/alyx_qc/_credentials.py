@@ -217,6 +217,16 @@ def owner_known(credentials: Credentials, token: str) -> bool:
     return True
 
 
+def _cannot_check(credentials: Credentials, why: str) -> None:
+    """The server cannot name the token's owner: ONE's client is trusted, a typed token is not."""
+    if credentials.trust_missing_users:
+        return
+    raise PermissionError(
+        f"[alyx-qc] {credentials.base_url} {why}, so whose token this is cannot be checked, and notes "
+        f"would be written as {credentials.username!r} unchecked. Pass username= alone (you will be asked for the password) or alyx=one.alyx."
+    )
+
+
 def check_token_owner(credentials: Credentials, status: int, body: Any, token: Optional[str] = None) -> None:
     """Refuses credentials whose token is another user's, from the answer to ``owner_query``.
 
@@ -226,18 +236,18 @@ def check_token_owner(credentials: Credentials, status: int, body: Any, token: O
     """
     username = credentials.username
     if status == 404:
-        if credentials.trust_missing_users:
-            return
-        raise PermissionError(
-            f"[alyx-qc] {credentials.base_url} has no /users endpoint, so whose token this is cannot be checked, and notes "
-            f"would be written as {username!r} unchecked. Pass username= alone (you will be asked for the password) or alyx=one.alyx."
-        )
+        _cannot_check(credentials, "has no /users endpoint")
+        return
     if status in (401, 403):
         raise PermissionError(f"[alyx-qc] Alyx at {credentials.base_url} refused the token ({status}): copy it again, or pass username= alone to type the password.")
     results = body.get("results") if isinstance(body, dict) else body
     if status != 200 or not isinstance(results, list):
         raise ConnectionError(f"[alyx-qc] GET {credentials.base_url}/users answered {status}; is {credentials.base_url} an Alyx server?")
     owners = [entry.get("username") for entry in results if isinstance(entry, dict)]
+    if len(owners) > 1:
+        # Some Alyx forks (alyx-local 3.1.8) ignore this filter and list every user: no answer, not a mismatch.
+        _cannot_check(credentials, "lists every user for a token's filter")
+        return
     if not owners:
         raise PermissionError(f"[alyx-qc] No Alyx user at {credentials.base_url} has this token: copy it again, or pass username= alone to type the password.")
     if token is not None and len(owners) == 1 and isinstance(owners[0], str):

@@ -102,6 +102,18 @@ def test_a_server_without_users_cannot_vouch_for_a_typed_token():
         server.close()
 
 
+def test_a_server_that_ignores_the_token_filter_is_no_mismatch():
+    # alyx-local 3.1.8 ignores django= on /users and lists every user: the first user listed is
+    # not the token's owner (real part: a tiny HTTP server answering as alyx-local does).
+    users = b'{"count": 2, "next": null, "previous": null, "results": [{"username": "admin"}, {"username": "test_user"}]}'
+    server = Server(answer("200 OK", users))
+    try:
+        with pytest.raises(PermissionError, match=r"lists every user for a token's filter.*Pass username= alone"):
+            resolve_credentials(base_url=server.url, token="a" * 40, username="test_user", prompt=no_prompt)
+    finally:
+        server.close()
+
+
 def test_an_unreachable_alyx_leaves_the_owner_check_to_the_relay():
     credentials = resolve_credentials(base_url="http://127.0.0.1:9", token="a" * 40, username="u", prompt=no_prompt)
     assert credentials.owner_checked is False
