@@ -2,6 +2,7 @@ import { css, html, nothing, type PropertyDeclarations } from 'lit';
 import { defineElement } from './define.ts';
 import { emit, stop } from './events.ts';
 import { QcElement } from './qc-element.ts';
+import { errorMessage } from './submission.ts';
 
 /** Loads the image: a URL to show, or bytes as a Blob (made an object URL here). */
 export type FullImageLoader = (signal: AbortSignal) => Promise<string | Blob>;
@@ -177,7 +178,7 @@ export class FigureThumbnail extends QcElement {
       const loaded = await this.#load();
       if (dialog.open) this.full = { status: 'shown', url: loaded };
     } catch (error) {
-      if (dialog.open) this.full = { status: 'failed', message: `The figure could not be loaded: ${error instanceof Error ? error.message : String(error)}` };
+      if (dialog.open) this.full = { status: 'failed', message: `The figure could not be loaded: ${errorMessage(error)}` };
     }
   }
 

@@ -10,6 +10,7 @@
 import { AlyxClient } from '../core/client.ts';
 import { InputError } from '../core/errors.ts';
 import { getNoteKind, reasonsFromNumbers, type ReasonChoice } from '../core/reasons.ts';
+import { errorMessage } from '../elements/submission.ts';
 import { KernelRelay } from './kernel-transport.ts';
 import { asKernelMessage, type SubmitMessage } from './relay-messages.ts';
 import './widget-frame.ts';
@@ -18,10 +19,6 @@ import type { WidgetContext, WidgetResult, WidgetWorkflow } from './widget-workf
 
 /** The client's per-request timeout: longer than the relay's, so the relay's clearer message wins. */
 const CLIENT_TIMEOUT_MS = 60_000;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function randomId(): string {
   // getRandomValues, unlike randomUUID, also exists on plain-http pages (a remote JupyterHub).
@@ -73,8 +70,8 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
       } catch (error) {
         console.error('[alyx-qc] loading the widget failed:', error);
         loading = undefined; // Retry loads again
-        frame.phase = { phase: 'load-failed', message: messageOf(error) };
-        writeOutcome(model, { status: 'failed', error: messageOf(error) });
+        frame.phase = { phase: 'load-failed', message: errorMessage(error) };
+        writeOutcome(model, { status: 'failed', error: errorMessage(error) });
       }
     })());
 
@@ -115,7 +112,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
         // Part of it may have landed (a note posted, its old ones not yet deleted): the next
         // write reads Alyx again rather than trust the context, so it cannot post a second note.
         failed = true;
-        writeOutcome(model, { status: 'failed', error: messageOf(error) });
+        writeOutcome(model, { status: 'failed', error: errorMessage(error) });
         throw error;
       }
     });
@@ -145,8 +142,8 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
       frame.kernelSubmit = { status: report.written ? 'written' : 'failed', message: report.message };
     } catch (error) {
       // A choice refused before any request never reached `write`: report it the same way.
-      if (model.get('status') !== 'failed') writeOutcome(model, { status: 'failed', error: messageOf(error) });
-      frame.kernelSubmit = { status: 'failed', message: messageOf(error) };
+      if (model.get('status') !== 'failed') writeOutcome(model, { status: 'failed', error: errorMessage(error) });
+      frame.kernelSubmit = { status: 'failed', message: errorMessage(error) };
     }
   };
 
