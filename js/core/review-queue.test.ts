@@ -5,7 +5,7 @@ import { AlyxFixture, defaultSessionJson, USER } from '../../tests/support/alyx-
 import type { AlyxClient } from './client.ts';
 import { InputError } from './errors.ts';
 import { signOffNoteText } from './note-text.ts';
-import { findPendingSessions, loadReviewQueue, pendingFilters, queueWriter } from './review-queue.ts';
+import { findPendingSessions, loadReviewQueue, pendingFilters, queueFilters, queueWriter } from './review-queue.ts';
 import { describeSummary, FINE, ReviewQueueState } from './review-queue-state.ts';
 import { signOff } from './sign-off.ts';
 
@@ -31,14 +31,17 @@ function sessionOn(day: string, json: unknown): Promise<string> {
 }
 
 describe('loading a queue', () => {
-  test('250 sessions, which are signed off, and their notes load in 3 requests, in the order given, with statuses', async () => {
+  test('250 sessions, which are signed off, and their notes load in 6 requests (3 per 150, every URL under a stock request line), in the order given, with statuses', async () => {
     const eids = await sessions(250);
     await signOff(client, { eid: eids[3]!, signOffKey: KEY, kind: 'task', reasons: ['wheel data corrupt'] });
     await signOff(client, { eid: eids[7]!, signOffKey: KEY, kind: 'task', withNote: false });
     const reader = await alyx.login();
     const before = reader.requestCount;
     const data = await loadReviewQueue(reader, { eids, signOffKey: KEY, kind: 'task' });
-    assert.equal(reader.requestCount - before, 3);
+    assert.equal(reader.requestCount - before, 6);
+    for (const filters of queueFilters(KEY, eids)) {
+      for (const django of Object.values(filters)) assert.ok(`${alyx.baseUrl}/sessions?${new URLSearchParams({ django, limit: '1000', offset: '0' })}`.length < 8000, 'under the 8190-byte request line of Apache, nginx and gunicorn');
+    }
     assert.deepEqual(data.sessions.map((session) => session.eid), eids);
     const state = new ReviewQueueState(data, queueWriter(reader, data));
     assert.equal(describeSummary(state.summary()), '2 of 250 signed off \u00b7 1 with reasons');

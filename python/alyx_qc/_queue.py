@@ -25,7 +25,7 @@ __all__ = ["ReviewQueue", "check_session_filter", "loading_filters", "pending_fi
 
 #: Sessions per ``__in`` request (``js/core/review-queue.ts`` QUEUE_BATCH): the relay allows the
 #: exact strings the front end sends, so both build them the same way.
-QUEUE_BATCH = 250
+QUEUE_BATCH = 150
 #: Largest image sent to the page (a plot, not a movie).
 MAX_PLOT_BYTES = 20 << 20
 
