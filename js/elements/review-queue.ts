@@ -1,10 +1,9 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { keyed } from 'lit/directives/keyed.js';
 import { OTHER } from '../core/note-kinds.ts';
 import { getSignOffKind, validateChoice, type ReasonChoice } from '../core/reasons.ts';
-import type { ReviewQueueData } from '../core/review-queue.ts';
+import type { QueueSession, ReviewQueueData } from '../core/review-queue.ts';
 import { describeSummary, FINE, ReviewQueueState, statusRow, type QueueItem, type QueueItemStatus, type QueueStatusRow, type QueueWrite } from '../core/review-queue-state.ts';
-import type { SignOffContext, SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';
+import type { SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';
 import { defineElement } from './define.ts';
 import { emit } from './events.ts';
 import { QcElement } from './qc-element.ts';
@@ -13,6 +12,7 @@ import { afterPaint } from './review-queue-after-paint.ts';
 import { QUEUE_KEYS, queueKeyAction } from './review-queue-keys.ts';
 import { QueuePlots, type PlotFunction } from './review-queue-plots.ts';
 import { queueStyles } from './review-queue-styles.ts';
+import type { SignOffPanel } from './signoff-panel.ts';
 import './signoff-panel.ts';
 
 /** A row's status in words: due, signed off by whom on which day, failed with why, being written. */
@@ -97,8 +97,10 @@ export class ReviewQueueElement extends QcElement {
    * its own that must not carry over: a submission through its own button, "Write a note"
    * unticked, or the checklist's "what is missing" shown.
    */
-  #panelKey = 0;
+  #panel: SignOffPanel | null = null;
   #panelDirty = false;
+  /** The session whose context the panel has. */
+  #panelSession: QueueSession | null = null;
 
   constructor() {
     super();
@@ -144,6 +146,7 @@ export class ReviewQueueElement extends QcElement {
         emit(this, 'input', this.value);
       });
       this.#choices.clear();
+      this.#panel = null;
       // Resume: start at the first due session.
       this.current = Math.max(0, this.#state?.nextDue(-1) ?? 0);
     }
@@ -188,13 +191,12 @@ export class ReviewQueueElement extends QcElement {
   go(index: number): void {
     const total = this.#state?.items.length ?? 0;
     if (total === 0) return;
-    const panel = this.renderRoot.querySelector('alyx-qc-signoff');
-    if (this.#panelDirty || panel?.withNote === false) this.#panelKey++;
+    if (this.#panelDirty || this.#panel?.withNote === false) this.#panel = null;
     this.#panelDirty = false;
     this.current = ((index % total) + total) % total;
     this.confirming = false;
     void this.updateComplete.then(() => {
-      // The panel of the session left is gone, and focus with it: back to the queue, so keys go on working.
+      // A panel replaced took focus with it: back to the queue, so keys go on working.
       if (!this.renderRoot.querySelector(':focus')) this.renderRoot.querySelector<HTMLElement>('.queue')?.focus({ preventScroll: true });
     });
     // Scrolling reads the layout: after the frame, when it is clean, not forced in the middle of it.
@@ -374,7 +376,7 @@ export class ReviewQueueElement extends QcElement {
             ${plot.status === 'failed' ? html`<p class="notice error">The plot failed: ${plot.message}</p>` : nothing}
             ${plot.status === 'ready' ? plot.image : nothing}
           </figure>`}
-      ${status.status === 'invalid' ? nothing : keyed(this.#panelKey, this.#renderPanel(item))}
+      ${status.status === 'invalid' ? nothing : this.#panelFor(item)}
       <div class="nav">
         <button @click=${() => this.go(this.current - 1)}>\u2190 Previous</button>
         <button class="primary" @click=${() => void this.signOffAndNext()}>Sign off &amp; next</button>
@@ -383,36 +385,43 @@ export class ReviewQueueElement extends QcElement {
       </div>`;
   }
 
-  #renderPanel(item: QueueItem): TemplateResult {
+  /** The sign-off panel, given this session's context when it changed (a new session, or what was written). */
+  #panelFor(item: QueueItem): SignOffPanel {
     const { session } = item;
-    const context: SignOffContext = {
-      eid: session.eid,
-      kind: this.data!.kind,
-      signOffKey: this.data!.signOffKey,
-      user: this.data!.user,
-      existingNotes: session.existingNotes,
-      // Alyx's list has no `json`: who signed off without a note is not known here.
-      checklistEntry: session.signedOff ? (session.entry ?? UNKNOWN_ENTRY) : null,
-    };
-    // The panel's own button goes through the queue too: written in the background, then the next session.
-    const submit = async (submission: SignOffSubmission): Promise<SignOffResult> => {
-      this.#panelDirty = true;
-      const result = await this.signOffAndNext(submission);
-      if (result) return result;
-      const status = this.#state?.item(session.eid)?.status;
-      throw new Error(status?.status === 'failed' ? status.message : 'Not signed off.');
-    };
-    return html`<alyx-qc-signoff
-      .context=${context}
-      .value=${this.#choices.get(session.eid) ?? NO_CHOICE}
-      .now=${this.now}
-      .submit=${submit}
-      @input=${(event: Event) => {
+    let panel = this.#panel;
+    if (!panel) {
+      panel = this.#panel = document.createElement('alyx-qc-signoff');
+      this.#panelSession = null;
+      panel.addEventListener('input', (event) => {
         // The queue's own `input` is its statuses: the panel's choice stays inside.
         event.stopPropagation();
-        this.#setChoice(session.eid, (event.target as HTMLElementTagNameMap['alyx-qc-signoff']).value);
-      }}
-    ></alyx-qc-signoff>`;
+        const eid = this.#panelSession?.eid;
+        if (eid !== undefined) this.#setChoice(eid, (event.target as SignOffPanel).value);
+      });
+    }
+    if (this.#panelSession !== session) {
+      this.#panelSession = session;
+      panel.context = {
+        eid: session.eid,
+        kind: this.data!.kind,
+        signOffKey: this.data!.signOffKey,
+        user: this.data!.user,
+        existingNotes: session.existingNotes,
+        // Alyx's list has no `json`: who signed off without a note is not known here.
+        checklistEntry: session.signedOff ? (session.entry ?? UNKNOWN_ENTRY) : null,
+      };
+      // The panel's own button goes through the queue too: written in the background, then the next session.
+      panel.submit = async (submission: SignOffSubmission): Promise<SignOffResult> => {
+        this.#panelDirty = true;
+        const result = await this.signOffAndNext(submission);
+        if (result) return result;
+        const status = this.#state?.item(session.eid)?.status;
+        throw new Error(status?.status === 'failed' ? status.message : 'Not signed off.');
+      };
+    }
+    panel.value = this.#choices.get(session.eid) ?? NO_CHOICE;
+    panel.now = this.now;
+    return panel;
   }
 }
 
