@@ -63,15 +63,13 @@ export class QueuePlots {
     let owned = '';
     try {
       const image = await this.plot(eid, this.#controller.signal);
-      if (!(typeof image === 'string' || (image instanceof Blob && image.type.startsWith('image/')))) {
-        throw new TypeError(`The plot for ${eid} is not an image (${image instanceof Blob ? `a Blob of type "${image.type}"` : typeof image}): return an image Blob or an image URL.`);
-      }
-      const url = typeof image === 'string' ? image : (owned = URL.createObjectURL(image));
+      const url = typeof image === 'string' ? image : image instanceof Blob ? (owned = URL.createObjectURL(image)) : '';
       const element = new Image();
       element.alt = this.label(eid);
       element.src = url;
+      // Decoded here, so a Blob that is no image (or a URL to none) fails now, with what it was.
       await element.decode().catch(() => {
-        throw new TypeError(`The plot for ${eid} could not be decoded as an image: return a PNG, JPEG or another image the browser shows.`);
+        throw new TypeError(`The plot for ${eid} is not an image (${image instanceof Blob ? `a Blob of type "${image.type}"` : typeof image === 'string' ? `the URL ${image.slice(0, 80)}` : typeof image}): return a PNG or JPEG Blob or an image URL.`);
       });
       state = { status: 'ready', url, image: element };
     } catch (error) {

@@ -217,6 +217,7 @@ describe('<alyx-qc-review-queue>', () => {
       plot: async (eid) => {
         asked.push(eid);
         if (eid === EIDS[2]) throw new Error('plot() raised KeyError: trials');
+        if (eid === EIDS[3]) return new Blob(['{"x": 1}'], { type: 'application/json' });
         return png;
       },
     });
@@ -228,6 +229,8 @@ describe('<alyx-qc-review-queue>', () => {
     await press(el, 'Enter');
     await waitFor(() => visibleText(deepQuery(el, '.plot')).includes('KeyError'), 'the failure shows for that session');
     expect(deepQueryAll(el, 'alyx-qc-signoff').length === 1, 'the panel is still there');
+    await press(el, 'ArrowRight');
+    await waitFor(() => visibleText(deepQuery(el, '.plot')).includes('is not an image (a Blob of type "application/json")'), 'a plot that is no image says what it was');
   });
 
   it('an empty queue and an invalid session each say what is wrong', async () => {

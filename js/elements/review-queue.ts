@@ -213,7 +213,7 @@ export class ReviewQueueElement extends QcElement {
     if (!item || !this.data || !this.#state) return undefined;
     const { eid } = item.session;
     const choice = this.#choices.get(eid) ?? NO_CHOICE;
-    const panel = this.renderRoot.querySelector('alyx-qc-signoff');
+    const panel = this.#panel;
     const withNote = (panel?.withNote ?? true) && choice.reasons.length > 0;
     if (!submission) {
       try {
@@ -268,7 +268,7 @@ export class ReviewQueueElement extends QcElement {
     const choice = this.#choices.get(item.session.eid) ?? NO_CHOICE;
     if (!choice.reasons.includes(OTHER)) this.#toggle(getSignOffKind(this.data!.kind).reasons.indexOf(OTHER));
     await this.updateComplete;
-    const panel = this.renderRoot.querySelector('alyx-qc-signoff');
+    const panel = this.#panel;
     await panel?.updateComplete;
     const checklist = panel?.renderRoot.querySelector('alyx-qc-reason-checklist');
     await checklist?.updateComplete;
