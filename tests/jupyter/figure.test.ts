@@ -140,7 +140,9 @@ test('a matplotlib figure attached to a sign-off in JupyterLab', async (t) => {
     assert.equal(createHash('sha256').update(bytes).digest('hex'), sha256);
     assert.equal(notes.filter((note) => note.text.includes(signOffTitle(KEY))).length, 1, 'one sign-off note');
     assert.ok(!figures[0]?.text.includes(signOffTitle(KEY)));
-    // Python reads which figure note was written.
+    // Python reads which figure note was written: its traits change once the sign-off's read-back
+    // has ended (the panel said "attached" before it, while "Checking…").
+    await panel().getByText('Checking…').waitFor({ state: 'detached', timeout: TIMEOUT_MS });
     await page.locator('.jp-CodeCell').last().locator('.jp-InputArea').click();
     await command('notebook:insert-cell-below');
     await page.keyboard.type('print("figure note:", signoff.last_written["figure_note_id"])');
