@@ -136,7 +136,7 @@ export class AlyxClient {
 
   /** Logs in with the stored password and keeps the new token. */
   async authenticate(signal?: AbortSignal): Promise<void> {
-    if (this.#password === null) throw new InputError('Cannot log in again without a password: pass { username, password }.');
+    if (this.#password === null) throw new InputError('No password to log in again with: pass { username, password }.');
     const body = await this.#send('POST', '/auth-token', { body: { username: this.user, password: this.#password }, signal, idempotent: true }, true);
     const token = (body as { token?: unknown } | null)?.token;
     if (typeof token !== 'string' || token === '') {

@@ -134,7 +134,7 @@ export class AlyxTimeoutError extends AlyxQcError {
 
 export class AlyxAbortError extends AlyxQcError {
   constructor(readonly method: string, readonly url: string) {
-    super('aborted', `${method} ${url} was cancelled; check Alyx before trying again.`);
+    super('aborted', `${method} ${url} was cancelled: check Alyx, then try again.`);
     this.name = 'AlyxAbortError';
   }
 }

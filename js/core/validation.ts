@@ -61,5 +61,5 @@ export function clip(value: string, max = 60): string {
 
 /** A context loaded for one object (and key) written to another would write and delete there: refused. */
 export function assertContextFor(context: string, target: string): void {
-  if (context !== target) throw new InputError(`The context is for ${context}, not ${target}: load the context of what you write.`);
+  if (context !== target) throw new InputError(`The context is for ${context}, not ${target}: load the right one.`);
 }
