@@ -1,15 +1,38 @@
 /**
  * Work that must not delay the next session on screen (starting a write, prefetching the next
- * plot, telling Python the statuses, scrolling the list): run after the frame that shows it.
+ * plot, telling Python the statuses, scrolling the list): run after the frames that show it.
  */
 
 /** A hidden page paints no frame: this much later at the most, so a write never waits on a tab. */
 const LATEST_MS = 50;
 
-/** Resolves after the next frame is painted (a task after `requestAnimationFrame`), or after {@link LATEST_MS}. */
+/** One wait shared by every caller in the same frame: one pair of animation frames, one timer. */
+let pending: Promise<void> | null = null;
+
+/**
+ * Resolves after the frame that shows what was just rendered and the one after it (a task after
+ * the second `requestAnimationFrame`), or after {@link LATEST_MS}, whichever comes first.
+ */
 export function afterPaint(): Promise<void> {
-  return new Promise((resolve) => {
+  if (!pending) {
+    let settle = (): void => {};
+    const promise = new Promise<void>((resolve) => (settle = resolve));
+    const done = (): void => {
+      if (pending === promise) pending = null;
+      clearTimeout(timer);
+      settle();
+    };
+    const timer = setTimeout(done, LATEST_MS);
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done)));
+    pending = promise;
+  }
+  return pending;
+}
+
+/** `promise`, or nothing after {@link LATEST_MS}: a hidden tab may hold an image's decode until it is shown again. */
+export function atMost(promise: Promise<unknown>): Promise<void> {
+  return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, LATEST_MS);
-    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => (clearTimeout(timer), resolve()))));
+    void promise.catch(() => undefined).then(() => (clearTimeout(timer), resolve()));
   });
 }

@@ -8,7 +8,7 @@ import { defineElement } from './define.ts';
 import { emit } from './events.ts';
 import { QcElement } from './qc-element.ts';
 import { NO_CHOICE } from './reason-checklist.ts';
-import { afterPaint } from './review-queue-after-paint.ts';
+import { afterPaint, atMost } from './review-queue-after-paint.ts';
 import { QUEUE_KEYS, queueKeyAction } from './review-queue-keys.ts';
 import { QueuePlots, type PlotFunction } from './review-queue-plots.ts';
 import { queueStyles } from './review-queue-styles.ts';
@@ -165,8 +165,8 @@ export class ReviewQueueElement extends QcElement {
       throw new TypeError('This queue has no submit function: set its `submit` property to the sign-off to call.');
     }
     // The session is already "being written" (and leaving the page asks first); the request
-    // itself starts once the next session is on screen, a frame later.
-    await afterPaint();
+    // itself starts once the next session is on screen.
+    await this.whenShown();
     const result = await this.submit(eid, submission, signal);
     if (result.status === 'written') emit(this, 'alyx-qc-written', result);
     return result;
@@ -179,12 +179,23 @@ export class ReviewQueueElement extends QcElement {
     if (!state || !plots) return;
     const current = state.items[this.current]?.session.eid;
     if (current !== undefined && !plots.get(current)) plots.want([current]);
-    void afterPaint().then(() => {
+    void this.whenShown().then(() => {
       if (plots !== this.#plots) return;
       const next = state.nextDue(this.current);
       const eids = [this.current, next].filter((index) => index >= 0).map((index) => state.items[index]!.session.eid);
       plots.want([...new Set(eids)]);
     });
+  }
+
+  /**
+   * Resolves once the session shown is on screen: the frames that paint it are done and its plot
+   * is decoded. Work that does not show it (writes, the next plot, statuses) waits for this.
+   */
+  async whenShown(): Promise<void> {
+    await afterPaint();
+    const eid = this.#currentItem()?.session.eid;
+    const plot = eid === undefined ? undefined : this.#plots?.get(eid);
+    if (plot?.status === 'ready' && plot.image.isConnected) await atMost(plot.image.decode());
   }
 
   /** Shows session `index`; keeps focus in the queue, so the keys go on working. */
@@ -200,7 +211,7 @@ export class ReviewQueueElement extends QcElement {
       if (!this.renderRoot.querySelector(':focus')) this.renderRoot.querySelector<HTMLElement>('.queue')?.focus({ preventScroll: true });
     });
     // Scrolling reads the layout: after the frame, when it is clean, not forced in the middle of it.
-    void afterPaint().then(() => this.renderRoot.querySelector('ol [aria-current=true]')?.scrollIntoView({ block: 'nearest' }));
+    void this.whenShown().then(() => this.renderRoot.querySelector('ol [aria-current=true]')?.scrollIntoView({ block: 'nearest' }));
   }
 
   /**

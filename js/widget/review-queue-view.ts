@@ -5,7 +5,6 @@
  */
 import { getSignOffKind, reasonsFromNumbers, type ReasonChoice } from '../core/reasons.ts';
 import { loadReviewQueue, queueWriter } from '../core/review-queue.ts';
-import { afterPaint } from '../elements/review-queue-after-paint.ts';
 import '../elements/review-queue.ts';
 import { asKernelMessage } from './relay-messages.ts';
 import { isPlotMessage, isQueueSubmit, type QueueModel, type QueueSubmitMessage } from './review-queue-messages.ts';
@@ -59,11 +58,11 @@ export function renderQueueView(model: QueueModel, el: HTMLElement): () => void 
     })());
 
   let statusesQueued = false;
-  /** Every session's status to Python, once per burst of changes, after the frame that shows them. */
+  /** Every session's status to Python, once per burst of changes, once the session shown is on screen. */
   const sendStatuses = (): void => {
     if (statusesQueued) return;
     statusesQueued = true;
-    void afterPaint().then(() => {
+    void queue.whenShown().then(() => {
       statusesQueued = false;
       try {
         model.send({ type: 'queue-statuses', frontend: viewId, statuses: queue.value });
