@@ -18,15 +18,17 @@ export class KernelPlots {
 
   constructor(private readonly send: (message: PlotRequestMessage) => void) {}
 
-  /** The element's `plot`. */
-  readonly plot: PlotFunction = (eid, signal) =>
+  /**
+   * The element's `plot`. Its signal is not needed: the kernel makes each plot once whoever waits
+   * for it, and an answer nobody waits for any more is dropped by the element.
+   */
+  readonly plot: PlotFunction = (eid) =>
     new Promise<Blob>((resolve, reject) => {
       const waiting: Waiting = {
         resolve: (image) => (clearTimeout(timer), resolve(image)),
         reject: (error) => (clearTimeout(timer), reject(error)),
       };
       const timer = setTimeout(() => this.#settle(eid, waiting, new Error(`plot(${eid}) did not answer within ${PLOT_TIMEOUT_MS / 1000} s; the kernel may be busy or stopped.`)), PLOT_TIMEOUT_MS);
-      signal.addEventListener('abort', () => this.#settle(eid, waiting, new Error('The plot is no longer wanted.')), { once: true });
       const list = this.#waiting.get(eid);
       if (list) list.push(waiting);
       else {
