@@ -6,7 +6,10 @@
 /** A hidden page paints no frame: this much later at the most, so a write never waits on a tab. */
 const LATEST_MS = 50;
 
-/** One wait shared by every caller in the same frame: one pair of animation frames, one timer. */
+/**
+ * One wait shared by the callers before the same frame (one pair of animation frames, one timer);
+ * a caller after that frame has begun waits for frames of its own.
+ */
 let pending: Promise<void> | null = null;
 
 /**
@@ -17,13 +20,19 @@ export function afterPaint(): Promise<void> {
   if (!pending) {
     let settle = (): void => {};
     const promise = new Promise<void>((resolve) => (settle = resolve));
-    const done = (): void => {
+    const release = (): void => {
       if (pending === promise) pending = null;
+    };
+    const done = (): void => {
+      release();
       clearTimeout(timer);
       settle();
     };
     const timer = setTimeout(done, LATEST_MS);
-    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done)));
+    requestAnimationFrame(() => {
+      release();
+      requestAnimationFrame(() => setTimeout(done));
+    });
     pending = promise;
   }
   return pending;
