@@ -195,7 +195,7 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
       } catch (error) {
         if (!existing || !verify || !isTransient(error)) throw error;
       }
-      if (verify) written = await settleSignOffNote(client, eid, key, dateKey, choice, written, signal);
+      if (verify) written = await settleSignOffNote(client, eid, key, dateKey, choice, written, readAt, signal);
     }
     answered(written);
     return written;
@@ -246,11 +246,12 @@ function keptChanging(what: string): ConflictError {
  * added, ours is set), write it if that changed anything, delete the others, and read again until
  * one note holds our entry. Each reviewer only ever adds entries, so the two converge.
  */
-async function settleSignOffNote(client: AlyxClient, eid: string, signOffKey: string, dateKey: string, choice: ReasonChoice, written: AlyxNote | null, signal?: AbortSignal): Promise<AlyxNote | null> {
+async function settleSignOffNote(client: AlyxClient, eid: string, signOffKey: string, dateKey: string, choice: ReasonChoice, written: AlyxNote | null, readAt: number, signal?: AbortSignal): Promise<AlyxNote | null> {
   const tolerate = transientFailures(signal);
+  // A rival's merge built on the text before ours may land after ours, dropping our entry.
+  const waitForRival = rivalWindow(readAt);
   for (let attempt = 0; ; attempt++) {
-    // Let a write sent at the same moment as ours land first.
-    await sleep(40 + Math.random() * 40, signal);
+    await waitForRival(signal);
     const [keeper, ...rest] = (await signOffNotes(client, eid, signOffKey, signal)).sort(byAge);
     if (!keeper) return written;
     const others = rest.filter((note) => parseNoteJson(note.text) instanceof Map);
@@ -278,21 +279,32 @@ function foldSignOffNoteText(into: string, from: string): string {
 }
 
 /**
- * PATCHes `json` (Alyx replaces the whole field), then reads it back; if a sign-off of another key
- * removed our entry, merges into what is there now and writes again.
- *
- * A rival who read the session before our PATCH landed may PATCH its older copy any time until
- * its own read-to-write window has passed, so the read-back waits that long: our own window (from
- * our read going out to our PATCH's answer, the longest seen), which a rival running the same
+ * Waits out a rival's read-to-write window before a read-back. A rival who read before our write
+ * landed may write its older copy any time until its own window has passed: our own window (from
+ * our read going out to our write's answer, the longest seen), which a rival running the same
  * workflow on the same Alyx matches, times 1.5 to 2 (load varies); at least 200 ms, for a slower
  * rival on a fast Alyx (ibllib, a kernel relay, a figure upload), at most 1.5 s. The reviewer does
  * not wait for it (`onWritten`); a script or the CLI does.
+ */
+function rivalWindow(readAt: number): (signal?: AbortSignal) => Promise<void> {
+  let longest = 0;
+  return async (signal) => {
+    longest = Math.max(longest, Date.now() - readAt);
+    await sleep(Math.min(1500, Math.max(200, longest * (1.5 + Math.random() / 2))), signal);
+    // The read-back follows at once: the next write is built on it.
+    readAt = Date.now();
+  };
+}
+
+/**
+ * PATCHes `json` (Alyx replaces the whole field), then reads it back after the rival window; if a
+ * sign-off of another key removed our entry, merges into what is there now and writes again.
  */
 async function writeChecklist(client: AlyxClient, eid: string, key: string, entry: SignOffEntry, previous: unknown, json: JsonObject, verify: boolean, readAt: number, onWritten: () => void, signal?: AbortSignal): Promise<void> {
   const before = JSON.stringify(previous ?? null);
   const tolerate = transientFailures(signal);
   let next = json;
-  let window = 0;
+  const waitForRival = rivalWindow(readAt);
   for (let attempt = 0; ; attempt++) {
     let sent = false;
     try {
@@ -307,9 +319,7 @@ async function writeChecklist(client: AlyxClient, eid: string, key: string, entr
       await tolerate(error);
     }
     // Also after a failure: the PATCH may have been applied (only its answer lost), and then this read is the read-back.
-    window = Math.max(window, Date.now() - readAt);
-    await sleep(Math.min(1500, Math.max(200, window * (1.5 + Math.random() / 2))), signal);
-    readAt = Date.now();
+    await waitForRival(signal);
     const fresh = await readSession(client, eid, signal);
     const current = entryOf(fresh, key);
     // Ours is there; or another reviewer signed off this same key meanwhile, and the last sign-off

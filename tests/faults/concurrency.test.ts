@@ -185,6 +185,29 @@ describe('concurrency', () => {
     assert.deepEqual(failures, []);
   });
 
+  // Found on alyx-local (PostgreSQL, truly concurrent), 1 merge in 20 above: the note's read-back
+  // came 40-80 ms after our merge, and a rival's merge built on the text before ours could land
+  // after it, dropping our entry. Made certain here by holding the rival's note PATCH 150 ms.
+  test('a rival whose merge into the sign-off note lands 150 ms after ours, 5 times: one note holding both entries', async () => {
+    const failures: string[] = [];
+    for (let trial = 0; trial < 5; trial++) {
+      const eid = await alyx.newSession();
+      await signOff(await alyx.inspector(), { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [], now: new Date(2024, 0, 10, 12) });
+      bobProxy.clear();
+      bobProxy.inject({ match: { method: 'PATCH', pathPrefix: '/notes/' }, fault: 'stall', delayMs: 150 });
+      await Promise.allSettled([
+        signOff(alice, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: ['wheel data corrupt'], now: TODAY }),
+        signOff(bob, { eid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [], now: TODAY }),
+      ]);
+      await bobProxy.settled();
+      const notes = await alyx.notesOf(eid);
+      const entries = notes.map((note) => [USER.username, USER2.username].filter((user) => note.text.includes(`"2024-01-15_${user}"`)).length);
+      if (notes.length !== 1 || entries[0] !== 2) failures.push(`trial ${trial}: ${notes.length} note(s) holding ${entries.join('+')} of the 2 entries`);
+    }
+    process.stderr.write(`same key merged at once, the rival's note PATCH 150 ms late: 5 trials, ${failures.length} failures${failures.length ? `:\n${failures.join('\n')}` : ''}\n`);
+    assert.deepEqual(failures, []);
+  });
+
   // Found by this suite: both reviewers deleted the old note, the second DELETE answered 404, the
   // workflow threw before the loser withdrew its note: two notes, and an error for a note that stayed.
   // With settleRivals, as above.
