@@ -263,7 +263,7 @@ describe('notes', () => {
     assert.match(unknown.body.detail, /^Cannot resolve keyword 'colour' into field\. Choices are: /);
   });
 
-  test('an image can be attached (multipart) and is served back', async () => {
+  test('an image can be attached (multipart) and is served back only with a token, as on Alyx', async () => {
     const eid = await freshSession(api);
     const form = new FormData();
     form.set('user', 'test_user');
@@ -272,9 +272,17 @@ describe('notes', () => {
     form.set('text', 'with an image');
     form.set('width', 'orig');
     form.set('image', new Blob([Buffer.from(ONE_PIXEL_PNG, 'base64')], { type: 'image/png' }), 'pixel.png');
-    const reply = await call(`${alyx.baseUrl}/notes`, { method: 'POST', body: form }, await login(alyx.baseUrl));
+    const token = await login(alyx.baseUrl);
+    const reply = await call(`${alyx.baseUrl}/notes`, { method: 'POST', body: form }, token);
     assert.equal(reply.status, 201, JSON.stringify(reply.body));
-    const image = await fetch(reply.body.image as string);
+    const url = reply.body.image as string;
+    assert.match(url, /\/uploaded\//);
+    for (const headers of [{}, { authorization: 'Token 0000000000000000000000000000000000000000' }]) {
+      const refused = await fetch(url, { headers });
+      assert.equal(refused.status, 403, JSON.stringify(headers));
+      assert.doesNotMatch(Buffer.from(await refused.arrayBuffer()).toString('latin1'), /^\x89PNG/);
+    }
+    const image = await fetch(url, { headers: { authorization: `Token ${token}` } });
     assert.equal(image.status, 200);
     assert.deepEqual(Buffer.from(await image.arrayBuffer()), Buffer.from(ONE_PIXEL_PNG, 'base64'));
   });

@@ -4,14 +4,12 @@ Anything else (`/notes/`, `/sessions/not-a-uuid`) is Django's own 404 page, HTML
 answers with DEBUG off; errors inside a view are JSON (alyx_dev.exceptions).
 """
 
-from django.conf import settings
 from django.urls import path, re_path
-from django.views.static import serve
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from alyx_dev.actions.views import SessionDetail, SessionList
 from alyx_dev.experiments.views import ProbeInsertionDetail, ProbeInsertionList
-from alyx_dev.misc.views import LabDetail, LabList, NoteDetail, NoteList, UserDetail, UserList
+from alyx_dev.misc.views import LabDetail, LabList, NoteDetail, NoteList, UploadedView, UserDetail, UserList
 from alyx_dev.schema import schema_view
 from alyx_dev.subjects.views import SubjectDetail, SubjectList
 
@@ -30,5 +28,5 @@ urlpatterns = [
     path("subjects", SubjectList.as_view(), name="subject-list"),
     path("subjects/<str:nickname>", SubjectDetail.as_view(), name="subject-detail"),
     path("api/schema", schema_view, name="schema"),
-    re_path(r"^uploaded/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^uploaded/(?P<path>.*)$", UploadedView.as_view(), name="uploaded"),
 ]

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from rest_framework import generics
+from django.views.static import serve
+from rest_framework import generics, views
 
 from alyx_dev.filters import BaseFilterSet
 
@@ -58,3 +60,17 @@ class LabDetail(generics.RetrieveUpdateDestroyAPIView):
     queryset = LabList.queryset
     serializer_class = LabSerializer
     lookup_field = "name"
+
+
+class UploadedView(views.APIView):
+    """A note's image under `/uploaded/`, only with a token, as on Alyx 3.6.1 (its UploadedView
+    takes rest_permission_classes(): no token, 403 "Authentication credentials were not provided.").
+
+    With a token, Alyx 3.6.1's own view answers with the file's path as text (deployments serve the
+    bytes from Apache); this one serves the bytes, so the tests read back what was stored."""
+
+    schema = None  # not an API endpoint: out of /api/schema
+
+
+    def get(self, request, path=""):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
