@@ -98,6 +98,16 @@ def load_figure(figure: Any) -> Figure:
     return Figure(data=data, content_type=content_type, sha256=hashlib.sha256(data).hexdigest(), thumbnail=_thumbnail(data, source))
 
 
+def plot_figure(data: bytes) -> Optional[Figure]:
+    """A rendered plot (the review queue's) as the figure its sign-off attaches, without a
+    thumbnail (the queue shows the plot itself); ``None`` when Alyx would not take it as a note's
+    image (GIF, WebP, SVG, over the limit)."""
+    content_type = image_type(data)
+    if content_type is None or len(data) > MAX_IMAGE_BYTES:
+        return None
+    return Figure(data=data, content_type=content_type, sha256=hashlib.sha256(data).hexdigest())
+
+
 def _figure_bytes(figure: Any) -> Tuple[bytes, str]:
     """The image bytes of whatever was passed, and a few words naming it for error messages."""
     if isinstance(figure, (bytes, bytearray, memoryview)):
@@ -367,6 +377,9 @@ def perform_figure_request(relay: Any, message: Dict[str, Any], watch: Any = Non
         except (TypeError, ValueError, RecursionError):
             raise RelayRefused("the figure request's body is not JSON.") from None
         figure = getattr(relay, "figure", None)
+        figures = getattr(relay, "figures", None)
+        if figures is not None:  # the review queue: the plot it rendered for the session named
+            figure = figures.get(body.get("object_id")) if isinstance(body, dict) else None
         fields = check_figure_post(body, relay.scope, relay.credentials.username, figure, _kernel_fetch(relay, watch))
         data, content_type = multipart_note(fields, figure)  # type: ignore[arg-type]
         answer = relay.send_from_kernel("POST", "/notes", data=data, content_type=content_type, watch=watch)

@@ -17,6 +17,8 @@ import requests
 import traitlets as t
 
 from ._credentials import Credentials, resolve_credentials
+from ._figure import Figure, plot_figure
+from ._relay import Relay
 from ._scope import MAX_LIMIT, RelayScope
 from ._validation import check_flag, check_sign_off_key, check_sign_off_kind, check_uuid4, sign_off_reason_count
 from ._widget import _CREDENTIAL_ARGS, _check_options, _QcWidget
@@ -246,10 +248,16 @@ class ReviewQueue(_QcWidget):
             raise TypeError(f"[alyx-qc] plot= takes a function plot(eid) returning an image, not {type(plot).__name__}.")
         credentials = credentials or resolve_credentials(alyx=alyx, base_url=base_url, token=token, username=username)
         # The page may read exactly this queue's sessions and notes, and sign off its key on them.
-        scope = RelayScope(objects=frozenset(checked), sign_off_keys=frozenset({key}), session_filters=frozenset(loading_filters(key, checked)))
+        # With a plot, the page may also ask the kernel to attach a session's rendered plot to its
+        # sign-off as the figure note (docs/figures.md), and read those figures back.
+        scope = RelayScope(objects=frozenset(checked), sign_off_keys=frozenset({key}), session_filters=frozenset(loading_filters(key, checked)), figures=plot is not None)
+        relay = Relay(credentials, scope=scope)
+        # Held in the kernel by eid: the page names a figure by its SHA-256, never sends bytes.
+        self.__figures: Dict[str, Figure] = {}
+        relay.figures = self.__figures
         self.__plot = plot
         self.__statuses: Optional[List[Dict[str, Any]]] = None
-        super().__init__(credentials=credentials, scope=scope, mode="queue", target=checked[0], sign_off_key=key, kind=kind, eids=checked, has_plot=plot is not None)
+        super().__init__(credentials=credentials, scope=scope, relay=relay, mode="queue", target=checked[0], sign_off_key=key, kind=kind, eids=checked, has_plot=plot is not None)
 
     @classmethod
     def pending(
@@ -308,8 +316,15 @@ class ReviewQueue(_QcWidget):
         except Exception as error:  # noqa: BLE001 - the user's plot failing must not stop the queue
             self.send({"type": "plot", "eid": eid, "error": f"plot({eid!r}) failed: {type(error).__name__}: {str(error)[:500]}"})
             return
+        # A PNG or JPEG is what the sign-off may attach: the page gets its digest and size to name it.
+        figure = plot_figure(data)
+        if figure is not None:
+            self.__figures[eid] = figure
+        else:
+            self.__figures.pop(eid, None)
+        attachable = {} if figure is None else {"size": figure.size, "sha256": figure.sha256}
         # The image as a binary buffer of the message: never base64 in a trait, saved with the notebook.
-        self.send({"type": "plot", "eid": eid, "mime": mime}, buffers=[data])
+        self.send({"type": "plot", "eid": eid, "mime": mime, **attachable}, buffers=[data])
 
     def _receive_statuses(self, statuses: object) -> None:
         if not isinstance(statuses, list):

@@ -88,6 +88,8 @@ class Relay:
         self.scope = scope
         self.figure: Optional[Figure] = None
         """The figure the widget holds (issue 16): the bytes a figure note is written with."""
+        self.figures: Optional[Dict[str, Figure]] = None
+        """The review queue's: each session's rendered plot by eid, in place of ``figure``."""
         self._session = session or _http.new_session()
         # The total time one relayed request may take: below the page's 30 s, so the kernel answers first.
         self._timeout = float(timeout)

@@ -3,6 +3,7 @@ relay allowing exactly the queue's requests, plots sent as binary buffers, statu
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import threading
@@ -200,13 +201,58 @@ def test_plots_go_as_binary_buffers_and_a_failing_plot_is_reported_for_its_sessi
     sent = Sent(queue)
     for eid in (a, b, c, "d9e994e1-c4aa-4d58-a958-c247286598f6"):
         receive(queue, {"type": "plot-request", "eid": eid})
-    assert sent.messages[0] == {"type": "plot", "eid": a, "mime": "image/png"}
+    # A PNG may be attached to the sign-off: the page gets its size and SHA-256 to name it by.
+    assert sent.messages[0] == {"type": "plot", "eid": a, "mime": "image/png", "size": len(PNG), "sha256": hashlib.sha256(PNG).hexdigest()}
     assert sent.buffers[0] == [PNG]
     assert sent.messages[1] == {"type": "plot", "eid": b, "error": f"plot('{b}') failed: KeyError: 'trials'"}
     assert "not an image" in sent.messages[2]["error"] and sent.buffers[2] == []
     assert len(sent.messages) == 3, "an eid outside the queue gets no plot"
     synced = json.dumps({name: value for name, value in queue.get_state().items() if name != "_esm"}, default=str)
     assert "iVBOR" not in synced and len(synced) < 2000, "no image in the synced state"
+
+
+def test_a_sessions_sign_off_attaches_the_plot_the_kernel_rendered_for_it(alyx, credentials):
+    """Relay level: the page names the figure note of a session's sign-off by the SHA-256 the plot
+    message gave; the kernel posts the plot it rendered for that session, byte for byte, and
+    nothing for a session whose plot was not rendered, another session's digest, or a GIF."""
+    import requests
+
+    from alyx_qc._figure import figure_note_text
+
+    a, b, c = alyx.new_session(), alyx.new_session(), alyx.new_session()
+    plots = {a: _png(40, 30), b: _png(60, 20), c: b"GIF89a" + b"\x00" * 20}
+    queue = ReviewQueue([a, b, c], key=KEY, kind="task", plot=plots.__getitem__, **credentials)
+    sent = Sent(queue)
+    for eid in (a, c):
+        receive(queue, {"type": "plot-request", "eid": eid})
+    digest = sent.messages[0]["sha256"]
+    assert "sha256" not in sent.messages[1], "a GIF is shown, never attached (Alyx takes PNG or JPEG)"
+
+    def figure_request(eid, sha256, request_id):
+        text = figure_note_text({"sign_off_key": KEY, "entry": "2024-01-15_test_user"}, sha256)
+        body = json.dumps({"user": "test_user", "content_type": "session", "object_id": eid, "text": text})
+        count = len(sent.messages)
+        receive(queue, {"type": "alyx-figure-request", "id": request_id, "body": body})
+        return sent.wait_for(count + 1)[count]
+
+    for eid, sha256, request_id in ((b, digest, "v1-1"), (b, hashlib.sha256(plots[b]).hexdigest(), "v1-2"), (c, hashlib.sha256(plots[c]).hexdigest(), "v1-3")):
+        refused = figure_request(eid, sha256, request_id)
+        assert (refused["type"], refused["code"]) == ("alyx-relay-error", "refused"), refused
+        assert "holds no figure" in refused["message"] or "another image" in refused["message"], refused
+    answer = figure_request(a, digest, "v1-4")
+    assert answer["status"] == 201, answer
+    note = json.loads(answer["body"])
+    image = requests.get(note["image"], headers={"Authorization": f"Token {credentials['token']}"}, timeout=10)
+    assert (image.status_code, image.content) == (200, plots[a])
+    assert alyx.rest("GET", f"/notes?django=object_id__in,['{b}','{c}']")["count"] == 0
+
+
+def _png(width, height):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def test_a_matplotlib_figure_is_a_png_and_is_closed():
