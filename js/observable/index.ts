@@ -9,6 +9,9 @@ export { AlyxCorsError, diagnoseNetworkFailure, explainNetworkError, type Networ
 export { criticalNoteInput, type CriticalNoteInput, type CriticalNoteInputOptions } from './critical-note-input.ts';
 export { InputLoader, type LoaderStatus } from './input-loader.ts';
 export { login, loginForToken } from './login.ts';
+export { figureFromCanvas, figureFromSvg } from './plot-figure.ts';
+// The core's index leaves figures out (its size budget); a notebook needs them to pass `image`.
+export { noteFigure } from '../core/note-image.ts';
 export { loginForm, type LoginFormOptions } from './login-form.ts';
 export { LoginFormElement } from './login-form-element.ts';
 export { reviewQueueInput, type ReviewQueueInput, type ReviewQueueInputOptions } from './review-queue-input.ts';
