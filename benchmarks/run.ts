@@ -4,7 +4,7 @@
  * its gzip budget (or missing), the time to interactive is over budget, or a measure could not
  * run. Rows that send more requests than ibllib are flagged in the report, not failed.
  *
- *   npm run bench                      all measures (about 8 minutes; the throttled batches are most of it)
+ *   npm run bench                      all measures (12–21 minutes on 2 shared cores, with the load)
  *   npm run bench -- --only=size,tti   some of them: size, tti, round-trips, requests, batch, queue, figures
  *   npm run bench -- --no-write        do not touch docs/benchmarks.md
  *
