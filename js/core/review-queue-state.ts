@@ -37,8 +37,11 @@ export interface QueueSummary {
   readonly invalid: number;
 }
 
-/** Writes one sign-off (see the module comment). */
-export type QueueWrite = (eid: string, submission: SignOffSubmission, signal: AbortSignal) => Promise<SignOffResult>;
+/**
+ * Writes one sign-off (see the module comment). `written` is the core's `onWritten`: both writes
+ * answered, the read-back running on; the queue then frees the write's slot for the next session.
+ */
+export type QueueWrite = (eid: string, submission: SignOffSubmission, signal: AbortSignal, written?: () => void) => Promise<SignOffResult>;
 
 /** "Fine": the checklist entry only, no reasons, as ibllib's `sign_off()`. */
 export const FINE: SignOffSubmission = { choice: { reasons: [], other: null }, withNote: false };
@@ -166,9 +169,16 @@ export class ReviewQueueState extends EventTarget {
 
   async #run(eid: string, submission: SignOffSubmission): Promise<SignOffResult | null> {
     await this.#slot();
+    // The slot bounds the writes Alyx sees at once; a read-back only waits and reads, so the
+    // next session's writes need not wait for it.
+    let release = (): void => {
+      release = () => {};
+      this.#running--;
+      this.#waiting.shift()?.();
+    };
     try {
       // Never aborted: a write in flight must finish, or Alyx could be left half-written.
-      const result = await this.#write(eid, submission, new AbortController().signal);
+      const result = await this.#write(eid, submission, new AbortController().signal, () => release());
       if (result.status === 'written') this.#written(eid, submission, result);
       else this.#set(eid, initialStatus(this.item(eid)!.session));
       return result;
@@ -177,8 +187,7 @@ export class ReviewQueueState extends EventTarget {
       this.#set(eid, { status: 'failed', message: messageOf(error), submission });
       return null;
     } finally {
-      this.#running--;
-      this.#waiting.shift()?.();
+      release();
     }
   }
 

@@ -173,7 +173,7 @@ export async function findPendingSessions(client: AlyxClient, options: PendingOp
 }
 
 /** The queue's write over a client: the core's `signOff` for one session of the queue. */
-export function queueWriter(client: AlyxClient, data: Pick<ReviewQueueData, 'kind' | 'signOffKey'>): (eid: string, submission: SignOffSubmission, signal: AbortSignal) => Promise<SignOffResult> {
-  return (eid, { choice, withNote }, signal) =>
-    signOff(client, { eid, signOffKey: data.signOffKey, kind: data.kind, reasons: choice.reasons, other: choice.other, withNote, signal });
+export function queueWriter(client: AlyxClient, data: Pick<ReviewQueueData, 'kind' | 'signOffKey'>): (eid: string, submission: SignOffSubmission, signal: AbortSignal, written?: () => void) => Promise<SignOffResult> {
+  return (eid, { choice, withNote }, signal, written) =>
+    signOff(client, { eid, signOffKey: data.signOffKey, kind: data.kind, reasons: choice.reasons, other: choice.other, withNote, signal, ...(written ? { onWritten: written } : {}) });
 }
