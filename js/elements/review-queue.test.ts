@@ -233,6 +233,38 @@ describe('<alyx-qc-review-queue>', () => {
     await waitFor(() => visibleText(deepQuery(el, '.plot')).includes('is not an image (a Blob of type "application/json")'), 'a plot that is no image says what it was');
   });
 
+  it('figures: the session\u2019s plot with "Attach this figure to the note", per session; unticked, not attached', async () => {
+    const calls: [string, SignOffSubmission][] = [];
+    const png = await (await fetch('data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==')).blob();
+    const el = await fixture('alyx-qc-review-queue', {
+      data: data(),
+      now: NOW,
+      submit: async (eid, s) => (calls.push([eid, s]), written(eid, s)),
+      plot: async () => png,
+      // The widget's: a caption once the kernel holds the session's plot as its figure; the last session has none.
+      figureOf: (eid: string) => (eid === EIDS[5] ? undefined : 'PNG, 70 B'),
+    });
+    const box = (): HTMLInputElement => deepQuery<HTMLInputElement>(deepQuery(el, 'alyx-qc-figure-thumbnail'), 'input[type=checkbox]');
+    await waitFor(() => deepQueryAll(el, 'alyx-qc-figure-thumbnail').length === 1, 'the figure shows in the panel');
+    expect(box().checked, 'on when a plot is given');
+    box().click();
+    await settle(el);
+    await focusQueue(el);
+    await press(el, 'Enter');
+    await waitFor(() => calls.length === 1, 'the first written');
+    equal(calls[0]![1].attachFigure, false, 'unticked: the figure is not attached');
+    await waitFor(() => deepQueryAll(el, 'alyx-qc-figure-thumbnail').length === 1 && box().checked, 'the next session\u2019s box starts ticked');
+    await press(el, 'Enter');
+    await waitFor(() => calls.length === 2, 'the second written');
+    expect(calls[1]![1].attachFigure !== false, 'ticked: the figure is attached');
+    el.go(0);
+    await waitFor(() => heading(el).includes('#1'), 'back at the first session');
+    expect(!box().checked, 'the first session keeps its unticked box');
+    el.go(5);
+    await settle(el);
+    equal(deepQueryAll(el, 'alyx-qc-figure-thumbnail').length, 0, 'no figure offered without one held');
+  });
+
   it('an empty queue and an invalid session each say what is wrong', async () => {
     const empty = await fixture('alyx-qc-review-queue', { data: { ...data(), sessions: [] } });
     expect(visibleText(empty).includes('The review queue is empty'), 'empty queue');

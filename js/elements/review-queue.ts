@@ -65,6 +65,7 @@ export class ReviewQueueElement extends QcElement {
     data: { attribute: false },
     submit: { attribute: false },
     plot: { attribute: false },
+    figureOf: { attribute: false },
     now: { attribute: false },
     concurrency: { type: Number },
     current: { state: true },
@@ -79,6 +80,8 @@ export class ReviewQueueElement extends QcElement {
   declare submit: QueueWrite | undefined;
   /** Makes a session's plot (an image Blob or URL); none is shown without it. */
   declare plot: PlotFunction | undefined;
+  /** The caption ("PNG, 48 KB") of the figure a session's sign-off attaches, once its plot came; none attached without it. */
+  declare figureOf: ((eid: string) => string | undefined) | undefined;
   /** The clock for the panels' previews (tests); now when unset. */
   declare now: Date | undefined;
   /** Writes at once (default 4). */
@@ -89,6 +92,8 @@ export class ReviewQueueElement extends QcElement {
 
   #state: ReviewQueueState | null = null;
   #plots: QueuePlots | null = null;
+  /** "Attach this figure to the note", per session (on unless the reviewer unticked it). */
+  readonly #attach = new Map<string, boolean>();
   /** Each session's choice while it is reviewed, kept through failures and moves. */
   readonly #choices = new Map<string, ReasonChoice>();
   /**
@@ -146,6 +151,7 @@ export class ReviewQueueElement extends QcElement {
         emit(this, 'input', this.value);
       });
       this.#choices.clear();
+      this.#attach.clear();
       this.#panel = null;
       // Resume: start at the first due session.
       this.current = Math.max(0, this.#state?.nextDue(-1) ?? 0);
@@ -167,7 +173,9 @@ export class ReviewQueueElement extends QcElement {
     // The session is already "being written" (and leaving the page asks first); the request
     // itself starts once the next session is on screen.
     await this.whenShown();
-    const result = await this.submit(eid, submission, signal);
+    // Enter and "all remaining as fine" attach the session's figure unless its box was unticked.
+    const attachFigure = submission.attachFigure ?? this.#attach.get(eid);
+    const result = await this.submit(eid, attachFigure === undefined ? submission : { ...submission, attachFigure }, signal);
     if (result.status === 'written') emit(this, 'alyx-qc-written', result);
     return result;
   }
@@ -202,7 +210,10 @@ export class ReviewQueueElement extends QcElement {
   go(index: number): void {
     const total = this.#state?.items.length ?? 0;
     if (total === 0) return;
-    if (this.#panelDirty || this.#panel?.withNote === false) this.#panel = null;
+    if (this.#panelDirty || this.#panel?.withNote === false) {
+      this.#keepAttach();
+      this.#panel = null;
+    }
     this.#panelDirty = false;
     this.current = ((index % total) + total) % total;
     this.confirming = false;
@@ -226,6 +237,7 @@ export class ReviewQueueElement extends QcElement {
     const choice = this.#choices.get(eid) ?? NO_CHOICE;
     const panel = this.#panel;
     const withNote = (panel?.withNote ?? true) && choice.reasons.length > 0;
+    this.#keepAttach();
     if (!submission) {
       try {
         if (withNote) validateChoice(getSignOffKind(this.data.kind), choice);
@@ -249,6 +261,12 @@ export class ReviewQueueElement extends QcElement {
     const next = this.#state?.nextDue(this.current) ?? -1;
     if (next >= 0 && next !== this.current) this.go(next);
     else if (next < 0) this.go(this.current + 1);
+  }
+
+  /** The panel's "Attach this figure" for its session, kept when the panel moves on (it stops the box's own event). */
+  #keepAttach(): void {
+    const eid = this.#panelSession?.eid;
+    if (eid !== undefined && this.#panel?.figure) this.#attach.set(eid, this.#panel.attachFigure);
   }
 
   #currentItem(): QueueItem | undefined {
@@ -411,6 +429,7 @@ export class ReviewQueueElement extends QcElement {
       });
     }
     if (this.#panelSession !== session) {
+      this.#keepAttach();
       this.#panelSession = session;
       panel.context = {
         eid: session.eid,
@@ -432,6 +451,12 @@ export class ReviewQueueElement extends QcElement {
     }
     panel.value = this.#choices.get(session.eid) ?? NO_CHOICE;
     panel.now = this.now;
+    // The session's plot as the figure of its sign-off (issue 16), once the kernel holds it.
+    const plot = this.#plots?.get(session.eid);
+    const caption = plot?.status === 'ready' ? this.figureOf?.(session.eid) : undefined;
+    const src = caption && plot?.status === 'ready' ? plot.url : undefined;
+    if (panel.figure?.src !== src) panel.figure = src && caption ? { src, caption } : null;
+    panel.attachFigure = this.#attach.get(session.eid) ?? true;
     return panel;
   }
 }

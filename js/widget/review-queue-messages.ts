@@ -38,7 +38,8 @@ export interface QueueStatusesMessage {
 
 /** Kernel → view: the plot of `eid` as one binary buffer of type `mime`, or why there is none. */
 export type PlotMessage =
-  | { readonly type: 'plot'; readonly eid: string; readonly mime: string }
+  /** `size` and `sha256` when the kernel holds the plot as the figure the sign-off may attach (PNG or JPEG). */
+  | { readonly type: 'plot'; readonly eid: string; readonly mime: string; readonly size?: number; readonly sha256?: string }
   | { readonly type: 'plot'; readonly eid: string; readonly error: string };
 
 /** Kernel → view: `q.submit(eid, ...)`. */

@@ -13,8 +13,16 @@ interface Waiting {
   reject(error: Error): void;
 }
 
+/** A plot the kernel holds as the figure a sign-off attaches: named by its digest, never sent back. */
+export interface HeldPlot {
+  readonly contentType: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
 export class KernelPlots {
   readonly #waiting = new Map<string, Waiting[]>();
+  readonly #held = new Map<string, HeldPlot>();
 
   constructor(private readonly send: (message: PlotRequestMessage) => void) {}
 
@@ -42,12 +50,19 @@ export class KernelPlots {
     const list = this.#waiting.get(message.eid) ?? [];
     this.#waiting.delete(message.eid);
     const [buffer] = buffers ?? [];
+    if ('mime' in message && typeof message.sha256 === 'string' && typeof message.size === 'number') this.#held.set(message.eid, { contentType: message.mime, size: message.size, sha256: message.sha256 });
+    else this.#held.delete(message.eid);
     for (const waiting of list) {
       if ('error' in message) waiting.reject(new Error(message.error));
       else if (!buffer) waiting.reject(new Error(`The kernel sent the plot of ${message.eid} without its image.`));
       // Copied out of the message's buffer, which may be shared.
       else waiting.resolve(new Blob([new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength).slice()], { type: message.mime }));
     }
+  }
+
+  /** The figure the kernel holds for a session, once its plot came. */
+  held(eid: string): HeldPlot | undefined {
+    return this.#held.get(eid);
   }
 
   #settle(eid: string, waiting: Waiting, error: Error): void {

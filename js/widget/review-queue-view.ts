@@ -4,7 +4,9 @@
  * Statuses go to Python as messages (`q.statuses`); `q.submit(eid, ...)` comes back as one.
  */
 import { getSignOffKind, reasonsFromNumbers, type ReasonChoice } from '../core/reasons.ts';
-import { loadReviewQueue, queueWriter } from '../core/review-queue.ts';
+import { formatBytes, heldFigure } from '../core/figure-note.ts';
+import { loadReviewQueue } from '../core/review-queue.ts';
+import { signOff } from '../core/sign-off.ts';
 import '../elements/review-queue.ts';
 import { asKernelMessage } from './relay-messages.ts';
 import { isPlotMessage, isQueueSubmit, type QueueModel, type QueueSubmitMessage } from './review-queue-messages.ts';
@@ -43,8 +45,17 @@ export function renderQueueView(model: QueueModel, el: HTMLElement): () => void 
       try {
         const alyx = await client;
         const data = await loadReviewQueue(alyx, { eids: model.get('eids'), signOffKey, kind });
-        queue.submit = queueWriter(alyx, data);
+        // The core's queueWriter, plus the session's plot as its figure (issue 16): held in the
+        // kernel, which posts it; the page names it by its SHA-256 (docs/figures.md).
+        queue.submit = (eid, { choice, withNote, attachFigure }, signal) => {
+          const held = attachFigure === false ? undefined : plots.held(eid);
+          return signOff(alyx, { eid, signOffKey: data.signOffKey, kind: data.kind, reasons: choice.reasons, other: choice.other, withNote, signal, ...(held ? { image: heldFigure(held) } : {}) });
+        };
         queue.plot = model.get('has_plot') ? plots.plot : undefined;
+        queue.figureOf = (eid) => {
+          const held = plots.held(eid);
+          return held && `${held.contentType === 'image/png' ? 'PNG' : 'JPEG'}, ${formatBytes(held.size)}`;
+        };
         queue.data = data;
         frame.phase = { phase: 'ready' };
         report('idle');

@@ -208,7 +208,9 @@ class ReviewQueue(_QcWidget):
     plot
         ``plot(eid)`` returning a matplotlib figure, PNG/JPEG bytes or anything IPython displays
         as an image; called in the kernel for the session shown and the next one. An exception
-        shows in the queue for that session, and the review goes on.
+        shows in the queue for that session, and the review goes on. A PNG or JPEG plot is
+        attached to the session's sign-off as its figure (docs/figures.md), unless the reviewer
+        unticks "Attach this figure to the note" for that session.
     alyx, base_url, token, username
         As for :class:`SignOff`.
     """

@@ -6,11 +6,13 @@
  * neither the token nor per-session state.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { AlyxSession } from '../../js/core/alyx-types.ts';
+import { parseFigureNote } from '../../js/core/figure-note.ts';
 import { localIsoDate, signOffDateKey, signOffNoteText, signOffTitle } from '../../js/core/note-text.ts';
 import { AlyxFixture, seed } from '../support/alyx-fixture.ts';
 import { startHost } from '../hosts/start-host.ts';
@@ -170,6 +172,20 @@ for (const [name, title, day] of [['lab', 'JupyterLab', '2030-02-03'], ['noteboo
         const json = (await alyx.sessionJson(eid)) as { sign_off_checklist: Record<string, unknown>; kept: unknown };
         assert.deepEqual(json.sign_off_checklist[KEY], { date: localIsoDate(now), user: USER });
         assert.deepEqual(json.kept, { a: 1 });
+      }
+    });
+
+    await t.test('each sign-off from the queue has the plot the kernel rendered as its figure, written once', async () => {
+      const entry = signOffDateKey(USER, new Date());
+      for (const eid of choices.keys()) {
+        const figures = (await alyx.notesOf(eid)).filter((note) => parseFigureNote(note.text) !== null);
+        assert.equal(figures.length, 1, `one figure note on ${eid}`);
+        const [figure] = figures;
+        assert.deepEqual(parseFigureNote(figure!.text)?.verdict, { signOffKey: KEY, entry });
+        // Read back with the token (Alyx serves no /uploaded/ file without one): the kernel's PNG, byte for byte.
+        const image = Buffer.from(await (await fetch(figure!.image ?? '', { headers: { authorization: `Token ${alyxToken}` } })).arrayBuffer());
+        assert.equal(image.subarray(0, 4).toString('latin1'), '\x89PNG');
+        assert.equal(createHash('sha256').update(image).digest('hex'), parseFigureNote(figure!.text)?.sha256);
       }
     });
 
