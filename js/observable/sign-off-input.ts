@@ -8,10 +8,11 @@ import { explainNetworkError } from './cors.ts';
 import { signOffContextAfter } from '../elements/context-after.ts';
 import './input-loader.ts';
 import type { InputLoader } from './input-loader.ts';
+import { figureOption, loadFigure, type FigureInput } from './figure-option.ts';
 import { booleanOption, checkedOption, checkOptionNames, clientOption, stringOption, type MaybePromise } from './options.ts';
 
 const FACTORY = 'signOffInput';
-const OPTIONS = ['alyx', 'eid', 'kind', 'key', 'withNote'] as const;
+const OPTIONS = ['alyx', 'eid', 'kind', 'key', 'withNote', 'image'] as const;
 
 /** Options of {@link signOffInput}. */
 export interface SignOffInputOptions {
@@ -25,6 +26,8 @@ export interface SignOffInputOptions {
   readonly key: string;
   /** Start with "Write a note with the reasons" ticked (default `true`); the reviewer can change it. */
   readonly withNote?: boolean;
+  /** The plot the reviewer judged, as PNG or JPEG (`figureFromSvg(svg)`): shown with "Attach this figure to the note" (ticked), written as a note of its own naming this sign-off. */
+  readonly image?: MaybePromise<FigureInput>;
 }
 
 /** What {@link signOffInput} returns: an input whose `value` is the reviewer's choice. */
@@ -46,6 +49,7 @@ export function signOffInput(options: SignOffInputOptions): SignOffInput {
   const kind = checkedOption(FACTORY, 'kind', () => getSignOffKind(stringOption(FACTORY, 'kind', options.kind, 'task')).id);
   const key = checkedOption(FACTORY, 'key', () => assertSignOffKey(stringOption(FACTORY, 'key', options.key, '_ephysChoiceWorld_00')));
   const withNote = booleanOption(FACTORY, 'withNote', options.withNote, true);
+  const image = figureOption(FACTORY, options.image);
 
   const panel = document.createElement('alyx-qc-signoff');
   panel.withNote = withNote;
@@ -54,6 +58,9 @@ export function signOffInput(options: SignOffInputOptions): SignOffInput {
   loader.append(panel);
   void loader.start(async (signal) => {
     const client = await alyx;
+    // Checked before anything is shown: a figure that is no PNG or JPEG is the input's error.
+    const figure = image === undefined ? undefined : await loadFigure(image);
+    if (figure) panel.figure = figure.thumbnail;
     // What the reviewer is shown, followed by every write: the write lists no notes it already has
     // (issue 12); after a failure (part of it may have landed) the next one reads them again.
     let context = await loadSignOffContext(client, { eid, signOffKey: key, kind, signal });
@@ -70,6 +77,7 @@ export function signOffInput(options: SignOffInputOptions): SignOffInput {
           reasons: submission.choice.reasons,
           other: submission.choice.other,
           signal: submitSignal,
+          ...(figure && submission.attachFigure !== false ? { image: figure.attachment } : {}),
         });
         context = { ...context, ...signOffContextAfter(context, result) };
         trusted = true;

@@ -3,6 +3,7 @@
  * options fail at once with a TypeError naming the option, and criticalNoteInput writes its note.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startNotebookServer, type NotebookServer } from '../../examples/observable/server.ts';
@@ -52,6 +53,7 @@ test('bad options throw a TypeError at once, naming the option', async () => {
     [`alyxqc.signOffInput({ eid: '${eid}', kind: 'task', key: '_ephysChoiceWorld_00' })`, /the "alyx" option is missing: log in first/],
     [`alyxqc.signOffInput({ alyx: 'https://alyx.example.org', eid: '${eid}', kind: 'task', key: '_ephysChoiceWorld_00' })`, /the "alyx" option must be an AlyxClient/],
     [`alyxqc.signOffInput('${eid}')`, /pass the options as one object/],
+    [`alyxqc.signOffInput({ alyx: ${client}, eid: '${eid}', kind: 'task', key: '_ephysChoiceWorld_00', image: 'plot.png' })`, /the "image" option takes the plot as a PNG or JPEG Blob \(figureFromSvg\(svg\), figureFromCanvas\(canvas\)\) or its bytes, not string/],
     [`alyxqc.criticalNoteInput({ alyx: ${client}, uid: '${eid}' })`, /unknown option "uid"; did you mean "uuid"\?/],
     [`alyxqc.loginForm({ baseUrl: 'ftp://alyx.example.org' })`, /loginForm: the "baseUrl" option is not valid: .*http:\/\/ or https:\/\//],
     [`alyxqc.loginForm({})`, /loginForm: the "baseUrl" option must be a non-empty string/],
@@ -101,6 +103,48 @@ test('criticalNoteInput: value follows the clicks, submitting writes the note, a
   const notes = await alyx.notesOf(pid);
   assert.deepEqual(notes.map((note) => note.text), [criticalNoteText(kind, { reasons: ['Brain Damage'], other: null })]);
   assert.notEqual(notes[0]?.id, first?.id);
+});
+
+test('signOffInput with the image of an SVG plot: its thumbnail, and Sign off writes it as the figure note, byte for byte; bytes that are no image are the input\u2019s error', async () => {
+  const eid = await alyx.newSession();
+  const sha256 = (await page.evaluate(`(async () => {
+    window.critical?.remove();
+    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.setAttribute('width', '160');
+    svg.setAttribute('height', '90');
+    svg.innerHTML = '<rect width="160" height="90" fill="teal"/><circle cx="80" cy="45" r="30" fill="gold"/>';
+    const blob = await alyxqc.figureFromSvg(svg);
+    const client = await alyxqc.AlyxClient.login(${JSON.stringify(alyx.baseUrl)}, { username: 'test_user', password: ${JSON.stringify(PASSWORD)} });
+    const input = alyxqc.signOffInput({ alyx: client, eid: ${JSON.stringify(eid)}, kind: 'task', key: '_ephysChoiceWorld_00', image: blob });
+    document.body.append(input);
+    window.critical = input;
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  })()`)) as string;
+  await page.getByRole('checkbox', { name: 'Attach this figure to the note' }).waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByRole('checkbox', { name: 'Attach this figure to the note' }).isChecked(), true);
+  await page.getByRole('checkbox', { name: 'wheel data corrupt' }).check();
+  await page.getByRole('button', { name: 'Sign off' }).click();
+  await page.getByText(/Figure note \S+ attached\./).waitFor({ timeout: 15_000 });
+  const figures = (await alyx.notesOf(eid)).filter((note) => note.text.startsWith('{"title": "=== QC FIGURE ==="'));
+  assert.equal(figures.length, 1);
+  assert.ok(figures[0]!.text.endsWith(`"sha256": "${sha256}"}`), figures[0]!.text);
+  // Read back with the token, as Alyx serves /uploaded/ only with one.
+  const image = Buffer.from(await (await fetch(figures[0]!.image ?? '', { headers: { authorization: `Token ${await alyx.token()}` } })).arrayBuffer());
+  assert.equal(createHash('sha256').update(image).digest('hex'), sha256);
+
+  const other = await alyx.newSession();
+  await page.evaluate(`(async () => {
+    window.critical?.remove();
+    const client = await alyxqc.AlyxClient.login(${JSON.stringify(alyx.baseUrl)}, { username: 'test_user', password: ${JSON.stringify(PASSWORD)} });
+    const input = alyxqc.signOffInput({ alyx: client, eid: ${JSON.stringify(other)}, kind: 'task', key: '_ephysChoiceWorld_00', image: new TextEncoder().encode('not a plot') });
+    document.body.append(input);
+    window.critical = input;
+  })()`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ timeout: 10_000 });
+  assert.match(await alert.innerText(), /not a PNG or JPEG|PNG or JPEG/);
+  assert.deepEqual(await alyx.notesOf(other), [], 'nothing written');
 });
 
 test('a client made from a token (no request yet) against an Alyx without CORS: the input explains CORS and offers Retry', async () => {
