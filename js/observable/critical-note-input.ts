@@ -1,6 +1,7 @@
 import type { AlyxClient } from '../core/client.ts';
 import { loadCriticalContext, writeCriticalNote } from '../core/critical-note.ts';
 import type { ReasonChoice } from '../core/reasons.ts';
+import { FigureNotAttachedError } from '../core/figure-note.ts';
 import { assertUuid4 } from '../core/validation.ts';
 import type { CriticalNotePanel } from '../elements/critical-note-panel.ts';
 import '../elements/critical-note-panel.ts';
@@ -8,10 +9,11 @@ import { explainNetworkError } from './cors.ts';
 import { criticalContextAfter } from '../elements/context-after.ts';
 import './input-loader.ts';
 import type { InputLoader } from './input-loader.ts';
+import { figureOption, loadFigure, type FigureInput } from './figure-option.ts';
 import { checkedOption, checkOptionNames, clientOption, stringOption, type MaybePromise } from './options.ts';
 
 const FACTORY = 'criticalNoteInput';
-const OPTIONS = ['alyx', 'uuid', 'contentType'] as const;
+const OPTIONS = ['alyx', 'uuid', 'contentType', 'image'] as const;
 
 /** Options of {@link criticalNoteInput}. */
 export interface CriticalNoteInputOptions {
@@ -21,6 +23,8 @@ export interface CriticalNoteInputOptions {
   readonly uuid: string;
   /** The Alyx model when the UUID is neither a session nor an insertion (e.g. `subject`). */
   readonly contentType?: string;
+  /** The plot the reviewer judged, as PNG or JPEG (`figureFromSvg(svg)`): written after the note as a note of its own naming it. */
+  readonly image?: MaybePromise<FigureInput>;
 }
 
 /** What {@link criticalNoteInput} returns: an input whose `value` is the reviewer's choice. */
@@ -41,6 +45,7 @@ export function criticalNoteInput(options: CriticalNoteInputOptions): CriticalNo
   const alyx = clientOption(FACTORY, options.alyx);
   const uuid = checkedOption(FACTORY, 'uuid', () => assertUuid4(stringOption(FACTORY, 'uuid', options.uuid, '2ffd3ed5-477e-4153-9af7-7fdad3c6946b')));
   const contentType = options.contentType === undefined ? undefined : stringOption(FACTORY, 'contentType', options.contentType, 'subject');
+  const image = figureOption(FACTORY, options.image);
 
   const panel = document.createElement('alyx-qc-critical-note');
   const loader = document.createElement('alyx-qc-input-loader') as CriticalNoteInput;
@@ -48,6 +53,11 @@ export function criticalNoteInput(options: CriticalNoteInputOptions): CriticalNo
   loader.append(panel);
   void loader.start(async (signal) => {
     const client = await alyx;
+    // Checked before anything is shown: a figure that is no PNG or JPEG is the input's error.
+    const figure = image === undefined ? undefined : await loadFigure(image);
+    if (figure) panel.figure = figure.thumbnail;
+    // A note written whose figure was not: Retry attaches only the figure to it (docs/figures.md).
+    let unattached: FigureNotAttachedError | undefined;
     // What the reviewer is shown: the write sends only its POST and DELETEs (issue 12), and an
     // overwrite replaces these notes only. It follows every write, so a second cannot post beside
     // the first; after a failure (part of it may have landed) the next write reads Alyx again.
@@ -55,7 +65,14 @@ export function criticalNoteInput(options: CriticalNoteInputOptions): CriticalNo
     let trusted = true;
     panel.context = context;
     panel.submit = async (submission, submitSignal) => {
+      const attachment = figure && submission.attachFigure !== false ? figure.attachment : undefined;
       try {
+        if (unattached && attachment) {
+          const attached = await attachment.attach(client, unattached.target, submitSignal);
+          const { note } = unattached;
+          unattached = undefined;
+          return { status: 'written', note, text: note.text, deletedNoteIds: [], figure: attached };
+        }
         const result = await writeCriticalNote(client, {
           uuid,
           contentType: context.contentType,
@@ -65,11 +82,13 @@ export function criticalNoteInput(options: CriticalNoteInputOptions): CriticalNo
           ...(trusted ? { context } : {}),
           confirmedNotes: context.existingNotes,
           signal: submitSignal,
+          ...(attachment ? { image: attachment } : {}),
         });
         context = criticalContextAfter(context, result);
         trusted = true;
         return result;
       } catch (error) {
+        if (error instanceof FigureNotAttachedError) unattached = error;
         trusted = false;
         throw await explainNetworkError(error);
       }

@@ -147,6 +147,33 @@ test('signOffInput with the image of an SVG plot: its thumbnail, and Sign off wr
   assert.deepEqual(await alyx.notesOf(other), [], 'nothing written');
 });
 
+test('criticalNoteInput with the image of a canvas: the critical note, then its figure note naming the note\u2019s id, byte for byte', async () => {
+  const pid = await alyx.newInsertion();
+  const sha256 = (await page.evaluate(`(async () => {
+    window.critical?.remove();
+    const canvas = Object.assign(document.createElement('canvas'), { width: 64, height: 48 });
+    canvas.getContext('2d').fillRect(8, 8, 40, 30);
+    const blob = await alyxqc.figureFromCanvas(canvas);
+    const client = await alyxqc.AlyxClient.login(${JSON.stringify(alyx.baseUrl)}, { username: 'test_user', password: ${JSON.stringify(PASSWORD)} });
+    const input = alyxqc.criticalNoteInput({ alyx: client, uuid: ${JSON.stringify(pid)}, image: blob });
+    document.body.append(input);
+    window.critical = input;
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  })()`)) as string;
+  await page.getByRole('checkbox', { name: 'Attach this figure to the note' }).waitFor({ timeout: 15_000 });
+  await page.getByRole('checkbox', { name: 'Drift' }).check();
+  await page.getByRole('button', { name: 'Mark as critical' }).click();
+  await page.getByText(/Marked as critical: note \S+ written/).waitFor({ timeout: 15_000 });
+  const notes = await alyx.notesOf(pid);
+  const critical = notes.find((note) => note.text.includes('CRITICAL'));
+  const figures = notes.filter((note) => note.text.startsWith('{"title": "=== QC FIGURE ==="'));
+  assert.equal(figures.length, 1, JSON.stringify(notes.map((note) => note.text)));
+  assert.equal(figures[0]!.text, `{"title": "=== QC FIGURE ===", "critical_note": "${critical?.id}", "sha256": "${sha256}"}`);
+  const image = Buffer.from(await (await fetch(figures[0]!.image ?? '', { headers: { authorization: `Token ${await alyx.token()}` } })).arrayBuffer());
+  assert.equal(createHash('sha256').update(image).digest('hex'), sha256);
+});
+
 test('a client made from a token (no request yet) against an Alyx without CORS: the input explains CORS and offers Retry', async () => {
   const answer = await fetch(`${stockAlyx.baseUrl}/auth-token`, {
     method: 'POST',
