@@ -65,6 +65,16 @@ export class KernelPlots {
     return this.#held.get(eid);
   }
 
+  /**
+   * The figure of a session's sign-off: its plot once it came, waiting for one still on its way
+   * (Enter can come before the kernel has answered, and a verdict must not go without the figure
+   * the reviewer asked for). A plot that failed or timed out attaches nothing.
+   */
+  async figureFor(eid: string): Promise<HeldPlot | undefined> {
+    if (this.#waiting.has(eid)) await this.plot(eid, new AbortController().signal).catch(() => undefined);
+    return this.#held.get(eid);
+  }
+
   #settle(eid: string, waiting: Waiting, error: Error): void {
     const list = this.#waiting.get(eid)?.filter((other) => other !== waiting);
     if (list?.length) this.#waiting.set(eid, list);

@@ -47,8 +47,8 @@ export function renderQueueView(model: QueueModel, el: HTMLElement): () => void 
         const data = await loadReviewQueue(alyx, { eids: model.get('eids'), signOffKey, kind });
         // The core's queueWriter, plus the session's plot as its figure (issue 16): held in the
         // kernel, which posts it; the page names it by its SHA-256 (docs/figures.md).
-        queue.submit = (eid, { choice, withNote, attachFigure }, signal, written) => {
-          const held = attachFigure === false ? undefined : plots.held(eid);
+        queue.submit = async (eid, { choice, withNote, attachFigure }, signal, written) => {
+          const held = attachFigure === false ? undefined : await plots.figureFor(eid);
           return signOff(alyx, { eid, signOffKey: data.signOffKey, kind: data.kind, reasons: choice.reasons, other: choice.other, withNote, signal, ...(held ? { image: heldFigure(held) } : {}), ...(written ? { onWritten: written } : {}) });
         };
         queue.plot = model.get('has_plot') ? plots.plot : undefined;
