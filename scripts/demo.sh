@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: a local development Alyx with seeded data, and JupyterLab on a copy of
-# examples/qc-demo.ipynb that talks to it. Prints the URL to open; Ctrl-C stops both.
+# examples/qc-demo.ipynb and examples/review-queue.ipynb that talk to it. Prints the URL to open; Ctrl-C stops both.
 #
 #   bash scripts/demo.sh                 # Alyx on 8123 and JupyterLab on 8888 when free
 #   ALYX_QC_DEMO_ALYX_PORT=9000 ALYX_QC_DEMO_LAB_PORT=9999 bash scripts/demo.sh
@@ -47,17 +47,19 @@ PY
 
 work="${ALYX_QC_DEMO_DIR:-$repo/tmp/demo}"  # the notebook copy and the logs
 mkdir -p "$work"
-if [ ! -f "$work/qc-demo.ipynb" ]; then
+for notebook in qc-demo review-queue; do
+  [ -f "$work/$notebook.ipynb" ] && continue
   # With this Python's language_info, as the kernel reports it, the notebook opens unmodified.
-  "$venv/bin/python" - examples/qc-demo.ipynb "$work/qc-demo.ipynb" <<'PY'
+  "$venv/bin/python" - "examples/$notebook.ipynb" "$work/$notebook.ipynb" <<'PY'
 import json, platform, sys
 notebook = json.load(open(sys.argv[1], encoding="utf-8"))
-notebook["metadata"]["language_info"]["version"] = platform.python_version()
+info = notebook["metadata"].setdefault("language_info", {"name": "python"})
+info["version"] = platform.python_version()
 with open(sys.argv[2], "w", encoding="utf-8") as out:
     json.dump(notebook, out, indent=1, ensure_ascii=False)
     out.write("\n")
 PY
-fi
+done
 # The private HOME of JupyterLab and its kernels (ONE writes ~/.one there), removed on exit.
 demo_home="$(mktemp -d "${TMPDIR:-/tmp}/alyx-qc-demo-home.XXXXXX")"
 settings="$demo_home/jupyterlab-settings"
@@ -119,16 +121,17 @@ done
 cat <<EOT
 
   Alyx (seeded; user test_user, password TapetesBloc18):  $alyx_url
-  JupyterLab on the example notebook:
+  JupyterLab on the example notebooks (one session's sign-off and critical note; a review queue):
 
       http://127.0.0.1:$lab_port/lab/tree/qc-demo.ipynb?token=$token
+      http://127.0.0.1:$lab_port/lab/tree/review-queue.ipynb?token=$token
 
   The command line against the same Alyx (nothing read from or written to your ~/.one):
 
       ALYX_URL=$alyx_url ALYX_LOGIN=test_user npx alyx-qc signoff d9e994e1-c4aa-4d58-a958-c247286598f6 \\
         --key _ephysChoiceWorld_00 --kind task --reasons 1 --dry-run
 
-  Notebook copy: $work/qc-demo.ipynb    Logs: $work/*.log
+  Notebook copies: $work/qc-demo.ipynb, $work/review-queue.ipynb    Logs: $work/*.log
   The kernel's HOME (ONE's parameters and tokens for the demo): $demo_home, removed on exit.
   Press Ctrl-C to stop both.
 
