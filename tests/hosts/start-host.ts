@@ -17,6 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { venvPython } from '../../dev/alyx-server/start.ts';
+import { watchProcess } from '../support/watched-process.ts';
 
 export type HostName = 'lab' | 'notebook' | 'voila' | 'marimo' | 'marimo-run';
 
@@ -148,19 +149,6 @@ export async function startHost(name: HostName, files: Record<string, string>, e
       MARIMO_SKIP_UPDATE_CHECK: '1',
     },
   });
-  let output = '';
-  const append = (chunk: string): void => {
-    output = (output + chunk).slice(-30_000);
-  };
-  child.stdout.setEncoding('utf8').on('data', append);
-  child.stderr.setEncoding('utf8').on('data', append);
-  let exited = false;
-  const done = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
   const kill = (signal: NodeJS.Signals): void => {
     try {
       if (child.pid) process.kill(-child.pid, signal);
@@ -168,12 +156,11 @@ export async function startHost(name: HostName, files: Record<string, string>, e
       // already gone
     }
   };
-  const killOnExit = (): void => kill('SIGKILL');
-  process.once('exit', killOnExit);
+  const server = watchProcess(child, kill);
   const url = `http://127.0.0.1:${port}`;
   const ready = name === 'lab' || name === 'notebook' ? `${url}/api/status?token=${token}` : `${url}/`;
   try {
-    await waitUntilReady(ready, () => exited, () => output, name);
+    await waitUntilReady(ready, server.exited, server.output, name);
   } catch (error) {
     kill('SIGKILL');
     throw error;
@@ -194,15 +181,9 @@ export async function startHost(name: HostName, files: Record<string, string>, e
           return `${url}/${query ? `?${query}` : ''}`;
       }
     },
-    log: () => output,
+    log: server.output,
     async stop() {
-      process.removeListener('exit', killOnExit);
-      if (!exited) {
-        const force = setTimeout(() => kill('SIGKILL'), 10_000);
-        kill('SIGTERM');
-        await done;
-        clearTimeout(force);
-      }
+      await server.stop();
       rmSync(base, { recursive: true, force: true });
     },
   };

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { venvPython } from '../../dev/alyx-server/start.ts';
+import { watchProcess } from '../support/watched-process.ts';
 
 export interface RunningLab {
   /** `http://127.0.0.1:<port>` */
@@ -112,24 +113,10 @@ export async function startJupyterLab(notebook: string, env: Record<string, stri
       MPLCONFIGDIR: path.join(tmpdir(), 'alyx-qc-mplconfig'),
     },
   });
-  let output = '';
-  const append = (chunk: string): void => {
-    output = (output + chunk).slice(-30_000);
-  };
-  child.stdout.setEncoding('utf8').on('data', append);
-  child.stderr.setEncoding('utf8').on('data', append);
-  let exited = false;
-  const done = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  const killOnExit = (): void => void child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  const server = watchProcess(child);
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForStatus(url, token, () => exited, () => output);
+    await waitForStatus(url, token, server.exited, server.output);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
@@ -139,15 +126,9 @@ export async function startJupyterLab(notebook: string, env: Record<string, stri
     token,
     root,
     home,
-    log: () => output,
+    log: server.output,
     async stop() {
-      process.removeListener('exit', killOnExit);
-      if (!exited) {
-        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.kill('SIGTERM');
-        await done;
-        clearTimeout(force);
-      }
+      await server.stop();
       rmSync(base, { recursive: true, force: true });
     },
   };
