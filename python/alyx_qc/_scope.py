@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from dataclasses import dataclass, field
 from typing import AbstractSet, Optional
 
@@ -35,7 +36,9 @@ CRITICAL_INSERTION_TITLE = "=== EXPERIMENTER REASON(S) FOR MARKING THE INSERTION
 FIGURE_TITLE = "=== QC FIGURE ==="
 
 _LOWER_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_UUID_LIST = re.compile(r"\[('[0-9a-f-]{36}'(?:,'[0-9a-f-]{36}')*)\]")
+#: The queue's id lists (``pyList`` in js/core/review-queue.ts): each UUID as a lower-case hex
+#: integer of exactly 32 digits, which Alyx evaluates and Django's UUIDField reads as ``UUID(int=)``.
+_UUID_LIST = re.compile(r"\[(0x[0-9a-f]{32}(?:,0x[0-9a-f]{32})*)\]")
 _INTEGER = re.compile(r"[0-9]{1,9}")
 MAX_LIMIT = 1000
 
@@ -156,11 +159,11 @@ class RelayScope:
         return self._uuid_list(target, "__in,") is not None
 
     def _uuid_list(self, text: str, prefix: str) -> Optional[frozenset]:
-        """The UUIDs of ``<prefix>['<U>','<U>',...]`` when every one is in scope, else ``None``."""
+        """The UUIDs of ``<prefix>[0x<32 hex>,0x<32 hex>,...]`` when every one is in scope, else ``None``."""
         if not text.startswith(prefix):
             return None
         match = _UUID_LIST.fullmatch(text[len(prefix):])
         if match is None:
             return None
-        items = [item.strip("'") for item in match.group(1).split(",")]
+        items = [str(uuid.UUID(hex=item[2:])) for item in match.group(1).split(",")]
         return frozenset(items) if all(self.has_object(item) for item in items) else None

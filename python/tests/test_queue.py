@@ -7,12 +7,13 @@ import hashlib
 import io
 import json
 import threading
+import uuid
 from urllib.parse import urlencode
 
 import pytest
 
 from alyx_qc import ReviewQueue
-from alyx_qc._queue import check_session_filter, plot_image
+from alyx_qc._queue import QUEUE_BATCH, check_session_filter, loading_filters, plot_image
 
 KEY = "_ephysChoiceWorld_00"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -149,6 +150,15 @@ def test_pending_refuses_a_filter_into_other_tables_before_any_request(credentia
 # -- the relay allows exactly the queue's requests --------------------------------------------------
 
 
+def test_the_signed_off_look_ups_name_200_sessions_each_as_hex_ids():
+    eids = [str(uuid.UUID(int=index + 1, version=4)) for index in range(201)]
+    first, second = loading_filters(KEY, eids)
+    assert QUEUE_BATCH == 200
+    assert first == "pk__in,[" + ",".join(f"0x{uuid.UUID(eid).hex}" for eid in eids[:200]) + f"],json__sign_off_checklist__{KEY}__user__isnull,False"
+    assert second == f"pk__in,[0x{uuid.UUID(eids[200]).hex}],json__sign_off_checklist__{KEY}__user__isnull,False"
+
+
+
 def relayed(queue, sent, path, query=None, method="GET", body=None):
     url = f"{queue.base_url}{path}" + (f"?{urlencode(query)}" if query else "")
     request_id = f"q-{len(sent.messages) + 1}"
@@ -165,7 +175,7 @@ def test_the_relay_allows_the_loading_requests_and_nothing_beyond_the_queue(alyx
     other = alyx.new_session()
     queue = ReviewQueue([a, b], key=KEY, kind="task", **credentials)
     sent = Sent(queue)
-    ids = f"['{a}','{b}']"
+    ids = f"[0x{uuid.UUID(a).hex},0x{uuid.UUID(b).hex}]"
     for path, django in [
         ("/sessions", f"pk__in,{ids}"),
         ("/sessions", f"pk__in,{ids},json__sign_off_checklist__{KEY}__user__isnull,False"),
@@ -174,7 +184,12 @@ def test_the_relay_allows_the_loading_requests_and_nothing_beyond_the_queue(alyx
         answer = relayed(queue, sent, path, {"django": django, "limit": 250})
         assert answer["type"] == "alyx-response" and answer["status"] == 200, answer
     for path, django in [
-        ("/sessions", f"pk__in,['{a}','{other}']"),
+        ("/sessions", f"pk__in,[0x{uuid.UUID(a).hex},0x{uuid.UUID(other).hex}]"),
+        ("/sessions", f"pk__in,['{a}','{b}']"),
+        ("/sessions", f"pk__in,[0x{uuid.UUID(a).hex}, 0x{uuid.UUID(b).hex}]"),
+        ("/sessions", f"pk__in,[{uuid.UUID(a).int},{uuid.UUID(b).int}]"),
+        ("/sessions", f"pk__in,[[0x{uuid.UUID(a).hex}],0x{uuid.UUID(b).hex}]"),
+        ("/notes", f"text__icontains,=== SIGN-OFF NOTE FOR {KEY} ===,object_id__in,[0x{uuid.UUID(a).hex},0x{uuid.UUID(other).hex}]"),
         ("/sessions", "user__auth_token__key__startswith,a"),
         ("/notes", f"text__icontains,=== SIGN-OFF NOTE FOR _camera_left ===,object_id__in,{ids}"),
     ]:

@@ -43,6 +43,11 @@ def django(value):
     return quote(value, safe="")
 
 
+def hex_id(eid):
+    """An id as the queue's lists name it (pyList in js/core/review-queue.ts)."""
+    return "0x" + uuid.UUID(eid).hex
+
+
 def note_body(object_id, text, user="test_user", content_type="session"):
     return {"user": user, "content_type": content_type, "object_id": object_id, "text": text}
 
@@ -83,10 +88,12 @@ def test_passes_only_content_type_and_retry_after(alyx):
     [
         f"/notes?django={django(f'text__icontains,{sign_off_title(KEY)},object_id,{SESSION}')}&limit=250",
         f"/notes?django={django(f'object_id,{SESSION}')}&limit=250&offset=250",
-        f"/notes?django={django(f'text__icontains,{sign_off_title(KEY)},object_id__in,[{chr(39)}{SESSION}{chr(39)}]')}&limit=1000",
+        f"/notes?django={django(f'text__icontains,{sign_off_title(KEY)},object_id__in,[{hex_id(SESSION)}]')}&limit=1000",
+        f"/notes?django={django(f'text__icontains,{sign_off_title(KEY)},object_id__in,[{hex_id(SESSION)},{hex_id(INSERTION)}]')}&limit=250",
         f"/sessions?django={django(f'pk,{SESSION}')}&limit=250",
         f"/insertions?django={django(f'pk,{INSERTION}')}&limit=250",
-        f"/sessions?django={django(f'pk__in,[{chr(39)}{SESSION}{chr(39)}]')}",
+        f"/sessions?django={django(f'pk__in,[{hex_id(SESSION)}]')}",
+        f"/sessions?django={django(f'pk__in,[{hex_id(SESSION)},{hex_id(INSERTION)}]')}&limit=250",
         f"/sessions/{SESSION}",
         f"/insertions/{INSERTION}",
     ],
@@ -94,6 +101,13 @@ def test_passes_only_content_type_and_retry_after(alyx):
 def test_the_workflows_reads_pass(alyx, path):
     answer = relay_for(alyx).perform(request(f"{alyx.base_url}{path}"))
     assert answer["type"] == "alyx-response" and answer["status"] == 200, answer
+
+
+def test_a_hex_id_list_names_the_same_sessions_as_their_uuids(alyx):
+    # The queue's form: Alyx evaluates the list, Django's UUIDField reads each int as UUID(int=).
+    path = f"/sessions?django={django(f'pk__in,[{hex_id(SESSION)},{hex_id(INSERTION)}]')}&limit=250"
+    answer = relay_for(alyx).perform(request(f"{alyx.base_url}{path}"))
+    assert [record["id"] for record in json.loads(answer["body"])["results"]] == [SESSION]
 
 
 def test_a_queue_filter_built_in_python_passes_and_no_other(alyx):
@@ -175,13 +189,32 @@ ORACLE_FILTERS = [
     ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,['{SESSION}', '{INSERTION}']"),
     ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,['{SESSION}','{uuid.UUID(int=9, version=4)}']"),
     ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,[__import__('os')]"),
+    # The queue's hex lists: only lower-case 0x<32 hex> ids of the scope, comma-separated, no spaces.
+    ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,['{SESSION}']"),  # the old quoted form
+    ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,[{hex_id(SESSION)},{hex_id(str(uuid.UUID(int=9, version=4)))}]"),
+    ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,[{hex_id(SESSION)}, {hex_id(INSERTION)}]"),
+    ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,[{uuid.UUID(SESSION).int}]"),
+    ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,[[{hex_id(SESSION)}]]"),
+    ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,[{hex_id(SESSION).upper()}]"),
+    ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,[{hex_id(SESSION)},]"),
+    ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,[{hex_id(SESSION)[:-1]}]"),
+    ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,({hex_id(SESSION)})"),
+    ("notes", f"text__icontains,{sign_off_title(KEY)},object_id__in,[{hex_id(SESSION)}]\n"),
+    ("notes", "text__icontains," + sign_off_title(KEY) + ",object_id__in,[" + hex_id(SESSION) + "+0]"),
     ("notes", "object_id__isnull,False"),
     ("sessions", f"pk,{SESSION},users__auth_token__key__startswith,a"),
     ("sessions", "users__auth_token__key__startswith,a"),
     ("sessions", f"pk__in,['{SESSION}'],subject__nickname,x"),
+    ("sessions", f"pk__in,['{SESSION}']"),  # the old quoted form
+    ("sessions", f"pk__in,[{hex_id(SESSION)}],subject__nickname,x"),
+    ("sessions", f"pk__in,[{hex_id(SESSION)},{hex_id(str(uuid.UUID(int=5, version=4)))}]"),
+    ("sessions", f"pk__in,[{hex_id(SESSION)}, {hex_id(INSERTION)}]"),
+    ("sessions", f"pk__in,[{uuid.UUID(SESSION).int}]"),
+    ("sessions", f"pk__in,[[{hex_id(SESSION)}],{hex_id(INSERTION)}]"),
     ("sessions", f"json__sign_off_checklist__{KEY},None"),  # not among this widget's filters
     ("sessions", f"pk,{uuid.UUID(int=5, version=4)}"),
     ("insertions", f"pk__in,['{INSERTION}']"),
+    ("insertions", f"pk__in,[{hex_id(INSERTION)}]"),
     ("insertions", f"session,{SESSION}"),
     ("insertions", f"pk,{INSERTION},session__users__auth_token__key__startswith,a"),
 ]
