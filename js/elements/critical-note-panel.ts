@@ -5,6 +5,7 @@ import { parseFigureNote } from '../core/figure-note.ts';
 import { criticalNoteText } from '../core/note-text.ts';
 import { getNoteKind } from '../core/reasons.ts';
 import type { CriticalContext, CriticalResult, CriticalSubmission } from '../core/workflow-types.ts';
+import { criticalStyles } from './critical-styles.ts';
 import { defineElement } from './define.ts';
 import { stop } from './events.ts';
 import './figure-thumbnail.ts';
@@ -35,6 +36,8 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalKind, Cr
     attachFigure: { attribute: false },
     loadFigure: { attribute: false },
   };
+
+  static override styles = [...QcPanel.styles, criticalStyles];
 
   /** The alignment GUI's path: only its five reasons, and existing notes are replaced without asking. */
   declare guiOnly: boolean;

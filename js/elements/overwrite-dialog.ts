@@ -1,5 +1,6 @@
 import { html, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { AlyxNote } from '../core/alyx-types.ts';
+import { criticalStyles } from './critical-styles.ts';
 import { defineElement } from './define.ts';
 import { renderNotes, renderNoteText } from './note-view.ts';
 import { QcElement } from './qc-element.ts';
@@ -21,6 +22,8 @@ export class OverwriteDialog extends QcElement {
     user: { type: String },
     what: { type: String },
   };
+
+  static override styles = [...QcElement.styles, criticalStyles];
 
   /** Shows the dialog (modal) when true. */
   declare open: boolean;

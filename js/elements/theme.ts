@@ -44,14 +44,10 @@ export const theme = css`
     border-radius: var(--aq-radius);
     padding: 3px 12px;
   }
-  .primary,
-  .danger {
+  .primary {
     color: var(--jp-ui-inverse-font-color0, Canvas);
     background: var(--aq-brand);
     border-color: transparent;
-  }
-  .danger {
-    background: var(--aq-error);
   }
   [aria-disabled='true'],
   fieldset:disabled {
@@ -167,11 +163,6 @@ export const panelStyles = css`
   textarea {
     margin-top: 2px;
     font: inherit;
-  }
-  .columns {
-    display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
-    gap: 16px;
   }
   .actions {
     display: flex;
