@@ -7,7 +7,7 @@ import type { SignOffResult, SignOffSubmission } from '../core/workflow-types.ts
 import { defineElement } from './define.ts';
 import { emit } from './events.ts';
 import { QcElement } from './qc-element.ts';
-import { NO_CHOICE } from './reason-checklist.ts';
+import { NO_CHOICE, type ReasonChecklist } from './reason-checklist.ts';
 import { afterPaint, atMost } from './review-queue-after-paint.ts';
 import { QUEUE_KEYS, queueKeyAction } from './review-queue-keys.ts';
 import { QueuePlots, type PlotFunction } from './review-queue-plots.ts';
@@ -273,17 +273,18 @@ export class ReviewQueueElement extends QcElement {
     return this.#state?.items[this.current];
   }
 
-  #toggle(index: number): void {
+  /** The checklist of the session shown; none for a session that cannot be signed off. */
+  #checklist(): ReasonChecklist | null | undefined {
     const item = this.#currentItem();
-    if (!item || !this.data) return;
-    const reasons = getSignOffKind(this.data.kind).reasons;
-    const reason = reasons[index];
-    if (reason === undefined) return;
-    const choice = this.#choices.get(item.session.eid) ?? NO_CHOICE;
-    const chosen = new Set(choice.reasons);
-    if (chosen.has(reason)) chosen.delete(reason);
-    else chosen.add(reason);
-    this.#setChoice(item.session.eid, { reasons: reasons.filter((r) => chosen.has(r)), other: chosen.has(OTHER) ? choice.other : null });
+    return item && this.#panelSession === item.session ? this.#panel?.renderRoot.querySelector('alyx-qc-reason-checklist') : undefined;
+  }
+
+  /**
+   * Reason `index` ticked or unticked as a click on its box would: the checklist keeps its order
+   * and the "Other" text, and its `input` brings the choice here through the panel's.
+   */
+  #toggle(index: number): void {
+    this.#checklist()?.renderRoot.querySelectorAll('input')[index]?.click();
   }
 
   #setChoice(eid: string, choice: ReasonChoice): void {
@@ -292,16 +293,11 @@ export class ReviewQueueElement extends QcElement {
   }
 
   async #focusOther(): Promise<void> {
-    const item = this.#currentItem();
-    if (!item) return;
-    const choice = this.#choices.get(item.session.eid) ?? NO_CHOICE;
-    if (!choice.reasons.includes(OTHER)) this.#toggle(getSignOffKind(this.data!.kind).reasons.indexOf(OTHER));
-    await this.updateComplete;
-    const panel = this.#panel;
-    await panel?.updateComplete;
-    const checklist = panel?.renderRoot.querySelector('alyx-qc-reason-checklist');
-    await checklist?.updateComplete;
-    checklist?.renderRoot.querySelector('textarea')?.focus();
+    const checklist = this.#checklist();
+    if (!checklist) return;
+    if (!checklist.value.reasons.includes(OTHER)) this.#toggle(getSignOffKind(this.data!.kind).reasons.indexOf(OTHER));
+    await checklist.updateComplete;
+    checklist.renderRoot.querySelector('textarea')?.focus();
   }
 
   #onKey(event: KeyboardEvent): void {
