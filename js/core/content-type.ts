@@ -1,5 +1,5 @@
 /** Which Alyx model a UUID belongs to: the two look-ups ibllib makes, sent together. */
-import type { AlyxClient } from './client.ts';
+import type { AlyxRestClient } from './rest-client.ts';
 import { ConflictError, InputError } from './errors.ts';
 import { assertUuid4, clip } from './validation.ts';
 
@@ -14,7 +14,7 @@ const MODEL_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** Looks the UUID up as a session and as an insertion at once; exactly one must match. */
 export async function resolveNoteTarget(
-  client: AlyxClient,
+  client: AlyxRestClient,
   uuid: string,
   options: { contentType?: string; signal?: AbortSignal } = {},
 ): Promise<NoteTarget> {

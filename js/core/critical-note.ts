@@ -3,7 +3,7 @@
  * first and deletes the old ones after, so a failure in between never loses the reviewer's verdict.
  */
 import type { AlyxNote } from './alyx-types.ts';
-import type { AlyxClient } from './client.ts';
+import type { AlyxRestClient } from './rest-client.ts';
 import { resolveNoteTarget } from './content-type.ts';
 import { InputError } from './errors.ts';
 import { NOTE_KINDS, OTHER, type CriticalKind, type NoteKind } from './note-kinds.ts';
@@ -74,7 +74,7 @@ function criticalNotes(notes: readonly AlyxNote[], kind: CriticalKind): AlyxNote
  * The target and its existing critical notes, read in one round trip: the two content-type
  * look-ups and the object's notes go out together; the notes are sorted here by their JSON title.
  */
-export async function loadCriticalContext(client: AlyxClient, uuid: string, options: { contentType?: string; signal?: AbortSignal } = {}): Promise<CriticalContext> {
+export async function loadCriticalContext(client: AlyxRestClient, uuid: string, options: { contentType?: string; signal?: AbortSignal } = {}): Promise<CriticalContext> {
   const id = assertUuid4(uuid);
   const [target, notes] = await Promise.all([resolveNoteTarget(client, id, options), findNotes(client, id, options.signal)]);
   const kind = NOTE_KINDS[target.contentType === 'probeinsertion' ? 'critical-insertion' : 'critical-session'] as CriticalKind;
@@ -91,14 +91,14 @@ export async function loadCriticalContext(client: AlyxClient, uuid: string, opti
 }
 
 /** Writes a critical note; see {@link CriticalNoteOptions}. Returns what was written, or why not. */
-export async function writeCriticalNote(client: AlyxClient, options: CriticalNoteOptions): Promise<CriticalResult> {
+export async function writeCriticalNote(client: AlyxRestClient, options: CriticalNoteOptions): Promise<CriticalResult> {
   const { context } = options;
   if (context) assertContextFor(`${context.contentType} ${context.uuid}`, `${options.contentType ?? context.contentType} ${assertUuid4(options.uuid)}`);
   return writeCriticalNoteIn(client, context ?? (await loadCriticalContext(client, options.uuid, options)), options);
 }
 
 /** The alignment GUI path: an insertion, GUI reasons only, always overwrite (ibllib's `main_gui`). */
-export async function writeCriticalNoteFromGui(client: AlyxClient, options: { pid: string; reasons: readonly string[]; image?: FigureAttachment; dryRun?: boolean; signal?: AbortSignal }): Promise<CriticalResult> {
+export async function writeCriticalNoteFromGui(client: AlyxRestClient, options: { pid: string; reasons: readonly string[]; image?: FigureAttachment; dryRun?: boolean; signal?: AbortSignal }): Promise<CriticalResult> {
   const kind = NOTE_KINDS['critical-insertion'] as CriticalKind;
   // The GUI path has no free text, so no "Other" either. Validated before any request, so bad input sends nothing.
   const allowed = kind.guiReasons?.filter((reason) => reason !== OTHER);
@@ -109,7 +109,7 @@ export async function writeCriticalNoteFromGui(client: AlyxClient, options: { pi
   return writeCriticalNoteIn(client, context, { uuid: options.pid, reasons: options.reasons, overwrite: true, dryRun: options.dryRun, signal: options.signal, ...(options.image ? { image: options.image } : {}) }, allowed);
 }
 
-async function writeCriticalNoteIn(client: AlyxClient, context: CriticalContext, options: CriticalNoteOptions, allowed?: readonly string[]): Promise<CriticalResult> {
+async function writeCriticalNoteIn(client: AlyxRestClient, context: CriticalContext, options: CriticalNoteOptions, allowed?: readonly string[]): Promise<CriticalResult> {
   const kind = NOTE_KINDS[context.kind] as CriticalKind;
   const text = criticalNoteText(kind, choiceFor(kind, options, allowed));
   const { existingNotes: existing } = context;

@@ -5,7 +5,7 @@
  * or deletes it. alyx-qc never PATCHes or deletes a figure note.
  */
 import type { AlyxNote } from './alyx-types.ts';
-import type { AlyxClient } from './client.ts';
+import type { AlyxRestClient } from './rest-client.ts';
 import { AlyxQcError, InputError } from './errors.ts';
 import { parseNoteJson } from './note-text.ts';
 import { byDateTime, findNotes, noteBody } from './notes-api.ts';
@@ -61,7 +61,7 @@ function sameVerdict(a: FigureVerdict, b: FigureVerdict): boolean {
 }
 
 /** Every figure note on the object (all pages). */
-export function findFigureNotes(client: AlyxClient, objectId: string, signal?: AbortSignal): Promise<AlyxNote[]> {
+export function findFigureNotes(client: AlyxRestClient, objectId: string, signal?: AbortSignal): Promise<AlyxNote[]> {
   return findNotes(client, objectId, signal, FIGURE_TITLE);
 }
 
@@ -112,8 +112,8 @@ export interface FigureImage {
 export interface FigureAttachment extends FigureImage {
   /** What a preview says of it, e.g. "a PNG image of 41.3 KB (SHA-256 0123456789ab…)". */
   readonly description: string;
-  attach(client: AlyxClient, target: FigureTarget, signal?: AbortSignal): Promise<AlyxNote>;
-  plan(client: AlyxClient, target: FigureTarget): PlannedRequest;
+  attach(client: AlyxRestClient, target: FigureTarget, signal?: AbortSignal): Promise<AlyxNote>;
+  plan(client: AlyxRestClient, target: FigureTarget): PlannedRequest;
   /** The error for a verdict written whose figure was not: Retry is `attach(client, error.target)`. */
   notAttached(note: AlyxNote, target: FigureTarget, cause: unknown): FigureNotAttachedError;
 }
@@ -134,7 +134,7 @@ export function figureAttachment(image: FigureImage, form: (fields: Readonly<Rec
   const textFor = ({ verdict }: FigureTarget): string => 'criticalNoteId' in verdict && (verdict.criticalNoteId === NEW_NOTE_ID || verdict.criticalNoteId === '')
     ? pythonJsonDumps(new Map([['title', FIGURE_TITLE], ['critical_note', NEW_NOTE_ID], ['sha256', image.sha256]]))
     : figureNoteText(verdict, image.sha256);
-  const fieldsFor = (client: AlyxClient, target: FigureTarget): Record<string, string> => noteBody(client, { contentType: target.contentType, objectId: target.objectId, text: textFor(target) });
+  const fieldsFor = (client: AlyxRestClient, target: FigureTarget): Record<string, string> => noteBody(client, { contentType: target.contentType, objectId: target.objectId, text: textFor(target) });
   return {
     contentType: image.contentType,
     size: image.size,
@@ -183,6 +183,6 @@ export function heldFigure(info: { readonly contentType: string; readonly size: 
 }
 
 /** Writes the figure note of a verdict once: {@link FigureAttachment.attach}. */
-export function attachFigure(client: AlyxClient, target: FigureTarget, image: FigureAttachment, signal?: AbortSignal): Promise<AlyxNote> {
+export function attachFigure(client: AlyxRestClient, target: FigureTarget, image: FigureAttachment, signal?: AbortSignal): Promise<AlyxNote> {
   return image.attach(client, target, signal);
 }

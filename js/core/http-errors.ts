@@ -33,7 +33,7 @@ export function retryAfterSeconds(response: AlyxResponse): number | undefined {
 }
 
 /** The error for a non-2xx response, or for a 2xx whose body is not JSON. */
-export function errorForResponse(method: string, url: string, response: AlyxResponse, isLogin: boolean, sent?: unknown): AlyxHttpError {
+export function errorForResponse(method: string, url: string, response: AlyxResponse, sent?: unknown): AlyxHttpError {
   const body = parseJsonBody(response);
   const { status } = response;
   // DRF's field errors, `{"field": ["message", ...]}`, minus Alyx's `status_code`.
@@ -49,13 +49,12 @@ export function errorForResponse(method: string, url: string, response: AlyxResp
   if (status === 0 || (status >= 300 && status < 400)) {
     return new AlyxBadResponseError({ ...info, detail: `redirected to ${response.headers['location'] ?? 'a hidden address'}, not followed` });
   }
-  if (isLogin && status === 400) return new AlyxAuthError(info, 'The username or password is wrong: check them and log in again.');
   if (status === 401 || status === 403) {
     // Alyx answers 403 both to a missing or stale token and to a logged-in user who may not write.
     if (/permission to perform/.test(detail)) return new AlyxAuthError(info, 'Logged in, but not allowed: ask an Alyx administrator for write permission.', 'forbidden');
     return new AlyxAuthError(info, detail === 'Invalid token.' ? 'The token expired or was revoked: log in again, or pass a fresh token.' : undefined);
   }
-  if (status === 404) return new AlyxNotFoundError(info, isLogin ? 'The base URL looks wrong: no Alyx login there.' : undefined);
+  if (status === 404) return new AlyxNotFoundError(info);
   // Alyx 3.6.1 answers 500 to a note on an object it does not have: permanent, so not retried.
   if (status === 500 && / matching query does not exist/.test(detail)) {
     const { object_id: id, content_type: model } = (sent ?? {}) as Record<string, unknown>;

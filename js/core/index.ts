@@ -6,7 +6,8 @@
  * need it, so that this bundle stays small.
  */
 export type { AlyxNote, AlyxPage, AlyxSession, SignOffEntry } from './alyx-types.ts';
-export { AlyxClient, type AlyxClientOptions, type AlyxCredentials, type RequestOptions } from './client.ts';
+export { AlyxClient, type AlyxCredentials } from './client.ts';
+export { AlyxRestClient, type AlyxClientOptions, type RequestOptions } from './rest-client.ts';
 export type { NoteTarget } from './content-type.ts';
 export { loadCriticalContext, writeCriticalNote, type CriticalNoteOptions } from './critical-note.ts';
 export * from './errors.ts';

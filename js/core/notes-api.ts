@@ -4,7 +4,7 @@
  */
 import type { AlyxNote } from './alyx-types.ts';
 import { asNote } from './answer-shapes.ts';
-import type { AlyxClient } from './client.ts';
+import type { AlyxRestClient } from './rest-client.ts';
 import { AlyxNotFoundError, type AlyxHttpError } from './errors.ts';
 import { hasCode, sleep } from './retry-policy.ts';
 
@@ -13,14 +13,14 @@ import { hasCode, sleep } from './retry-policy.ts';
  * (Alyx's `text__icontains`: it narrows on the server; {@link parseNoteJson}'s title decides here).
  * Each is checked to be a note before a workflow acts on it.
  */
-export async function findNotes(client: AlyxClient, objectId: string, signal?: AbortSignal, title?: string): Promise<AlyxNote[]> {
+export async function findNotes(client: AlyxRestClient, objectId: string, signal?: AbortSignal, title?: string): Promise<AlyxNote[]> {
   // The title is fixed text or holds a validated sign-off key: no user text enters the filter.
   const notes = await client.list<unknown>('notes', { django: `${title ? `text__icontains,${title},` : ''}object_id,${objectId}`, signal });
   return notes.map((note) => asNote(note, `GET ${client.baseUrl}/notes`));
 }
 
 /** Deletes the notes together. One already gone is fine: whoever deleted it wanted it gone too. */
-export async function deleteNotes(client: AlyxClient, notes: readonly AlyxNote[], signal?: AbortSignal): Promise<void> {
+export async function deleteNotes(client: AlyxRestClient, notes: readonly AlyxNote[], signal?: AbortSignal): Promise<void> {
   // Ids were checked to be UUIDs (asNote); encoded all the same, as every path segment should be.
   await Promise.all(notes.map((note) => client.request('DELETE', `/notes/${encodeURIComponent(note.id)}`, { signal }).catch((error: unknown) => {
     if (!(error instanceof AlyxNotFoundError)) throw error;
@@ -55,7 +55,7 @@ export interface NewNote {
 }
 
 /** The body ibllib sends: `user`, `content_type`, `object_id`, `text`. */
-export function noteBody(client: AlyxClient, note: NewNote): Record<string, string> {
+export function noteBody(client: AlyxRestClient, note: NewNote): Record<string, string> {
   return { user: client.user, content_type: note.contentType, object_id: note.objectId, text: note.text };
 }
 
@@ -68,7 +68,7 @@ export function noteBody(client: AlyxClient, note: NewNote): Record<string, stri
  * long again as the client's timeout to land, then delete any twin of the note we return, so
  * that a stalled request cannot leave a duplicate.
  */
-export async function createNoteOnce(client: AlyxClient, note: NewNote, options: { knownIds?: ReadonlySet<string>; signal?: AbortSignal } = {}): Promise<AlyxNote> {
+export async function createNoteOnce(client: AlyxRestClient, note: NewNote, options: { knownIds?: ReadonlySet<string>; signal?: AbortSignal } = {}): Promise<AlyxNote> {
   const { knownIds, signal } = options;
   const isOurs = (candidate: AlyxNote): boolean => !knownIds?.has(candidate.id) && candidate.text === note.text && candidate.user === client.user;
   // Set once an attempt may still reach Alyx after we stopped waiting for it.

@@ -5,7 +5,7 @@
  * sends nothing: each session's record, checklist entry and notes are here.
  */
 import type { AlyxNote, AlyxSession, SignOffEntry } from './alyx-types.ts';
-import type { AlyxClient } from './client.ts';
+import type { AlyxRestClient } from './rest-client.ts';
 import { InputError } from './errors.ts';
 import { signOffTitle } from './note-text.ts';
 import { getSignOffKind } from './reasons.ts';
@@ -101,7 +101,7 @@ export function queueFilters(signOffKey: string, eids: readonly string[]): { rec
 }
 
 /** The queue's sessions, which are signed off, and their notes: 3 requests together per {@link QUEUE_BATCH} eids. */
-export async function loadReviewQueue(client: AlyxClient, options: LoadQueueOptions): Promise<ReviewQueueData> {
+export async function loadReviewQueue(client: AlyxRestClient, options: LoadQueueOptions): Promise<ReviewQueueData> {
   const kind = getSignOffKind(options.kind);
   const signOffKey = assertSignOffKey(options.signOffKey);
   const eids = queueEids(options.eids);
@@ -163,7 +163,7 @@ export function pendingFilters(signOffKey: string, django = ''): [string, string
 }
 
 /** The sessions whose sign-off for the key is due (null) or absent: 2 requests for up to 1000. */
-export async function findPendingSessions(client: AlyxClient, options: PendingOptions): Promise<AlyxSession[]> {
+export async function findPendingSessions(client: AlyxRestClient, options: PendingOptions): Promise<AlyxSession[]> {
   const limit = options.limit ?? 1000;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InputError(`limit must be an integer from 1 to 1000, not ${String(limit)}.`);
   const lists = await Promise.all(pendingFilters(options.signOffKey, options.django).map((django) =>
@@ -182,7 +182,7 @@ export async function findPendingSessions(client: AlyxClient, options: PendingOp
 }
 
 /** The queue's write over a client: the core's `signOff` for one session of the queue. */
-export function queueWriter(client: AlyxClient, data: Pick<ReviewQueueData, 'kind' | 'signOffKey'>): (eid: string, submission: SignOffSubmission, signal: AbortSignal, written?: () => void) => Promise<SignOffResult> {
+export function queueWriter(client: AlyxRestClient, data: Pick<ReviewQueueData, 'kind' | 'signOffKey'>): (eid: string, submission: SignOffSubmission, signal: AbortSignal, written?: () => void) => Promise<SignOffResult> {
   return (eid, { choice, withNote }, signal, written) =>
     signOff(client, { eid, signOffKey: data.signOffKey, kind: data.kind, reasons: choice.reasons, other: choice.other, withNote, signal, ...(written ? { onWritten: written } : {}) });
 }

@@ -3,7 +3,7 @@
  * exists) and `json.sign_off_checklist[key]`. Reads go out together, then writes together.
  */
 import type { AlyxNote, AlyxSession, SignOffEntry } from './alyx-types.ts';
-import type { AlyxClient } from './client.ts';
+import type { AlyxRestClient } from './rest-client.ts';
 import { asNote, asSession, isRecord } from './answer-shapes.ts';
 import { AlyxServerError, AlyxThrottledError, ConflictError } from './errors.ts';
 import { choiceFor } from './critical-note.ts';
@@ -86,12 +86,12 @@ export function withChecklistEntry(session: AlyxSession, signOffKey: string, ent
 }
 
 /** The session record, as it is now. */
-async function readSession(client: AlyxClient, eid: string, signal?: AbortSignal): Promise<AlyxSession> {
+async function readSession(client: AlyxRestClient, eid: string, signal?: AbortSignal): Promise<AlyxSession> {
   return asSession(await client.request('GET', `/sessions/${eid}`, { signal }), eid, `GET ${client.baseUrl}/sessions/${eid}`);
 }
 
 /** The key's sign-off notes: Alyx narrows by `text__icontains`, the exact JSON title decides. */
-async function signOffNotes(client: AlyxClient, eid: string, key: string, signal?: AbortSignal): Promise<AlyxNote[]> {
+async function signOffNotes(client: AlyxRestClient, eid: string, key: string, signal?: AbortSignal): Promise<AlyxNote[]> {
   const title = signOffTitle(key);
   return (await findNotes(client, eid, signal, title)).filter((note) => noteTitle(note.text) === title);
 }
@@ -111,12 +111,12 @@ function checklistEntryOf(session: AlyxSession, key: string): SignOffEntry | nul
  * ibllib reads the session before its questions): `null` when not signed off, `undefined` when
  * the key is absent.
  */
-export async function readChecklistEntry(client: AlyxClient, eid: string, signOffKey: string, signal?: AbortSignal): Promise<SignOffEntry | null | undefined> {
+export async function readChecklistEntry(client: AlyxRestClient, eid: string, signOffKey: string, signal?: AbortSignal): Promise<SignOffEntry | null | undefined> {
   return checklistEntryOf(await readSession(client, assertUuid4(eid, 'session eid'), signal), assertSignOffKey(signOffKey));
 }
 
 /** The session and its sign-off notes for the key, read together. */
-export async function loadSignOffContext(client: AlyxClient, options: { eid: string; signOffKey: string; kind: string; signal?: AbortSignal }): Promise<SignOffContext & { session: AlyxSession }> {
+export async function loadSignOffContext(client: AlyxRestClient, options: { eid: string; signOffKey: string; kind: string; signal?: AbortSignal }): Promise<SignOffContext & { session: AlyxSession }> {
   const kind = getSignOffKind(options.kind);
   const eid = assertUuid4(options.eid, 'session eid');
   const key = assertSignOffKey(options.signOffKey);
@@ -125,7 +125,7 @@ export async function loadSignOffContext(client: AlyxClient, options: { eid: str
 }
 
 /** Signs off: see {@link SignOffOptions}. Validates everything before the first request. */
-export async function signOff(client: AlyxClient, options: SignOffOptions): Promise<SignOffResult> {
+export async function signOff(client: AlyxRestClient, options: SignOffOptions): Promise<SignOffResult> {
   const kind = getSignOffKind(options.kind);
   const withNote = options.withNote ?? true;
   const choice = withNote ? choiceFor(kind, options) : null;
@@ -208,7 +208,7 @@ export async function signOff(client: AlyxClient, options: SignOffOptions): Prom
   return resultWith(note);
 }
 
-async function patchNote(client: AlyxClient, eid: string, noteId: string, text: string, signal?: AbortSignal): Promise<AlyxNote> {
+async function patchNote(client: AlyxRestClient, eid: string, noteId: string, text: string, signal?: AbortSignal): Promise<AlyxNote> {
   const body = noteBody(client, { contentType: 'session', objectId: eid, text });
   const path = `/notes/${encodeURIComponent(noteId)}`;
   return asNote(await client.request('PATCH', path, { body, signal, idempotent: false, retryThrottled: false }), `PATCH ${client.baseUrl}${path}`);
@@ -246,7 +246,7 @@ function keptChanging(what: string): ConflictError {
  * added, ours is set), write it if that changed anything, delete the others, and read again until
  * one note holds our entry. Each reviewer only ever adds entries, so the two converge.
  */
-async function settleSignOffNote(client: AlyxClient, eid: string, signOffKey: string, dateKey: string, choice: ReasonChoice, written: AlyxNote | null, readAt: number, signal?: AbortSignal): Promise<AlyxNote | null> {
+async function settleSignOffNote(client: AlyxRestClient, eid: string, signOffKey: string, dateKey: string, choice: ReasonChoice, written: AlyxNote | null, readAt: number, signal?: AbortSignal): Promise<AlyxNote | null> {
   const tolerate = transientFailures(signal);
   // A rival's merge built on the text before ours may land after ours, dropping our entry.
   const waitForRival = rivalWindow(readAt);
@@ -300,7 +300,7 @@ function rivalWindow(readAt: number): (signal?: AbortSignal) => Promise<void> {
  * PATCHes `json` (Alyx replaces the whole field), then reads it back after the rival window; if a
  * sign-off of another key removed our entry, merges into what is there now and writes again.
  */
-async function writeChecklist(client: AlyxClient, eid: string, key: string, entry: SignOffEntry, previous: unknown, json: JsonObject, verify: boolean, readAt: number, onWritten: () => void, signal?: AbortSignal): Promise<void> {
+async function writeChecklist(client: AlyxRestClient, eid: string, key: string, entry: SignOffEntry, previous: unknown, json: JsonObject, verify: boolean, readAt: number, onWritten: () => void, signal?: AbortSignal): Promise<void> {
   const before = JSON.stringify(previous ?? null);
   const tolerate = transientFailures(signal);
   let next = json;

@@ -72,7 +72,7 @@ export class KernelRelay {
     return this.#pending.size;
   }
 
-  /** The core's transport: give it to `AlyxClient.login` with `transportAuthenticates`. */
+  /** The core's transport: give it to an `AlyxRestClient` (the kernel adds the token). */
   readonly transport: Transport = (request) => this.#send(request);
 
   /**

@@ -43,7 +43,7 @@ export function renderQueueView(model: QueueModel, el: HTMLElement): () => void 
       frame.phase = { phase: 'loading' };
       report('loading');
       try {
-        const alyx = await client;
+        const alyx = client;
         const data = await loadReviewQueue(alyx, { eids: model.get('eids'), signOffKey, kind });
         // The core's queueWriter, plus the session's plot as its figure (issue 16): held in the
         // kernel, which posts it; the page names it by its SHA-256 (docs/figures.md).

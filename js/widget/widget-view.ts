@@ -7,23 +7,14 @@
  * `selected`/`other`. A view announces itself to Python, which sends
  * `widget.submit(...)` to the view shown last.
  */
-import { AlyxClient } from '../core/client.ts';
 import { InputError } from '../core/errors.ts';
 import { getNoteKind, reasonsFromNumbers, type ReasonChoice } from '../core/reasons.ts';
 import { errorMessage } from '../elements/submission.ts';
-import { KernelRelay } from './kernel-transport.ts';
 import { asKernelMessage, type SubmitMessage } from './relay-messages.ts';
 import './widget-frame.ts';
 import { readChoice, readConfig, writeChoice, writeOutcome, type WidgetModel } from './widget-state.ts';
 import type { WidgetContext, WidgetResult, WidgetWorkflow } from './widget-workflow.ts';
-
-/** The client's per-request timeout: longer than the relay's, so the relay's clearer message wins. */
-const CLIENT_TIMEOUT_MS = 60_000;
-
-function randomId(): string {
-  // getRandomValues, unlike randomUUID, also exists on plain-http pages (a remote JupyterHub).
-  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
+import { randomViewId, relayedClient } from './view-client.ts';
 
 function sameChoice(a: ReasonChoice, b: ReasonChoice): boolean {
   return (a.other ?? null) === (b.other || null) && a.reasons.join('\n') === b.reasons.join('\n');
@@ -40,12 +31,8 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
     el.append(frame);
     return () => frame.remove();
   }
-  const viewId = randomId();
-  const relay = new KernelRelay(model, { idPrefix: viewId });
-  // With the relay authenticating, `login` sends nothing: it checks the base URL and user.
-  const client = AlyxClient.login(config.baseUrl, { username: config.user, transportAuthenticates: true }, { transport: relay.transport, timeoutMs: CLIENT_TIMEOUT_MS });
-  // Failures surface when the client is first used; do not report them as unhandled here.
-  client.catch(() => undefined);
+  const viewId = randomViewId();
+  const { relay, client } = relayedClient(model, viewId, config.baseUrl, config.user);
 
   const frame = document.createElement('alyx-qc-widget-frame');
   frame.label = workflow.label(config);
@@ -63,7 +50,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
       frame.phase = { phase: 'loading' };
       writeOutcome(model, { status: 'loading' });
       try {
-        context = await workflow.load(await client, config);
+        context = await workflow.load(client, config);
         panel.context = context;
         frame.phase = { phase: 'ready' };
         writeOutcome(model, { status: 'idle', existingNotes: context.existingNotes });
@@ -78,7 +65,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
   /** After another view of the widget wrote, what the panel shows (existing notes, checklist entry) is read again. */
   const refresh = async (): Promise<void> => {
     try {
-      context = await workflow.load(await client, config);
+      context = await workflow.load(client, config);
       panel.context = context;
     } catch (error) {
       // The write itself succeeded; a stale list is not worth failing it for.
@@ -97,7 +84,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
         // From the context shown: the write reads no notes again (issue 12), and an overwrite
         // replaces only the notes the reviewer (or Python, in `existing_notes`) was shown.
         // The traits say `written` only once the workflow is done (Python's submit() waits for the read-back).
-        const result = await workflow.write(await client, config, submission, signal, failed ? undefined : context, onWritten);
+        const result = await workflow.write(client, config, submission, signal, failed ? undefined : context, onWritten);
         const written = result.status === 'written' || result.status === 'superseded';
         failed = false;
         // What Alyx holds now is in the write's answer: this view reads nothing again.

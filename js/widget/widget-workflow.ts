@@ -3,7 +3,7 @@
  * they write, and how a write asked for from Python is put and reported. Each widget's entry
  * module passes its own, so each bundle holds only its own panel and workflow.
  */
-import type { AlyxClient } from '../core/client.ts';
+import type { AlyxRestClient } from '../core/rest-client.ts';
 import type { ReasonChoice } from '../core/reasons.ts';
 import type { CriticalContext, CriticalResult, SignOffContext, SignOffResult } from '../core/workflow-types.ts';
 import type { SubmitMessage } from './relay-messages.ts';
@@ -29,14 +29,14 @@ export interface WidgetWorkflow<C extends WidgetContext, S, R extends WidgetResu
   /** What a view is about, e.g. "the sign-off of _ephysChoiceWorld_00 for session <eid>". */
   label(config: WidgetConfig): string;
   createPanel(config: WidgetConfig): WorkflowPanel<C, S, R>;
-  load(client: AlyxClient, config: WidgetConfig, signal?: AbortSignal): Promise<C>;
+  load(client: AlyxRestClient, config: WidgetConfig, signal?: AbortSignal): Promise<C>;
   /**
    * Writes a submission from `context`, what the view loaded and shows (so the write reads no
    * notes again, as ibllib's; an overwrite replaces only the notes shown); `undefined` when the
    * view has none, and the core reads Alyx itself. `onWritten`: called once the writes are
    * answered, when the workflow checks them afterwards (the sign-off's read-back).
    */
-  write(client: AlyxClient, config: WidgetConfig, submission: S, signal: AbortSignal, context: C | undefined, onWritten?: (result: R) => void): Promise<R>;
+  write(client: AlyxRestClient, config: WidgetConfig, submission: S, signal: AbortSignal, context: C | undefined, onWritten?: (result: R) => void): Promise<R>;
   /** What Alyx holds after `result`, from its own answer: the view's next context, read from no one. */
   after(context: C, result: R): C;
   /** Python's `submit(...)` as a panel submission. */
