@@ -10,7 +10,7 @@ export type FullImageLoader = (signal: AbortSignal) => Promise<string | Blob>;
 type FullState =
   | { readonly status: 'closed' }
   | { readonly status: 'loading' }
-  | { readonly status: 'shown'; readonly url: string }
+  | { readonly status: 'shown' }
   | { readonly status: 'failed'; readonly message: string };
 
 /**
@@ -97,7 +97,7 @@ export class FigureThumbnail extends QcElement {
   declare protected full: FullState;
 
   /** The image `loadFull` loaded (a figure already in Alyx, read once): the thumbnail and the full-size view. */
-  #loaded: Promise<string> | null = null;
+  #loaded: Promise<void> | null = null;
   #loadedUrl = '';
 
   constructor() {
@@ -126,7 +126,7 @@ export class FigureThumbnail extends QcElement {
       <dialog aria-label=${this.label} @close=${this.#onClose}>
         ${full.status === 'loading' ? html`<p role="status"><span class="spinner"></span>Loading the figure…</p>` : nothing}
         ${full.status === 'failed' ? html`<p class="notice error" role="alert">${full.message}</p>` : nothing}
-        ${full.status === 'shown' ? html`<img src=${full.url} alt=${this.label} />` : nothing}
+        ${full.status === 'shown' ? html`<img src=${url} alt=${this.label} />` : nothing}
         <div class="actions"><button autofocus @click=${this.#close}>Close</button></div>
       </dialog>
     </figure>`;
@@ -146,14 +146,13 @@ export class FigureThumbnail extends QcElement {
   }
 
   /** Loads the image once (again after a failure); bytes become an object URL, freed when the element leaves. */
-  #load(): Promise<string> {
+  #load(): Promise<void> {
     const load = this.loadFull!;
     return (this.#loaded ??= (async () => {
       try {
         const image = await load(new AbortController().signal);
         this.#loadedUrl = typeof image === 'string' ? image : URL.createObjectURL(image);
         this.requestUpdate();
-        return this.#loadedUrl;
       } catch (error) {
         this.#loaded = null;
         throw error;
@@ -168,15 +167,15 @@ export class FigureThumbnail extends QcElement {
   async #open(): Promise<void> {
     const dialog = this.#dialog();
     if (!dialog.open) dialog.showModal();
-    const url = this.src || this.#loadedUrl;
-    if (url || !this.loadFull) {
-      this.full = url ? { status: 'shown', url } : { status: 'failed', message: 'This figure has no image to show.' };
+    if (this.src || !this.loadFull) {
+      this.full = this.src ? { status: 'shown' } : { status: 'failed', message: 'This figure has no image to show.' };
       return;
     }
+    // Loaded already: the promise is settled, and the image shows at once.
     this.full = { status: 'loading' };
     try {
-      const loaded = await this.#load();
-      if (dialog.open) this.full = { status: 'shown', url: loaded };
+      await this.#load();
+      if (dialog.open) this.full = { status: 'shown' };
     } catch (error) {
       if (dialog.open) this.full = { status: 'failed', message: `The figure could not be loaded: ${errorMessage(error)}` };
     }
