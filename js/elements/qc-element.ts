@@ -13,19 +13,15 @@ export class QcElement extends LitElement {
 
   readonly #scheme = new ColorSchemeController(this);
 
-  #shortcutsSuppressed = false;
-
-  constructor() {
-    super();
+  /**
+   * Lit makes the shadow root once, at the first connection: keys are kept from the host page
+   * from then on. (Attributes cannot be set in the constructor: createElement forbids it.)
+   */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    const root = super.createRenderRoot();
     stopKeyPropagation(this);
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Attributes cannot be set in the constructor (createElement forbids it), and the shadow root
-    // exists only from here on.
-    if (!this.#shortcutsSuppressed) suppressHostShortcuts(this, this.renderRoot);
-    this.#shortcutsSuppressed = true;
+    suppressHostShortcuts(this, root);
+    return root;
   }
 
   /** The classes of the element's outermost node: `root`, and the host's colour scheme. */
