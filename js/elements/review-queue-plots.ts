@@ -4,6 +4,7 @@
  * loaded and decoded into its own `<img>` before it counts as ready, so showing it is only moving
  * that element into place: no fetch of the blob and no decode between Enter and the next session.
  */
+import { errorMessage } from './submission.ts';
 
 /** What makes a session's plot: an image as a Blob, or a URL to one. */
 export type PlotFunction = (eid: string, signal: AbortSignal) => Promise<Blob | string>;
@@ -15,10 +16,6 @@ export type PlotState =
 
 /** Plots kept at most (the current one, the next, and a few just seen). */
 const KEPT = 6;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export class QueuePlots {
   readonly #states = new Map<string, PlotState>();
@@ -75,7 +72,7 @@ export class QueuePlots {
     } catch (error) {
       if (owned) URL.revokeObjectURL(owned);
       owned = '';
-      state = { status: 'failed', message: messageOf(error) };
+      state = { status: 'failed', message: errorMessage(error) };
     }
     if (this.#states.get(eid)?.status !== 'loading') {
       // Dropped meanwhile.

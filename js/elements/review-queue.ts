@@ -14,6 +14,7 @@ import { QueuePlots, type PlotFunction } from './review-queue-plots.ts';
 import { queueStyles } from './review-queue-styles.ts';
 import type { SignOffPanel } from './signoff-panel.ts';
 import './signoff-panel.ts';
+import { errorMessage } from './submission.ts';
 
 /** A row's status in words: due, signed off by whom on which day, failed with why, being written. */
 export function statusText(status: QueueItemStatus): string {
@@ -329,7 +330,7 @@ export class ReviewQueueElement extends QcElement {
     try {
       kindLabel = getSignOffKind(this.data.kind).label;
     } catch (error) {
-      return html`<div class="${this.root} panel"><p class="notice error" role="alert">[alyx-qc] ${(error as Error).message}</p></div>`;
+      return html`<div class="${this.root} panel"><p class="notice error" role="alert">[alyx-qc] ${errorMessage(error)}</p></div>`;
     }
     if (state.items.length === 0) {
       return html`<div class="${this.root} panel"><p class="notice error" role="alert">[alyx-qc] The review queue is empty: no session to review.</p></div>`;
