@@ -3,8 +3,9 @@ core's workflows run in Node over `KernelRelay`, whose messages come here as the
 widget's comm, and the real `Relay` answers them.
 
 The first line on stdin is {"base_url", "token", "username", "scope": {"objects", "sign_off_keys",
-"critical"}}; every later line is one page message (`alyx-request` or `alyx-abort`). Each answer is
-printed as one JSON line.
+"critical", "queue_key"}} ("queue_key": the scope ReviewQueue builds for those objects, with the
+loading filters Python makes); every later line is one page message (`alyx-request` or
+`alyx-abort`). Each answer is printed as one JSON line.
 """
 
 import json
@@ -12,6 +13,7 @@ import sys
 import threading
 
 from alyx_qc._credentials import Credentials
+from alyx_qc._queue import loading_filters
 from alyx_qc._relay import Relay
 from alyx_qc._scope import RelayScope
 
@@ -19,7 +21,8 @@ config = json.loads(sys.stdin.readline())
 scope = config["scope"]
 relay = Relay(
     Credentials(config["base_url"], config["username"], lambda: config["token"]),
-    scope=RelayScope(objects=frozenset(scope["objects"]), sign_off_keys=frozenset(scope.get("sign_off_keys", ())), critical=scope.get("critical", False)),
+    scope=RelayScope(objects=frozenset(scope["objects"]), sign_off_keys=frozenset(scope.get("sign_off_keys", ())), critical=scope.get("critical", False),
+                     session_filters=frozenset(loading_filters(scope["queue_key"], scope["objects"]) if "queue_key" in scope else ())),
 )
 write_lock = threading.Lock()
 
