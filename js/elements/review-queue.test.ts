@@ -176,6 +176,23 @@ describe('<alyx-qc-review-queue>', () => {
     }
   });
 
+  it('Enter with "Other" and no text stays on the session, writes nothing and says what is missing; a digit toggles the reason back off', async () => {
+    const calls: string[] = [];
+    const el = await fixture('alyx-qc-review-queue', { data: data(), now: NOW, submit: async (eid, s) => (calls.push(eid), written(eid, s)) });
+    await focusQueue(el);
+    await press(el, 'o');
+    await press(el, 'Escape');
+    await press(el, 'Enter');
+    expect(heading(el).includes('#1'), `still on the first session: ${heading(el)}`);
+    const checklist = deepQuery(el, 'alyx-qc-reason-checklist');
+    expect(visibleText(checklist.renderRoot.querySelector('.notice.error')!).length > 0, 'the checklist says what is missing');
+    equal(calls, [], 'nothing written');
+    deepQuery(el, '.queue').focus();
+    await press(el, '1');
+    await press(el, '1');
+    equal(deepQuery<HTMLElementTagNameMap['alyx-qc-signoff']>(el, 'alyx-qc-signoff').value.reasons, ['Other'], 'reason 1 ticked and unticked again, in the kind\u2019s order');
+  });
+
   it('leaving the page with a write in flight asks first; moving between sessions calls nothing', async () => {
     const write = deferred<SignOffResult>();
     let calls = 0;

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { OTHER } from '../core/note-kinds.ts';
-import { getSignOffKind, validateChoice, type ReasonChoice } from '../core/reasons.ts';
+import { OTHER, type SignOffKind } from '../core/note-kinds.ts';
+import { getSignOffKind, type ReasonChoice } from '../core/reasons.ts';
 import type { QueueSession, ReviewQueueData } from '../core/review-queue.ts';
 import { describeSummary, FINE, ReviewQueueState, statusRow, type QueueItem, type QueueItemStatus, type QueueStatusRow, type QueueWrite } from '../core/review-queue-state.ts';
 import type { SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';
@@ -239,14 +239,10 @@ export class ReviewQueueElement extends QcElement {
     const panel = this.#panel;
     const withNote = (panel?.withNote ?? true) && choice.reasons.length > 0;
     this.#keepAttach();
-    if (!submission) {
-      try {
-        if (withNote) validateChoice(getSignOffKind(this.data.kind), choice);
-      } catch {
-        panel?.renderRoot.querySelector('alyx-qc-reason-checklist')?.reportValidity();
-        this.#panelDirty = true;
-        return undefined;
-      }
+    // The checklist says what is missing (its "what is missing" must not carry over: a new panel next time).
+    if (!submission && withNote && !this.#checklist()?.reportValidity()) {
+      this.#panelDirty = true;
+      return undefined;
     }
     const status = item.status.status;
     // Enter on a session already signed off, with nothing new chosen, only moves on.
@@ -326,9 +322,9 @@ export class ReviewQueueElement extends QcElement {
   protected override render(): unknown {
     const state = this.#state;
     if (!state || !this.data) return html`<div class="${this.root} panel"><p class="muted">No review queue yet.</p></div>`;
-    let kindLabel: string;
+    let kind: SignOffKind;
     try {
-      kindLabel = getSignOffKind(this.data.kind).label;
+      kind = getSignOffKind(this.data.kind);
     } catch (error) {
       return html`<div class="${this.root} panel"><p class="notice error" role="alert">[alyx-qc] ${errorMessage(error)}</p></div>`;
     }
@@ -339,7 +335,7 @@ export class ReviewQueueElement extends QcElement {
     const item = state.items[this.current]!;
     return html`<section class="${this.root} panel queue" tabindex="0" aria-label="Review queue" aria-describedby="keys">
       <header>
-        <h2>${kindLabel} queue <code>${this.data.signOffKey}</code></h2>
+        <h2>${kind.label} queue <code>${this.data.signOffKey}</code></h2>
         <p role="status" aria-live="polite" class="progress-text">${describeSummary(summary)}</p>
         <progress max=${summary.total} .value=${summary.signedOff} aria-label="Signed off"></progress>
         <div class="nav">
@@ -363,7 +359,7 @@ export class ReviewQueueElement extends QcElement {
       </div>
       <p id="keys" class="keys muted">
         Keys: ${QUEUE_KEYS.map(([key, what]) => html`<kbd>${key}</kbd> ${what} `)}<br />
-        Reasons: ${getSignOffKind(this.data.kind).reasons.map((reason, index) => html`<kbd>${index}</kbd> ${reason} `)}
+        Reasons: ${kind.reasons.map((reason, index) => html`<kbd>${index}</kbd> ${reason} `)}
       </p>
     </section>`;
   }
