@@ -184,7 +184,7 @@ describe('<alyx-qc-review-queue>', () => {
     await press(el, 'Escape');
     await press(el, 'Enter');
     expect(heading(el).includes('#1'), `still on the first session: ${heading(el)}`);
-    const checklist = deepQuery(el, 'alyx-qc-reason-checklist');
+    const checklist = deepQuery<HTMLElementTagNameMap['alyx-qc-reason-checklist']>(el, 'alyx-qc-reason-checklist');
     expect(visibleText(checklist.renderRoot.querySelector('.notice.error')!).length > 0, 'the checklist says what is missing');
     equal(calls, [], 'nothing written');
     deepQuery(el, '.queue').focus();
