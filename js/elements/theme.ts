@@ -66,10 +66,12 @@ export const theme = css`
   .plain {
     white-space: pre-wrap;
   }
+  /* Text from Alyx is isolated: a U+202E in it must not reverse what follows on the line. */
   pre,
   .plain,
   li {
     overflow-wrap: anywhere;
+    unicode-bidi: isolate;
   }
   .muted,
   summary {
@@ -93,12 +95,6 @@ export const theme = css`
   .notes {
     max-height: 40em;
     overflow: auto;
-  }
-  /* Text from Alyx is isolated: a U+202E in it must not reverse what follows on the line. */
-  li,
-  .plain,
-  pre {
-    unicode-bidi: isolate;
   }
   .notice {
     border-left: 3px solid var(--jp-warn-color1, light-dark(#e65100, #ffb74d));
