@@ -106,14 +106,22 @@ export interface FigureImage {
 }
 
 /**
- * What the workflows take as `image` (`signOff`, `writeCriticalNote`): a validated figure that
- * writes and plans its own note, so the core imports none of this unless a figure is given.
+ * What `signOff` takes as `image`: a validated figure that writes and plans its own note, so the
+ * core imports none of this unless a figure is given.
  */
-export interface FigureAttachment extends FigureImage {
+export interface VerdictFigure extends FigureImage {
   /** What a preview says of it, e.g. "a PNG image of 41.3 KB (SHA-256 0123456789ab…)". */
   readonly description: string;
   attach(client: AlyxRestClient, target: FigureTarget, signal?: AbortSignal): Promise<AlyxNote>;
   plan(client: AlyxRestClient, target: FigureTarget): PlannedRequest;
+}
+
+/**
+ * What `writeCriticalNote` takes as `image` (and `signOff` too): a {@link VerdictFigure} that also
+ * makes the error for a critical note written whose figure was not. Only the critical note's
+ * callers make one ({@link criticalFigure}), so the sign-off bundles hold no such error.
+ */
+export interface FigureAttachment extends VerdictFigure {
   /** The error for a verdict written whose figure was not: Retry is `attach(client, error.target)`. */
   notAttached(note: AlyxNote, target: FigureTarget, cause: unknown): FigureNotAttachedError;
 }
@@ -129,6 +137,16 @@ export function formatBytes(size: number): string {
  * (`noteFigure` adds the file; `heldFigure` names it for the kernel, which adds it).
  */
 export function figureAttachment(image: FigureImage, form: (fields: Readonly<Record<string, string>>) => FormData): FigureAttachment {
+  return criticalFigure(verdictFigure(image, form));
+}
+
+/** `figure` as a critical note takes it: with the error for a note written whose figure was not. */
+export function criticalFigure(figure: VerdictFigure): FigureAttachment {
+  return { ...figure, notAttached: (note, target, cause) => new FigureNotAttachedError(note, target, cause) };
+}
+
+/** {@link figureAttachment} without the critical note's error. */
+function verdictFigure(image: FigureImage, form: (fields: Readonly<Record<string, string>>) => FormData): VerdictFigure {
   const description = `a ${image.contentType === 'image/png' ? 'PNG' : 'JPEG'} image of ${formatBytes(image.size)} (SHA-256 ${image.sha256.slice(0, 12)}…)`;
   // A critical note's id '' (or NEW_NOTE_ID) is the note not created yet: a dry run's plan.
   const textFor = ({ verdict }: FigureTarget): string => 'criticalNoteId' in verdict && (verdict.criticalNoteId === NEW_NOTE_ID || verdict.criticalNoteId === '')
@@ -160,7 +178,6 @@ export function figureAttachment(image: FigureImage, form: (fields: Readonly<Rec
       }
     },
     plan: (client, target) => ({ method: 'POST', path: '/notes', body: { ...fieldsFor(client, target), width: 'orig', image: description } }),
-    notAttached: (note, target, cause) => new FigureNotAttachedError(note, target, cause),
   };
 }
 
@@ -168,21 +185,21 @@ export function figureAttachment(image: FigureImage, form: (fields: Readonly<Rec
  * A figure whose bytes the Jupyter kernel holds (the widget): the page knows only its type, size
  * and SHA-256 (from Python). Its note's body holds the fields, `width=orig` and `figure_sha256`,
  * no file: only the kernel transport carries it, as a figure request that the kernel completes
- * with the bytes it holds for that digest.
+ * with the bytes it holds for that digest. A critical note takes it through {@link criticalFigure}.
  */
-export function heldFigure(info: { readonly contentType: string; readonly size: number; readonly sha256: string }): FigureAttachment {
+export function heldFigure(info: { readonly contentType: string; readonly size: number; readonly sha256: string }): VerdictFigure {
   const { contentType, size, sha256 } = info;
   if ((contentType !== 'image/png' && contentType !== 'image/jpeg') || !SHA256.test(sha256) || !Number.isSafeInteger(size)) {
     throw new InputError('The figure the kernel holds is described wrongly (type, size, SHA-256): re-run the cell that creates the widget.');
   }
-  return figureAttachment({ contentType, size, sha256 }, (fields) => {
+  return verdictFigure({ contentType, size, sha256 }, (fields) => {
     const form = new FormData();
     for (const [name, value] of Object.entries({ ...fields, width: 'orig', figure_sha256: sha256 })) form.append(name, value);
     return form;
   });
 }
 
-/** Writes the figure note of a verdict once: {@link FigureAttachment.attach}. */
-export function attachFigure(client: AlyxRestClient, target: FigureTarget, image: FigureAttachment, signal?: AbortSignal): Promise<AlyxNote> {
+/** Writes the figure note of a verdict once: {@link VerdictFigure.attach}. */
+export function attachFigure(client: AlyxRestClient, target: FigureTarget, image: VerdictFigure, signal?: AbortSignal): Promise<AlyxNote> {
   return image.attach(client, target, signal);
 }

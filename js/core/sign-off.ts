@@ -7,7 +7,7 @@ import type { AlyxRestClient } from './rest-client.ts';
 import { asNote, asSession, isRecord } from './answer-shapes.ts';
 import { AlyxServerError, AlyxThrottledError, ConflictError } from './errors.ts';
 import { choiceFor } from './critical-note.ts';
-import type { FigureAttachment, FigureTarget } from './figure-note.ts';
+import type { FigureTarget, VerdictFigure } from './figure-note.ts';
 import { localIsoDate, mergeSignOffNoteText, noteTitle, parseNoteJson, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
 import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
 import { pythonJsonDumps } from './python-json.ts';
@@ -49,7 +49,7 @@ export interface SignOffOptions {
    * its own naming this sign-off's key and entry, written after the reads and checks and before
    * the verdict; a Retry after a failure finds it and does not write it again.
    */
-  readonly image?: FigureAttachment;
+  readonly image?: VerdictFigure;
   readonly dryRun?: boolean;
   /** The reviewer's "today" (tests); defaults to now. */
   readonly now?: Date;

@@ -1,6 +1,6 @@
 /** The critical-note widget's workflow: `<alyx-qc-critical-note>` over the core's critical-note writes. */
 import { choiceFor, loadCriticalContext, writeCriticalNote } from '../core/critical-note.ts';
-import { FigureNotAttachedError, findFigureNotes, formatBytes, heldFigure } from '../core/figure-note.ts';
+import { criticalFigure, FigureNotAttachedError, findFigureNotes, formatBytes, heldFigure } from '../core/figure-note.ts';
 import { NOTE_KINDS, OTHER, type CriticalKind } from '../core/note-kinds.ts';
 import type { CriticalContext, CriticalResult, CriticalSubmission } from '../core/workflow-types.ts';
 import { criticalContextAfter } from '../elements/context-after.ts';
@@ -27,7 +27,7 @@ export const criticalWorkflow: WidgetWorkflow<CriticalContext, CriticalSubmissio
     return { ...context, figureNotes };
   },
   async write(client, { target, contentType, guiOnly, figure }, { choice, overwrite, attachFigure }, signal, context) {
-    const image = figure && attachFigure ? heldFigure(figure) : undefined;
+    const image = figure && attachFigure ? criticalFigure(heldFigure(figure)) : undefined;
     const pending = unattached.get(target);
     if (pending && image) {
       // The note was written; Retry completes the pair with the figure only (looked up first).
