@@ -6,9 +6,10 @@ export const queueStyles = css`
   .queue:focus-visible { box-shadow: 0 0 0 2px var(--aq-brand); }
   .queue h2 { margin: 0; font-size: 1.1em; }
   progress { width: 100%; height: 6px; accent-color: var(--aq-brand); }
-  .layout { display: grid; grid-template-columns: minmax(180px, 2fr) 5fr; gap: 8px; align-items: start; }
-  @container (max-width: 560px) { .layout { grid-template-columns: 1fr; } }
-  ol { list-style: none; margin: 0; padding: 0; max-height: 480px; overflow: auto; border: 1px solid var(--aq-line2); border-radius: var(--aq-radius); }
+  /* The list beside the session, 2 : 5; below the session where there is no room for both (no container query: nothing here is a container). */
+  .layout { display: flex; flex-wrap: wrap; gap: 8px; align-items: start; }
+  .detail { flex: 5 1 360px; min-width: 0; }
+  ol { flex: 2 1 180px; list-style: none; margin: 0; padding: 0; max-height: 480px; overflow: auto; border: 1px solid var(--aq-line2); border-radius: var(--aq-radius); }
   ol button { display: grid; width: 100%; text-align: left; border: 0; border-radius: 0; background: none; padding: 3px 6px; font: inherit; color: inherit; gap: 0; }
   ol button span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   ol button[aria-current='true'] { background: var(--aq-bg2); box-shadow: inset 3px 0 var(--aq-brand); }

@@ -193,6 +193,18 @@ describe('<alyx-qc-review-queue>', () => {
     equal(deepQuery<HTMLElementTagNameMap['alyx-qc-signoff']>(el, 'alyx-qc-signoff').value.reasons, ['Other'], 'reason 1 ticked and unticked again, in the kind\u2019s order');
   });
 
+  it('the list beside the session where there is room, above it where there is not', async () => {
+    const el = await fixture('alyx-qc-review-queue', { data: data(), now: NOW, submit: async (eid, s) => written(eid, s) });
+    const list = (): DOMRect => deepQuery(el, 'ol').getBoundingClientRect();
+    const detail = (): DOMRect => deepQuery(el, '.detail').getBoundingClientRect();
+    el.style.width = '900px';
+    await settle(el);
+    expect(detail().left >= list().right && detail().top === list().top, `beside at 900 px: list ${JSON.stringify(list())}, session ${JSON.stringify(detail())}`);
+    el.style.width = '420px';
+    await settle(el);
+    expect(detail().top >= list().bottom && detail().width > 380, `below at 420 px, the whole width: list ${JSON.stringify(list())}, session ${JSON.stringify(detail())}`);
+  });
+
   it('leaving the page with a write in flight asks first; moving between sessions calls nothing', async () => {
     const write = deferred<SignOffResult>();
     let calls = 0;
