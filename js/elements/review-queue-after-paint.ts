@@ -18,20 +18,21 @@ let pending: Promise<void> | null = null;
  */
 export function afterPaint(): Promise<void> {
   if (!pending) {
-    let settle = (): void => {};
-    const promise = new Promise<void>((resolve) => (settle = resolve));
-    const release = (): void => {
-      if (pending === promise) pending = null;
-    };
-    const done = (): void => {
-      release();
-      clearTimeout(timer);
-      settle();
-    };
-    const timer = setTimeout(done, LATEST_MS);
-    requestAnimationFrame(() => {
-      release();
-      requestAnimationFrame(() => setTimeout(done));
+    // The callbacks run after `promise` is set: each frees the slot only if it is still theirs.
+    const promise = new Promise<void>((resolve) => {
+      const release = (): void => {
+        if (pending === promise) pending = null;
+      };
+      const done = (): void => {
+        release();
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, LATEST_MS);
+      requestAnimationFrame(() => {
+        release();
+        requestAnimationFrame(() => setTimeout(done));
+      });
     });
     pending = promise;
   }
