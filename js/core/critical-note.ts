@@ -7,14 +7,24 @@ import type { AlyxRestClient } from './rest-client.ts';
 import { resolveNoteTarget } from './content-type.ts';
 import { InputError } from './errors.ts';
 import { NOTE_KINDS, OTHER, type CriticalKind, type NoteKind } from './note-kinds.ts';
-import type { FigureAttachment } from './figure-note.ts';
+import type { CriticalFigure, FigureAttachment, FigureOptions } from './figure-note.ts';
 import { criticalNoteText, noteTitle } from './note-text.ts';
 import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
 import { reasonsFromNumbers, validateChoice, type ReasonChoice } from './reasons.ts';
 import { assertContextFor, assertUuid4 } from './validation.ts';
 import type { CriticalContext, CriticalResult, PlannedRequest } from './workflow-types.ts';
 
-export interface CriticalNoteOptions {
+/**
+ * What {@link writeCriticalNote} takes. `image`: the figure the reviewer judged (issue 16,
+ * docs/figures.md), from `noteFigure(blob)` (in a widget, `criticalFigure(heldFigure(…))`): a
+ * note of its own naming the critical note's id, written once ours stands. If that write fails,
+ * a `FigureNotAttachedError` holds the note written; Retry is `error.target`'s `attach`, only.
+ * `dryRun`: the requests and text, nothing sent (with a figure `noteFigure` made: see
+ * {@link FigureOptions}).
+ */
+export type CriticalNoteOptions = CriticalNoteFields & FigureOptions<CriticalFigure>;
+
+interface CriticalNoteFields {
   /** A session eid or an insertion pid (version-4 UUID). */
   readonly uuid: string;
   /** The reasons, by text; or give `nums` (ibllib's `'1,3'`, 0-based). */
@@ -45,14 +55,6 @@ export interface CriticalNoteOptions {
    * race ibllib does not guard either (see docs/robustness.md).
    */
   readonly settleRivals?: boolean;
-  /**
-   * The figure the reviewer judged (issue 16, docs/figures.md), from `noteFigure(blob)`: a note of
-   * its own naming the critical note's id, written once ours stands. If that write fails, a
-   * `FigureNotAttachedError` holds the note written; Retry is `error.target`'s `attach`, only.
-   */
-  readonly image?: FigureAttachment;
-  /** Return the requests and text without sending a write. */
-  readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
 }
 

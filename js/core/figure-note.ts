@@ -106,25 +106,41 @@ export interface FigureImage {
 }
 
 /**
- * What `signOff` takes as `image`: a validated figure that writes and plans its own note, so the
- * core imports none of this unless a figure is given.
+ * What `signOff` takes as `image`: a validated figure that writes its own note, so the core
+ * imports none of this unless a figure is given.
  */
 export interface VerdictFigure extends FigureImage {
+  attach(client: AlyxRestClient, target: FigureTarget, signal?: AbortSignal): Promise<AlyxNote>;
+}
+
+/**
+ * What `writeCriticalNote` takes as `image`: a {@link VerdictFigure} that also makes the error for
+ * a critical note written whose figure was not. Only the critical note's callers make one
+ * ({@link criticalFigure}), so the sign-off bundles hold no such error.
+ */
+export interface CriticalFigure extends VerdictFigure {
+  /** The error for a verdict written whose figure was not: Retry is `attach(client, error.target)`. */
+  notAttached(note: AlyxNote, target: FigureTarget, cause: unknown): FigureNotAttachedError;
+}
+
+/**
+ * What `noteFigure` makes of bytes in hand (the CLI, Observable): a {@link CriticalFigure} that a
+ * dry run can also plan. The widgets' figures, held in the kernel, are never planned (a widget
+ * never dry-runs), so their bundles hold none of the planning.
+ */
+export interface FigureAttachment extends CriticalFigure {
   /** What a preview says of it, e.g. "a PNG image of 41.3 KB (SHA-256 0123456789ab…)". */
   readonly description: string;
-  attach(client: AlyxRestClient, target: FigureTarget, signal?: AbortSignal): Promise<AlyxNote>;
   plan(client: AlyxRestClient, target: FigureTarget): PlannedRequest;
 }
 
 /**
- * What `writeCriticalNote` takes as `image` (and `signOff` too): a {@link VerdictFigure} that also
- * makes the error for a critical note written whose figure was not. Only the critical note's
- * callers make one ({@link criticalFigure}), so the sign-off bundles hold no such error.
+ * A workflow's `image` and `dryRun`: a figure that writes its own note (`Written`: the widgets'
+ * figures) goes with a write; a dry run takes one it can also plan (`noteFigure`'s).
  */
-export interface FigureAttachment extends VerdictFigure {
-  /** The error for a verdict written whose figure was not: Retry is `attach(client, error.target)`. */
-  notAttached(note: AlyxNote, target: FigureTarget, cause: unknown): FigureNotAttachedError;
-}
+export type FigureOptions<Written extends VerdictFigure> =
+  | { readonly image?: Written; readonly dryRun?: false }
+  | { readonly image?: FigureAttachment; readonly dryRun?: boolean };
 
 /** `812 bytes`, `41.3 KB`, `10.0 MB` (1 KB = 1024 bytes), for messages and previews. */
 export function formatBytes(size: number): string {
@@ -137,27 +153,32 @@ export function formatBytes(size: number): string {
  * (`noteFigure` adds the file; `heldFigure` names it for the kernel, which adds it).
  */
 export function figureAttachment(image: FigureImage, form: (fields: Readonly<Record<string, string>>) => FormData): FigureAttachment {
-  return criticalFigure(verdictFigure(image, form));
+  const description = `a ${image.contentType === 'image/png' ? 'PNG' : 'JPEG'} image of ${formatBytes(image.size)} (SHA-256 ${image.sha256.slice(0, 12)}…)`;
+  return {
+    ...criticalFigure(verdictFigure(image, form)),
+    description,
+    plan(client, { contentType, objectId, verdict }) {
+      // A critical note's id '' (or NEW_NOTE_ID) is the note not created yet.
+      const text = 'criticalNoteId' in verdict && (verdict.criticalNoteId === NEW_NOTE_ID || verdict.criticalNoteId === '')
+        ? pythonJsonDumps(new Map([['title', FIGURE_TITLE], ['critical_note', NEW_NOTE_ID], ['sha256', image.sha256]]))
+        : figureNoteText(verdict, image.sha256);
+      return { method: 'POST', path: '/notes', body: { ...noteBody(client, { contentType, objectId, text }), width: 'orig', image: description } };
+    },
+  };
 }
 
 /** `figure` as a critical note takes it: with the error for a note written whose figure was not. */
-export function criticalFigure(figure: VerdictFigure): FigureAttachment {
+export function criticalFigure(figure: VerdictFigure): CriticalFigure {
   return { ...figure, notAttached: (note, target, cause) => new FigureNotAttachedError(note, target, cause) };
 }
 
-/** {@link figureAttachment} without the critical note's error. */
+/** The figure that writes the note of `image` (no planning, no critical note's error). */
 function verdictFigure(image: FigureImage, form: (fields: Readonly<Record<string, string>>) => FormData): VerdictFigure {
-  const description = `a ${image.contentType === 'image/png' ? 'PNG' : 'JPEG'} image of ${formatBytes(image.size)} (SHA-256 ${image.sha256.slice(0, 12)}…)`;
-  // A critical note's id '' (or NEW_NOTE_ID) is the note not created yet: a dry run's plan.
-  const textFor = ({ verdict }: FigureTarget): string => 'criticalNoteId' in verdict && (verdict.criticalNoteId === NEW_NOTE_ID || verdict.criticalNoteId === '')
-    ? pythonJsonDumps(new Map([['title', FIGURE_TITLE], ['critical_note', NEW_NOTE_ID], ['sha256', image.sha256]]))
-    : figureNoteText(verdict, image.sha256);
-  const fieldsFor = (client: AlyxRestClient, target: FigureTarget): Record<string, string> => noteBody(client, { contentType: target.contentType, objectId: target.objectId, text: textFor(target) });
+  const fieldsFor = (client: AlyxRestClient, target: FigureTarget): Record<string, string> => noteBody(client, { contentType: target.contentType, objectId: target.objectId, text: figureNoteText(target.verdict, image.sha256) });
   return {
     contentType: image.contentType,
     size: image.size,
     sha256: image.sha256,
-    description,
     /**
      * Writes the figure note once: a note by us with exactly this text (same verdict, same bytes)
      * is the figure already written and is returned as it is; otherwise it is POSTed. After a lost
@@ -177,7 +198,6 @@ function verdictFigure(image: FigureImage, form: (fields: Readonly<Record<string
         throw error;
       }
     },
-    plan: (client, target) => ({ method: 'POST', path: '/notes', body: { ...fieldsFor(client, target), width: 'orig', image: description } }),
   };
 }
 

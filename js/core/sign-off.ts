@@ -7,7 +7,7 @@ import type { AlyxRestClient } from './rest-client.ts';
 import { asNote, asSession, isRecord } from './answer-shapes.ts';
 import { AlyxServerError, AlyxThrottledError, ConflictError } from './errors.ts';
 import { choiceFor } from './critical-note.ts';
-import type { FigureTarget, VerdictFigure } from './figure-note.ts';
+import type { FigureOptions, FigureTarget, VerdictFigure } from './figure-note.ts';
 import { localIsoDate, mergeSignOffNoteText, noteTitle, parseNoteJson, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
 import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
 import { pythonJsonDumps } from './python-json.ts';
@@ -16,7 +16,16 @@ import { hasCode, sleep } from './retry-policy.ts';
 import { assertContextFor, assertSignOffKey, assertUuid4, MAX_BODY_LENGTH } from './validation.ts';
 import type { PlannedRequest, SignOffContext, SignOffResult } from './workflow-types.ts';
 
-export interface SignOffOptions {
+/**
+ * What {@link signOff} takes. `image`: the figure the reviewer judged (issue 16, docs/figures.md),
+ * from `noteFigure(blob)` (in a widget, `heldFigure`): a note of its own naming this sign-off's
+ * key and entry, written after the reads and checks and before the verdict; a Retry after a
+ * failure finds it and does not write it again. `dryRun`: the requests and text, nothing sent
+ * (with a figure `noteFigure` made: see {@link FigureOptions}).
+ */
+export type SignOffOptions = SignOffFields & FigureOptions<VerdictFigure>;
+
+interface SignOffFields {
   readonly eid: string;
   /** e.g. `_ephysChoiceWorld_00`: `_` then letters, digits, underscores, at most 64 characters. */
   readonly signOffKey: string;
@@ -44,13 +53,6 @@ export interface SignOffOptions {
    * waits for the promise.
    */
   readonly onWritten?: (result: SignOffWritten) => void;
-  /**
-   * The figure the reviewer judged (issue 16, docs/figures.md), from `noteFigure(blob)`: a note of
-   * its own naming this sign-off's key and entry, written after the reads and checks and before
-   * the verdict; a Retry after a failure finds it and does not write it again.
-   */
-  readonly image?: VerdictFigure;
-  readonly dryRun?: boolean;
   /** The reviewer's "today" (tests); defaults to now. */
   readonly now?: Date;
   readonly signal?: AbortSignal;
@@ -163,7 +165,7 @@ export async function signOff(client: AlyxRestClient, options: SignOffOptions): 
   const figureTarget: FigureTarget = { contentType: 'session', objectId: eid, verdict: { signOffKey: key, entry: dateKey } };
   if (options.dryRun) {
     const requests: PlannedRequest[] = [
-      ...(image ? [image.plan(client, figureTarget)] : []),
+      ...(options.image ? [options.image.plan(client, figureTarget)] : []),
       ...(text === null ? [] : [{ method: existing ? 'PATCH' : 'POST', path: existing ? `/notes/${encodeURIComponent(existing.id)}` : '/notes', body: noteBody(client, { contentType: 'session', objectId: eid, text }) } as const]),
       { method: 'PATCH', path: `/sessions/${eid}`, body: { json } },
     ];
