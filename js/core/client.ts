@@ -5,6 +5,7 @@
  */
 import { AlyxAuthError, AlyxHttpError, AlyxNotFoundError, AlyxQcError, InputError } from './errors.ts';
 import { AlyxRestClient, type AlyxClientOptions } from './rest-client.ts';
+import { fetchTransport } from './transport.ts';
 import { clip } from './validation.ts';
 
 export { MAX_PAGES, type AlyxClientOptions, type RequestOptions } from './rest-client.ts';
@@ -45,7 +46,7 @@ export class AlyxClient extends AlyxRestClient {
 
   private constructor(baseUrl: string, credentials: AlyxCredentials, options: AlyxClientOptions) {
     const { username, token = null, password = null, transportAuthenticates = false } = (credentials ?? {}) as Partial<Record<'username' | 'token' | 'password', string> & { transportAuthenticates: boolean }>;
-    super(normaliseBaseUrl(baseUrl), username as string, options);
+    super(normaliseBaseUrl(baseUrl), username as string, { ...options, transport: options.transport ?? fetchTransport() });
     this.#token = token;
     this.#password = password;
     if (token === null && password === null && !transportAuthenticates) throw new InputError('No way to authenticate: pass a password or a token.');

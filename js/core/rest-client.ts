@@ -9,7 +9,7 @@ import type { AlyxPage } from './alyx-types.ts';
 import { AlyxAbortError, AlyxBadResponseError, AlyxHttpError, AlyxNetworkError, AlyxServerError, AlyxThrottledError, AlyxTimeoutError, InputError } from './errors.ts';
 import { errorForResponse, parseJsonBody } from './http-errors.ts';
 import { DEFAULT_RETRY_POLICY, backoffDelay, hasCode, sleep, type RetryPolicy } from './retry-policy.ts';
-import { fetchTransport, type AlyxResponse, type Transport } from './transport.ts';
+import type { AlyxResponse, Transport } from './transport.ts';
 import type { HttpMethod } from './workflow-types.ts';
 
 export interface AlyxClientOptions {
@@ -53,12 +53,15 @@ export class AlyxRestClient {
    */
   #throttledUntil = 0;
 
-  /** `baseUrl` as given, less a trailing slash: `AlyxClient.login` (or, in a widget, Python) has checked it. */
-  constructor(baseUrl: string, user: string, options: AlyxClientOptions = {}) {
+  /**
+   * `baseUrl` as given, less a trailing slash: `AlyxClient.login` (or, in a widget, Python) has
+   * checked it. The transport is required here: only `AlyxClient` defaults to fetch.
+   */
+  constructor(baseUrl: string, user: string, options: AlyxClientOptions & { readonly transport: Transport }) {
     if (typeof user !== 'string' || user === '') throw new InputError('The Alyx username is missing: pass { username, password }.');
     this.baseUrl = String(baseUrl).replace(/\/+$/, '');
     this.user = user;
-    this.#transport = options.transport ?? fetchTransport();
+    this.#transport = options.transport;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   }
