@@ -338,7 +338,7 @@ export class ReviewQueueElement extends QcElement {
         <h2>${kind.label} queue <code>${this.data.signOffKey}</code></h2>
         <p role="status" aria-live="polite" class="progress-text">${describeSummary(summary)}</p>
         <progress max=${summary.total} .value=${summary.signedOff} aria-label="Signed off"></progress>
-        <div class="nav">
+        <div class="actions">
           <button class="remaining" @click=${() => (this.confirming = true)} ?disabled=${summary.due === 0}>All remaining as fine\u2026</button>
           ${summary.failed ? html`<button @click=${() => void state.retryFailed()}>Retry ${summary.failed} failed</button>` : nothing}
           ${summary.writing ? html`<span class="muted"><span class="spinner" aria-hidden="true"></span>${summary.writing} being written; keep this page open.</span>` : nothing}
@@ -369,7 +369,7 @@ export class ReviewQueueElement extends QcElement {
     return html`<div class="notice confirm" role="dialog" aria-label="Sign off the remaining sessions">
       <p>Sign off these ${remaining.length} sessions as fine (no reasons, the checklist only)?</p>
       <ul>${remaining.map((session) => html`<li><code>${session.eid}</code> ${session.session?.subject ?? ''}</li>`)}</ul>
-      <div class="nav">
+      <div class="actions">
         <button class="primary" @click=${this.#confirmRemaining}>Sign off ${remaining.length} as fine</button>
         <button @click=${() => (this.confirming = false)}>Cancel</button>
       </div>
@@ -399,7 +399,7 @@ export class ReviewQueueElement extends QcElement {
             ${plot.status === 'ready' ? plot.image : nothing}
           </figure>`}
       ${status.status === 'invalid' ? nothing : this.#panelFor(item)}
-      <div class="nav">
+      <div class="actions">
         <button @click=${() => this.go(this.current - 1)}>\u2190 Previous</button>
         <button class="primary" @click=${() => void this.signOffAndNext()}>Sign off &amp; next</button>
         <button @click=${() => this.skip()}>Skip</button>
