@@ -1,5 +1,5 @@
 /** Answers given as flags (`--reasons`, `--reason-text`, `--other`), checked against a kind before any write. */
-import { choiceFor } from '../core/critical-note.ts';
+import { choiceFor } from '../core/reasons.ts';
 import { OTHER, type NoteKind } from '../core/index.ts';
 import { reasonsFromNumbers } from '../core/reasons.ts';
 import type { ChoiceFlags, CommandName } from './args.ts';

@@ -5,12 +5,12 @@
 import type { AlyxNote } from './alyx-types.ts';
 import type { AlyxRestClient } from './rest-client.ts';
 import { resolveNoteTarget } from './content-type.ts';
-import { InputError } from './errors.ts';
-import { NOTE_KINDS, OTHER, type CriticalKind, type NoteKind } from './note-kinds.ts';
+import { CRITICAL_KINDS } from './critical-kinds.ts';
+import { OTHER, type CriticalKind } from './note-kind.ts';
 import type { CriticalFigure, FigureAttachment, FigureOptions } from './figure-note.ts';
 import { criticalNoteText, noteTitle } from './note-text.ts';
 import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
-import { reasonsFromNumbers, validateChoice, type ReasonChoice } from './reasons.ts';
+import { choiceFor } from './reasons.ts';
 import { assertContextFor, assertUuid4 } from './validation.ts';
 import type { CriticalContext, CriticalResult, PlannedRequest } from './workflow-types.ts';
 
@@ -58,15 +58,6 @@ interface CriticalNoteFields {
   readonly signal?: AbortSignal;
 }
 
-/** The reviewer's choice from either form, validated against the kind. */
-export function choiceFor(kind: NoteKind, options: { reasons?: readonly string[]; nums?: string; other?: string | null }, allowed?: readonly string[]): ReasonChoice {
-  if (options.reasons !== undefined && options.nums !== undefined) {
-    throw new InputError('Give the reasons either by text (reasons) or by number (nums), not both.');
-  }
-  const reasons = options.nums !== undefined ? reasonsFromNumbers(kind, options.nums, allowed) : options.reasons ?? [];
-  return validateChoice(kind, { reasons, other: options.other ?? null }, allowed);
-}
-
 /** Critical notes of `kind` among `notes`: their JSON title is exactly the kind's. */
 function criticalNotes(notes: readonly AlyxNote[], kind: CriticalKind): AlyxNote[] {
   return notes.filter((note) => noteTitle(note.text) === kind.title);
@@ -79,7 +70,7 @@ function criticalNotes(notes: readonly AlyxNote[], kind: CriticalKind): AlyxNote
 export async function loadCriticalContext(client: AlyxRestClient, uuid: string, options: { contentType?: string; signal?: AbortSignal } = {}): Promise<CriticalContext> {
   const id = assertUuid4(uuid);
   const [target, notes] = await Promise.all([resolveNoteTarget(client, id, options), findNotes(client, id, options.signal)]);
-  const kind = NOTE_KINDS[target.contentType === 'probeinsertion' ? 'critical-insertion' : 'critical-session'] as CriticalKind;
+  const kind = CRITICAL_KINDS[target.contentType === 'probeinsertion' ? 'critical-insertion' : 'critical-session'] as CriticalKind;
   const existingNotes = criticalNotes(notes, kind);
   return {
     uuid: target.uuid,
@@ -101,7 +92,7 @@ export async function writeCriticalNote(client: AlyxRestClient, options: Critica
 
 /** The alignment GUI path: an insertion, GUI reasons only, always overwrite (ibllib's `main_gui`). */
 export async function writeCriticalNoteFromGui(client: AlyxRestClient, options: { pid: string; reasons: readonly string[]; image?: FigureAttachment; dryRun?: boolean; signal?: AbortSignal }): Promise<CriticalResult> {
-  const kind = NOTE_KINDS['critical-insertion'] as CriticalKind;
+  const kind = CRITICAL_KINDS['critical-insertion'] as CriticalKind;
   // The GUI path has no free text, so no "Other" either. Validated before any request, so bad input sends nothing.
   const allowed = kind.guiReasons?.filter((reason) => reason !== OTHER);
   choiceFor(kind, { reasons: options.reasons }, allowed);
@@ -112,7 +103,7 @@ export async function writeCriticalNoteFromGui(client: AlyxRestClient, options: 
 }
 
 async function writeCriticalNoteIn(client: AlyxRestClient, context: CriticalContext, options: CriticalNoteOptions, allowed?: readonly string[]): Promise<CriticalResult> {
-  const kind = NOTE_KINDS[context.kind] as CriticalKind;
+  const kind = CRITICAL_KINDS[context.kind] as CriticalKind;
   const text = criticalNoteText(kind, choiceFor(kind, options, allowed));
   const { existingNotes: existing } = context;
   const { signal } = options;

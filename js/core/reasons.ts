@@ -1,6 +1,6 @@
 /** Looking up note kinds and turning a reviewer's choice (numbers or texts) into reasons. */
 import { InputError } from './errors.ts';
-import { NOTE_KINDS, OTHER, SIGN_OFF_KIND_ALIASES, type NoteKind, type NoteKindId, type SignOffKind } from './note-kinds.ts';
+import { loadedKind, loadedKindNames, OTHER, type NoteKind } from './note-kind.ts';
 import { clip } from './validation.ts';
 
 /** What a reviewer chose: reasons from the kind's list, and the free text for "Other". */
@@ -10,23 +10,13 @@ export interface ReasonChoice {
   readonly other: string | null;
 }
 
-/** A kind by id (`critical-session`, `signoff-task`) or short sign-off name (`task`, `raw-ephys`). */
+/**
+ * A kind by id (`critical-session`, `signoff-task`) or short sign-off name (`task`, `raw-ephys`),
+ * among the kinds loaded (note-kind.ts): the core loads both families, a widget only its own.
+ */
 export function getNoteKind(name: string): NoteKind {
-  const id = (SIGN_OFF_KIND_ALIASES[name] ?? name) as NoteKindId;
-  const kind = Object.hasOwn(NOTE_KINDS, id) ? NOTE_KINDS[id] : undefined;
-  if (!kind) {
-    const valid = [...Object.keys(NOTE_KINDS), ...Object.keys(SIGN_OFF_KIND_ALIASES)].join(', ');
-    throw new InputError(`Unknown note kind "${clip(String(name))}". Use one of: ${valid}.`);
-  }
-  return kind;
-}
-
-/** A sign-off kind by id or short name; critical kinds are refused. */
-export function getSignOffKind(name: string): SignOffKind {
-  const kind = getNoteKind(name);
-  if (kind.family !== 'signoff') {
-    throw new InputError(`"${name}" is not a sign-off kind. Use one of: ${Object.keys(SIGN_OFF_KIND_ALIASES).join(', ')}.`);
-  }
+  const kind = loadedKind(String(name));
+  if (!kind) throw new InputError(`Unknown note kind "${clip(String(name))}". Use one of: ${loadedKindNames().join(', ')}.`);
   return kind;
 }
 
@@ -78,4 +68,13 @@ export function validateChoice(kind: NoteKind, choice: ReasonChoice, allowed: re
     throw new InputError('"Other" is selected but its text is empty. Explain the other reason, or unselect "Other".');
   }
   return { reasons, other: other === '' ? null : other };
+}
+
+/** The reviewer's choice from either form (texts or ibllib's numbers), validated against the kind. */
+export function choiceFor(kind: NoteKind, options: { reasons?: readonly string[]; nums?: string; other?: string | null }, allowed?: readonly string[]): ReasonChoice {
+  if (options.reasons !== undefined && options.nums !== undefined) {
+    throw new InputError('Give the reasons either by text (reasons) or by number (nums), not both.');
+  }
+  const reasons = options.nums !== undefined ? reasonsFromNumbers(kind, options.nums, allowed) : options.reasons ?? [];
+  return validateChoice(kind, { reasons, other: options.other ?? null }, allowed);
 }

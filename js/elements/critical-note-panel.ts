@@ -1,9 +1,9 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import type { AlyxNote } from '../core/alyx-types.ts';
-import type { CriticalKind } from '../core/note-kinds.ts';
+import type { CriticalKind } from '../core/note-kind.ts';
 import { parseFigureNote } from '../core/figure-note.ts';
 import { criticalNoteText } from '../core/note-text.ts';
-import { getNoteKind } from '../core/reasons.ts';
+import { getCriticalKind } from '../core/critical-kinds.ts';
 import type { CriticalContext, CriticalResult, CriticalSubmission } from '../core/workflow-types.ts';
 import { criticalStyles } from './critical-styles.ts';
 import { defineElement } from './define.ts';
@@ -62,9 +62,7 @@ export class CriticalNotePanel extends QcPanel<CriticalContext, CriticalKind, Cr
   }
 
   protected override kindOf(id: string): CriticalKind {
-    const kind = getNoteKind(id);
-    if (kind.family !== 'critical') throw new TypeError(`"${id}" is not a critical note kind: use critical-session or critical-insertion.`);
-    return kind;
+    return getCriticalKind(id);
   }
 
   protected override renderPanel(context: CriticalContext, kind: CriticalKind): TemplateResult {

@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { AlyxNote } from '../core/alyx-types.ts';
-import { OTHER } from '../core/note-kinds.ts';
+import { OTHER } from '../core/note-kind.ts';
 import { summariseNoteText } from '../core/note-text.ts';
 
 /** `2024-03-05T14:22:10.123456` as `2024-03-05 14:22`: Alyx's own clock, no time-zone guessing. */

@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { NoteKindId } from '../core/note-kinds.ts';
+import type { NoteKindId } from '../core/note-kind.ts';
 import type { ReasonChoice } from '../core/reasons.ts';
 import type { PlannedRequest } from '../core/workflow-types.ts';
 import { emit, type FailedDetail, type ReasonChoiceEvent } from './events.ts';

@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { OTHER, type NoteKind, type NoteKindId } from '../core/note-kinds.ts';
+import { OTHER, type NoteKind, type NoteKindId } from '../core/note-kind.ts';
 import { getNoteKind, validateChoice, type ReasonChoice } from '../core/reasons.ts';
 import { defineElement } from './define.ts';
 import { emit, stop } from './events.ts';

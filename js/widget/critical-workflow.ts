@@ -1,14 +1,16 @@
 /** The critical-note widget's workflow: `<alyx-qc-critical-note>` over the core's critical-note writes. */
-import { choiceFor, loadCriticalContext, writeCriticalNote } from '../core/critical-note.ts';
+import { loadCriticalContext, writeCriticalNote } from '../core/critical-note.ts';
+import { choiceFor } from '../core/reasons.ts';
 import { criticalFigure, FigureNotAttachedError, findFigureNotes, formatBytes, heldFigure } from '../core/figure-note.ts';
-import { NOTE_KINDS, OTHER, type CriticalKind } from '../core/note-kinds.ts';
+import { CRITICAL_KINDS } from '../core/critical-kinds.ts';
+import { OTHER, type CriticalKind } from '../core/note-kind.ts';
 import type { CriticalContext, CriticalResult, CriticalSubmission } from '../core/workflow-types.ts';
 import { criticalContextAfter } from '../elements/context-after.ts';
 import '../elements/critical-note-panel.ts';
 import type { WidgetWorkflow } from './widget-workflow.ts';
 
 /** The alignment GUI's reasons, Other left out (it has no free text), as in ibllib's `main_gui`. */
-const guiReasons = (): string[] | undefined => (NOTE_KINDS['critical-insertion'] as CriticalKind).guiReasons?.filter((reason) => reason !== OTHER);
+const guiReasons = (): string[] | undefined => (CRITICAL_KINDS['critical-insertion'] as CriticalKind).guiReasons?.filter((reason) => reason !== OTHER);
 
 /** Per object: a critical note written whose figure was not (issue 16). Retry attaches only the figure. */
 const unattached = new Map<string, FigureNotAttachedError>();
@@ -38,7 +40,7 @@ export const criticalWorkflow: WidgetWorkflow<CriticalContext, CriticalSubmissio
     try {
       // The GUI path as `writeCriticalNoteFromGui` (ibllib's `main_gui`) writes it, but from the
       // context shown: its reasons only, no Other, an insertion, always overwriting.
-      if (guiOnly) choiceFor(NOTE_KINDS['critical-insertion'], { reasons: choice.reasons }, guiReasons());
+      if (guiOnly) choiceFor(CRITICAL_KINDS['critical-insertion'], { reasons: choice.reasons }, guiReasons());
       const model = guiOnly ? 'probeinsertion' : contentType;
       return await writeCriticalNote(client, {
         uuid: target,
@@ -74,5 +76,5 @@ export const criticalWorkflow: WidgetWorkflow<CriticalContext, CriticalSubmissio
     }
   },
   after: criticalContextAfter,
-  numberedReasons: ({ guiOnly }) => (guiOnly ? (NOTE_KINDS['critical-insertion'] as CriticalKind).guiReasons : undefined),
+  numberedReasons: ({ guiOnly }) => (guiOnly ? (CRITICAL_KINDS['critical-insertion'] as CriticalKind).guiReasons : undefined),
 };

@@ -1,0 +1,69 @@
+/**
+ * The sign-off kinds of `ibllib.qc.critical_reasons`, their short names, and the look-up a
+ * sign-off names its kind with (registered in note-kind.ts when loaded). Reason strings are part
+ * of the stored format, typos and U+2019 apostrophes included: never "fix" them.
+ */
+import { InputError } from './errors.ts';
+import { OTHER, registerKinds, type SignOffKind, type SignOffKindId } from './note-kind.ts';
+import { getNoteKind } from './reasons.ts';
+
+/** A sign-off kind from its short name (`raw-ephys`: id `signoff-raw-ephys`, label "Raw ephys sign-off"). */
+function signOff(name: string, exampleKey: string, reasons: readonly string[]): SignOffKind {
+  return {
+    id: `signoff-${name}` as SignOffKindId,
+    family: 'signoff',
+    label: `${name.charAt(0).toUpperCase()}${name.slice(1).replace('-', ' ')} sign-off`,
+    contentType: 'session',
+    reasons: [...reasons, OTHER],
+    promptHeader: 'Select from this list the reason(s) that describe issues with this session:',
+    exampleKey,
+  };
+}
+
+const SIGN_OFF_KIND_LIST = [
+  signOff('task', '_ephysChoiceWorld_00', [
+    'raw trial data does not exist',
+    'wheel data corrupt',
+    'task data could not be synced',
+    'stimulus timings unreliable',
+  ]),
+  signOff('passive', '_passiveChoiceWorld_00', [
+    'Raw passive data doesn\u2019t exist (no. of spacers = 0)',
+    'Incorrect number or spacers (i.e passive cutoff midway)',
+    'RFmap file doesn\u2019t exist',
+    'Gabor patches couldn\u2019t be extracted',
+    'Trial playback couldn\u2019t be extracted',
+  ]),
+  signOff('video', '_camera_left', [
+    'The video timestamps are not the same length as the video file (either empty or slightly longer/shorter)',
+    'The rotary encoder trace doesn\u2019t not appear synced with the video',
+    'The QC fails because the GPIO file is missing or empty',
+    'The frame rate in the video header is wrong (the video plays too slow or fast)',
+    'The resolution is not what is defined in the experiment description file',
+    'The DLC QC fails because something is obscuring the pupil',
+  ]),
+  signOff('raw-ephys', '_neuropixel_raw_probe00', ['Data has striping', 'Horizontal band', 'Discontunuity']),
+  signOff('spike-sorting', '_neuropixel_spike_sorting_probe00', ['Spikesorting could not be run', 'Poor quality spikesorting']),
+  signOff('alignment', '_neuropixel_alignment_probe00', []),
+];
+
+/**
+ * Short names accepted wherever a sign-off kind is named (`kind="task"` in Python, `--kind task`):
+ * the id without `signoff-`, also with `_` for `-`.
+ */
+export const SIGN_OFF_KIND_ALIASES: Readonly<Record<string, SignOffKindId>> = Object.fromEntries(SIGN_OFF_KIND_LIST.flatMap(({ id }) => {
+  const name = id.slice('signoff-'.length);
+  return [...new Set([name, name.replace('-', '_')])].map((alias) => [alias, id]);
+}));
+
+/** The sign-off kinds, keyed by id. */
+export const SIGN_OFF_KINDS = registerKinds(SIGN_OFF_KIND_LIST, SIGN_OFF_KIND_ALIASES);
+
+/** A sign-off kind by id or short name; critical kinds are refused. */
+export function getSignOffKind(name: string): SignOffKind {
+  const kind = getNoteKind(name);
+  if (kind.family !== 'signoff') {
+    throw new InputError(`"${name}" is not a sign-off kind. Use one of: ${Object.keys(SIGN_OFF_KIND_ALIASES).join(', ')}.`);
+  }
+  return kind;
+}
