@@ -1,6 +1,6 @@
 /** The exact `text` of the notes ibllib writes: JSON serialised as Python's `json.dumps`. */
 import { ConflictError } from './errors.ts';
-import type { CriticalKind } from './note-kinds.ts';
+import type { CriticalKind } from './note-kind.ts';
 import { pythonJsonDumps, pythonJsonLoads, type PyJson } from './python-json.ts';
 import type { ReasonChoice } from './reasons.ts';
 import { assertNoteTextLength, assertSignOffKey } from './validation.ts';

@@ -3,7 +3,7 @@
  * what is known before a write (context), what the reviewer submits, and what was written.
  */
 import type { AlyxNote, SignOffEntry } from './alyx-types.ts';
-import type { CriticalKindId, SignOffKindId } from './note-kinds.ts';
+import type { CriticalKindId, SignOffKindId } from './note-kind.ts';
 import type { ReasonChoice } from './reasons.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
