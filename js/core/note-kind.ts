@@ -51,8 +51,13 @@ export interface SignOffKind extends NoteKindBase {
 
 export type NoteKind = CriticalKind | SignOffKind;
 
-/** The kinds loaded so far, by id and by every alias (`task` for `signoff-task`). */
-const loaded = new Map<string, NoteKind>();
+/**
+ * The kinds loaded so far, by id and by every alias (`task` for `signoff-task`), shared by every
+ * alyx-qc bundle in the page: a custom element is defined once per page, by whichever bundle
+ * loads first, so the sign-off widget's `<alyx-qc-reason-checklist>` may render the critical
+ * widget's reasons, and its look-up must see the kinds both loaded.
+ */
+const loaded = ((globalThis as { [key: symbol]: unknown })[Symbol.for('alyx-qc.note-kinds')] ??= new Map()) as Map<string, NoteKind>;
 
 /** Makes `kinds` (and their `aliases`) known to {@link loadedKind}; returns them keyed by id. */
 export function registerKinds<K extends NoteKind>(kinds: readonly K[], aliases: Readonly<Record<string, string>> = {}): Readonly<Record<K['id'], K>> {
