@@ -7,9 +7,9 @@ import type { AlyxRestClient } from './rest-client.ts';
 import { resolveNoteTarget } from './content-type.ts';
 import { CRITICAL_KINDS } from './critical-kinds.ts';
 import { OTHER, type CriticalKind } from './note-kind.ts';
-import type { CriticalFigure, FigureAttachment, FigureOptions } from './figure-note.ts';
+import { FIGURE_TITLE, type CriticalFigure, type FigureAttachment, type FigureOptions } from './figure-note.ts';
 import { criticalNoteText, noteTitle } from './note-text.ts';
-import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
+import { byAge, createNoteOnce, deleteNotes, findNotes, mentioning, noteBody } from './notes-api.ts';
 import { choiceFor } from './reasons.ts';
 import { assertContextFor, assertUuid4 } from './validation.ts';
 import type { CriticalContext, CriticalResult, PlannedRequest } from './workflow-types.ts';
@@ -67,7 +67,7 @@ function criticalNotes(notes: readonly AlyxNote[], kind: CriticalKind): AlyxNote
  * The target and its existing critical notes, read in one round trip: the two content-type
  * look-ups and the object's notes go out together; the notes are sorted here by their JSON title.
  */
-export async function loadCriticalContext(client: AlyxRestClient, uuid: string, options: { contentType?: string; signal?: AbortSignal } = {}): Promise<CriticalContext> {
+export async function loadCriticalContext(client: AlyxRestClient, uuid: string, options: { contentType?: string; signal?: AbortSignal; figures?: boolean } = {}): Promise<CriticalContext> {
   const id = assertUuid4(uuid);
   const [target, notes] = await Promise.all([resolveNoteTarget(client, id, options), findNotes(client, id, options.signal)]);
   const kind = CRITICAL_KINDS[target.contentType === 'probeinsertion' ? 'critical-insertion' : 'critical-session'] as CriticalKind;
@@ -79,7 +79,9 @@ export async function loadCriticalContext(client: AlyxRestClient, uuid: string, 
     user: client.user,
     existingNotes,
     // Alyx's own match (`text__icontains`): shown, never replaced.
-    mentions: notes.filter((note) => !existingNotes.includes(note) && note.text.toLowerCase().includes(kind.title.toLowerCase())),
+    mentions: mentioning(notes, kind.title).filter((note) => !existingNotes.includes(note)),
+    // `figures`: the object's figure notes too (issue 16), from the same list.
+    ...(options.figures ? { figureNotes: mentioning(notes, FIGURE_TITLE) } : {}),
   };
 }
 

@@ -19,6 +19,11 @@ export async function findNotes(client: AlyxRestClient, objectId: string, signal
   return notes.map((note) => asNote(note, `GET ${client.baseUrl}/notes`));
 }
 
+/** The notes whose text contains `title`, case-insensitively: Alyx's `text__icontains`, done here on a list of the object's notes. */
+export function mentioning(notes: readonly AlyxNote[], title: string): AlyxNote[] {
+  return notes.filter((note) => note.text.toLowerCase().includes(title.toLowerCase()));
+}
+
 /** Deletes the notes together. One already gone is fine: whoever deleted it wanted it gone too. */
 export async function deleteNotes(client: AlyxRestClient, notes: readonly AlyxNote[], signal?: AbortSignal): Promise<void> {
   // Ids were checked to be UUIDs (asNote); encoded all the same, as every path segment should be.

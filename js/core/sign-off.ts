@@ -6,9 +6,9 @@ import type { AlyxNote, AlyxSession, SignOffEntry } from './alyx-types.ts';
 import type { AlyxRestClient } from './rest-client.ts';
 import { asNote, asSession, isRecord } from './answer-shapes.ts';
 import { AlyxServerError, AlyxThrottledError, ConflictError } from './errors.ts';
-import type { FigureOptions, FigureTarget, VerdictFigure } from './figure-note.ts';
+import { FIGURE_TITLE, type FigureOptions, type FigureTarget, type VerdictFigure } from './figure-note.ts';
 import { localIsoDate, mergeSignOffNoteText, noteTitle, parseNoteJson, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
-import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody } from './notes-api.ts';
+import { byAge, createNoteOnce, deleteNotes, findNotes, mentioning, noteBody } from './notes-api.ts';
 import { pythonJsonDumps } from './python-json.ts';
 import { choiceFor, type ReasonChoice } from './reasons.ts';
 import { getSignOffKind } from './sign-off-kinds.ts';
@@ -118,12 +118,15 @@ export async function readChecklistEntry(client: AlyxRestClient, eid: string, si
 }
 
 /** The session and its sign-off notes for the key, read together. */
-export async function loadSignOffContext(client: AlyxRestClient, options: { eid: string; signOffKey: string; kind: string; signal?: AbortSignal }): Promise<SignOffContext & { session: AlyxSession }> {
+export async function loadSignOffContext(client: AlyxRestClient, options: { eid: string; signOffKey: string; kind: string; signal?: AbortSignal; figures?: boolean }): Promise<SignOffContext & { session: AlyxSession }> {
   const kind = getSignOffKind(options.kind);
   const eid = assertUuid4(options.eid, 'session eid');
   const key = assertSignOffKey(options.signOffKey);
-  const [session, notes] = await Promise.all([readSession(client, eid, options.signal), signOffNotes(client, eid, key, options.signal)]);
-  return { eid, kind: kind.id, signOffKey: key, user: client.user, existingNotes: notes, checklistEntry: checklistEntryOf(session, key), session };
+  const title = signOffTitle(key);
+  // `figures`: the session's figure notes too (issue 16), from one list of all its notes rather than a second look-up.
+  const [session, notes] = await Promise.all([readSession(client, eid, options.signal), findNotes(client, eid, options.signal, options.figures ? undefined : title)]);
+  const existingNotes = notes.filter((note) => noteTitle(note.text) === title);
+  return { eid, kind: kind.id, signOffKey: key, user: client.user, existingNotes, checklistEntry: checklistEntryOf(session, key), session, ...(options.figures ? { figureNotes: mentioning(notes, FIGURE_TITLE) } : {}) };
 }
 
 /** Signs off: see {@link SignOffOptions}. Validates everything before the first request. */

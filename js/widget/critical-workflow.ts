@@ -1,7 +1,7 @@
 /** The critical-note widget's workflow: `<alyx-qc-critical-note>` over the core's critical-note writes. */
 import { loadCriticalContext, writeCriticalNote } from '../core/critical-note.ts';
 import { choiceFor } from '../core/reasons.ts';
-import { criticalFigure, FigureNotAttachedError, findFigureNotes, formatBytes, heldFigure } from '../core/figure-note.ts';
+import { criticalFigure, FigureNotAttachedError, formatBytes, heldFigure } from '../core/figure-note.ts';
 import { CRITICAL_KINDS } from '../core/critical-kinds.ts';
 import { OTHER, type CriticalKind } from '../core/note-kind.ts';
 import type { CriticalContext, CriticalResult, CriticalSubmission } from '../core/workflow-types.ts';
@@ -24,10 +24,7 @@ export const criticalWorkflow: WidgetWorkflow<CriticalContext, CriticalSubmissio
     return panel;
   },
   // The object's figure notes too (issue 16): the panel shows the figures of the notes it lists.
-  load: async (client, { target, contentType }, signal) => {
-    const [context, figureNotes] = await Promise.all([loadCriticalContext(client, target, { contentType, signal }), findFigureNotes(client, target, signal)]);
-    return { ...context, figureNotes };
-  },
+  load: (client, { target, contentType }, signal) => loadCriticalContext(client, target, { contentType, signal, figures: true }),
   async write(client, { target, contentType, guiOnly, figure }, { choice, overwrite, attachFigure }, signal, context) {
     const image = figure && attachFigure ? criticalFigure(heldFigure(figure)) : undefined;
     const pending = unattached.get(target);

@@ -1,5 +1,5 @@
 /** The sign-off widget's workflow: `<alyx-qc-signoff>` over the core's `signOff`. */
-import { findFigureNotes, formatBytes, heldFigure } from '../core/figure-note.ts';
+import { formatBytes, heldFigure } from '../core/figure-note.ts';
 import { loadSignOffContext, signOff } from '../core/sign-off.ts';
 import type { SignOffContext, SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';
 import { signOffContextAfter } from '../elements/context-after.ts';
@@ -13,11 +13,8 @@ export const signOffWorkflow: WidgetWorkflow<SignOffContext, SignOffSubmission, 
     if (figure) panel.figure = { src: figure.thumbnail, caption: `${figure.contentType === 'image/png' ? 'PNG' : 'JPEG'}, ${formatBytes(figure.size)}` };
     return panel;
   },
-  // The session's figure notes too (issue 16): the panel shows the figures of the entries it lists.
-  load: async (client, { target, signOffKey, kind }, signal) => {
-    const [context, figureNotes] = await Promise.all([loadSignOffContext(client, { eid: target, signOffKey, kind, signal }), findFigureNotes(client, target, signal)]);
-    return { ...context, figureNotes };
-  },
+  // The session's figure notes too (issue 16), in the same list: the panel shows the figures of the entries it lists.
+  load: (client, { target, signOffKey, kind }, signal) => loadSignOffContext(client, { eid: target, signOffKey, kind, signal, figures: true }),
   // `onWritten`: the panel says "written" once both writes are answered, while the read-back runs on.
   write: (client, { target, signOffKey, kind, figure }, { choice, withNote, attachFigure }, signal, context, onWritten) =>
     signOff(client, {
