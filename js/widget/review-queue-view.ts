@@ -9,15 +9,12 @@ import { formatBytes, heldFigure } from '../core/figure-note.ts';
 import { loadReviewQueue } from '../core/review-queue.ts';
 import { signOff } from '../core/sign-off.ts';
 import '../elements/review-queue.ts';
+import { errorMessage } from '../elements/submission.ts';
 import { asKernelMessage } from './relay-messages.ts';
 import { isPlotMessage, isQueueSubmit, type QueueModel, type QueueSubmitMessage } from './review-queue-messages.ts';
 import { KernelPlots } from './review-queue-plots.ts';
 import { randomViewId, relayedClient } from './view-client.ts';
 import './widget-frame.ts';
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Renders a view of the queue into `el`; returns its cleanup. */
 export function renderQueueView(model: QueueModel, el: HTMLElement): () => void {
@@ -44,13 +41,12 @@ export function renderQueueView(model: QueueModel, el: HTMLElement): () => void 
       frame.phase = { phase: 'loading' };
       report('loading');
       try {
-        const alyx = client;
-        const data = await loadReviewQueue(alyx, { eids: model.get('eids'), signOffKey, kind });
+        const data = await loadReviewQueue(client, { eids: model.get('eids'), signOffKey, kind });
         // The core's queueWriter, plus the session's plot as its figure (issue 16): held in the
         // kernel, which posts it; the page names it by its SHA-256 (docs/figures.md).
         queue.submit = async (eid, { choice, withNote, attachFigure }, signal, written) => {
           const held = attachFigure === false ? undefined : await plots.figureFor(eid);
-          return signOff(alyx, { eid, signOffKey: data.signOffKey, kind: data.kind, reasons: choice.reasons, other: choice.other, withNote, signal, ...(held ? { image: heldFigure(held) } : {}), ...(written ? { onWritten: written } : {}) });
+          return signOff(client, { eid, signOffKey: data.signOffKey, kind: data.kind, reasons: choice.reasons, other: choice.other, withNote, signal, ...(held ? { image: heldFigure(held) } : {}), ...(written ? { onWritten: written } : {}) });
         };
         queue.plot = model.get('has_plot') ? plots.plot : undefined;
         queue.figureOf = (eid) => {
@@ -64,8 +60,8 @@ export function renderQueueView(model: QueueModel, el: HTMLElement): () => void 
       } catch (error) {
         console.error('[alyx-qc] loading the review queue failed:', error);
         loading = undefined; // Retry loads again
-        frame.phase = { phase: 'load-failed', message: messageOf(error) };
-        report('failed', messageOf(error));
+        frame.phase = { phase: 'load-failed', message: errorMessage(error) };
+        report('failed', errorMessage(error));
       }
     })());
 
@@ -101,7 +97,7 @@ export function renderQueueView(model: QueueModel, el: HTMLElement): () => void 
       if (!result) throw new Error(status?.status === 'failed' || status?.status === 'invalid' ? status.message : `${message.eid} is not a session of this queue.`);
       frame.kernelSubmit = { status: 'written', message: `Signed off ${message.eid} from Python.` };
     } catch (error) {
-      frame.kernelSubmit = { status: 'failed', message: messageOf(error) };
+      frame.kernelSubmit = { status: 'failed', message: errorMessage(error) };
       sendStatuses();
     }
   };
