@@ -35,6 +35,12 @@ export interface EnterResult {
   /** Median and p90, keydown to its plot decoded as well. */
   readonly shownMedianMs: number;
   readonly shownP90Ms: number;
+  /**
+   * The browser's own figure (Event Timing): presses whose next frame was painted within 16 ms
+   * of the keydown (it reports no entry under 16 ms), and the durations of the others.
+   */
+  readonly paintedWithin16: number;
+  readonly paintedSlower: readonly number[];
   /** Presses whose next plot was already there (prefetched) when the session was rendered. */
   readonly prefetched: number;
   /** Requests from the queue's display to the last write (load, writes; plots go to the kernel). */
@@ -61,37 +67,56 @@ function newSessions(alyx: BenchAlyx, count: number): Promise<string[]> {
 /**
  * In the page: arms a watcher (`window.__enterTimes`) that waits for the next Enter, then for the
  * queue to show another session; it resolves with the times from the keydown event.
+ *
+ * The watcher listens in the capture phase (the queue stops its keys from reaching the page) and
+ * so runs before the queue has seen the key. It then watches the queue's shadow DOM: a
+ * MutationObserver's callback runs as a microtask right after each render, so "rendered" is taken
+ * in the task that handled the key, not after whatever tasks the browser had queued meanwhile
+ * (until 2026-12-02 it waited for a task of its own first, and so also counted the relay's
+ * answers to the previous session's write that came before it). "Painted" is the browser's own
+ * figure for the same key press (Event Timing: the keydown to the next frame painted after its
+ * handlers, in steps of 8 ms).
  */
 const WATCH_ENTER = String.raw`void (window.__enterTimes = (() => {
   const queue = document.querySelector('alyx-qc-review-queue');
   const before = queue.current;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the queue did not move within 10 s of Enter')), 10000);
-    window.addEventListener('keydown', async (event) => {
+    window.addEventListener('keydown', (event) => {
       if (event.key !== 'Enter') return;
       const t0 = event.timeStamp;
-      const nextTask = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); });
+      const painted = new Promise((done) => {
+        const seen = new PerformanceObserver((list) => {
+          const entry = list.getEntries().find((e) => e.name === 'keydown' && Math.abs(e.startTime - t0) < 1);
+          if (entry) { seen.disconnect(); done(entry.duration); }
+        });
+        seen.observe({ type: 'event', durationThreshold: 16, buffered: true });
+        // Under 16 ms the browser reports no entry: the frame was painted within 16 ms.
+        setTimeout(() => { seen.disconnect(); done(null); }, 2000);
+      });
       let rendered = 0;
-      let prefetched = false;
-      for (;;) {
-        await queue.updateComplete;
+      const check = async () => {
+        if (rendered) return;
         const panel = queue.renderRoot.querySelector('alyx-qc-signoff');
-        await panel?.updateComplete;
         const eid = queue.state?.items[queue.current]?.session.eid;
-        if (queue.current !== before && !queue.isUpdatePending && panel && !panel.isUpdatePending && panel.context?.eid === eid) {
-          if (!rendered) {
-            rendered = performance.now() - t0;
-            prefetched = !!queue.renderRoot.querySelector('figure.plot img');
-          }
+        if (queue.current === before || queue.isUpdatePending || !panel || panel.context?.eid !== eid) return;
+        if (panel.isUpdatePending) await panel.updateComplete;
+        if (rendered || panel.isUpdatePending) return;
+        rendered = performance.now() - t0;
+        observer.disconnect();
+        const prefetched = !!queue.renderRoot.querySelector('figure.plot img');
+        for (;;) {
           const img = queue.renderRoot.querySelector('figure.plot img');
           if (img) {
             await img.decode().catch(() => undefined);
             clearTimeout(timer);
-            return resolve({ rendered, shown: performance.now() - t0, prefetched });
+            return resolve({ rendered, shown: performance.now() - t0, prefetched, painted: await painted });
           }
+          await new Promise((r) => setTimeout(r, 5));
         }
-        await nextTask();
-      }
+      };
+      const observer = new MutationObserver(() => void check());
+      observer.observe(queue.renderRoot, { subtree: true, childList: true, attributes: true, characterData: true });
     }, { capture: true, once: true });
   });
 })())`;
@@ -107,6 +132,8 @@ async function measureEnter(host: WidgetHost, alyx: BenchAlyx, proxy: FaultProxy
   await page.evaluate(() => (document.querySelector('alyx-qc-review-queue')?.shadowRoot?.querySelector('.queue') as HTMLElement | null)?.focus());
   const rendered: number[] = [];
   const shown: number[] = [];
+  const paintedSlower: number[] = [];
+  let paintedWithin16 = 0;
   let prefetched = 0;
   // The first plot is made on display, not prefetched: wait for it as the reviewer would.
   await page.waitForFunction(() => !!document.querySelector('alyx-qc-review-queue')?.shadowRoot?.querySelector('figure.plot img'), undefined, { timeout: 60_000 });
@@ -117,9 +144,11 @@ async function measureEnter(host: WidgetHost, alyx: BenchAlyx, proxy: FaultProxy
     await page.evaluate(WATCH_ENTER);
     await page.keyboard.press('Enter');
     try {
-      const times = (await page.evaluate('window.__enterTimes')) as { rendered: number; shown: number; prefetched: boolean };
+      const times = (await page.evaluate('window.__enterTimes')) as { rendered: number; shown: number; prefetched: boolean; painted: number | null };
       rendered.push(times.rendered);
       shown.push(times.shown);
+      if (times.painted === null) paintedWithin16++;
+      else paintedSlower.push(times.painted);
       if (times.prefetched) prefetched++;
     } catch (error) {
       failures.push((error as Error).message);
@@ -140,6 +169,8 @@ async function measureEnter(host: WidgetHost, alyx: BenchAlyx, proxy: FaultProxy
     renderedP90Ms: p90(rendered),
     shownMedianMs: median(shown),
     shownP90Ms: p90(shown),
+    paintedWithin16,
+    paintedSlower,
     prefetched,
     requests: proxy.log.length - start,
     signedOff: summary.signedOff,

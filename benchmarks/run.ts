@@ -196,6 +196,14 @@ function queueCoreSection(result: QueueCoreResult): string {
   return parts.join('\n');
 }
 
+/** "median 24 ms (16 to 32 ms)", or how many were painted within 16 ms. */
+function paintedLine(enter: QueueBrowserResult['enter']): string {
+  const values = [...enter.paintedSlower, ...Array<number>(enter.paintedWithin16).fill(0)].sort((a, b) => a - b);
+  const median = values[Math.floor(values.length / 2)] ?? 0;
+  const within = enter.paintedWithin16 ? `, ${enter.paintedWithin16} of ${enter.presses} within 16 ms` : '';
+  return `median ${median === 0 ? 'under 16' : median} ms, from ${values[0] || '< 16'} to ${values.at(-1) || '< 16'} ms${within}`;
+}
+
 function queueBrowserSection(result: QueueBrowserResult): string {
   const { enter } = result;
   const failures = enter.failures.length ? `; failures: ${enter.failures.join('; ')}` : '';
@@ -206,6 +214,8 @@ function queueBrowserSection(result: QueueBrowserResult): string {
       ['the next session rendered (queue and sign-off panel updated)', ms(enter.renderedMedianMs), ms(enter.renderedP90Ms)],
       ['its plot decoded as well', ms(enter.shownMedianMs), ms(enter.shownP90Ms)],
     ]),
+    '',
+    `The browser's own figure, from the same key presses (Chromium's Event Timing: the keydown to the next frame painted after its handlers, in steps of 8 ms; it reports none under 16 ms): ${paintedLine(enter)}. The clock of the table stops in the task that handled the key (a MutationObserver on the queue), not after the tasks queued behind it.`,
     '',
     `Plots already there (prefetched) when the session was rendered: ${enter.prefetched} of ${enter.presses}. Requests to Alyx for the whole queue (load and ${enter.signedOff} sign-offs, every third with a reason): ${enter.requests}${failures}.`,
     '',
