@@ -7,9 +7,9 @@ import type { AlyxRestClient } from './rest-client.ts';
 import { resolveNoteTarget } from './content-type.ts';
 import { CRITICAL_KINDS } from './critical-kinds.ts';
 import { OTHER, type CriticalKind } from './note-kind.ts';
-import { FIGURE_TITLE, type CriticalFigure, type FigureAttachment, type FigureOptions } from './figure-note.ts';
-import { criticalNoteText, noteTitle } from './note-text.ts';
-import { byAge, createNoteOnce, deleteNotes, findNotes, mentioning, noteBody } from './notes-api.ts';
+import { figureNotesAmong, type CriticalFigure, type FigureAttachment, type FigureOptions } from './figure-note.ts';
+import { criticalNoteText } from './note-text.ts';
+import { byAge, createNoteOnce, deleteNotes, findNotes, mentioning, noteBody, titled } from './notes-api.ts';
 import { choiceFor } from './reasons.ts';
 import { assertContextFor, assertUuid4 } from './validation.ts';
 import type { CriticalContext, CriticalResult, PlannedRequest } from './workflow-types.ts';
@@ -58,11 +58,6 @@ interface CriticalNoteFields {
   readonly signal?: AbortSignal;
 }
 
-/** Critical notes of `kind` among `notes`: their JSON title is exactly the kind's. */
-function criticalNotes(notes: readonly AlyxNote[], kind: CriticalKind): AlyxNote[] {
-  return notes.filter((note) => noteTitle(note.text) === kind.title);
-}
-
 /**
  * The target and its existing critical notes, read in one round trip: the two content-type
  * look-ups and the object's notes go out together; the notes are sorted here by their JSON title.
@@ -71,7 +66,7 @@ export async function loadCriticalContext(client: AlyxRestClient, uuid: string, 
   const id = assertUuid4(uuid);
   const [target, notes] = await Promise.all([resolveNoteTarget(client, id, options), findNotes(client, id, options.signal)]);
   const kind = CRITICAL_KINDS[target.contentType === 'probeinsertion' ? 'critical-insertion' : 'critical-session'] as CriticalKind;
-  const existingNotes = criticalNotes(notes, kind);
+  const existingNotes = titled(notes, kind.title);
   return {
     uuid: target.uuid,
     kind: kind.id,
@@ -81,7 +76,7 @@ export async function loadCriticalContext(client: AlyxRestClient, uuid: string, 
     // Alyx's own match (`text__icontains`): shown, never replaced.
     mentions: mentioning(notes, kind.title).filter((note) => !existingNotes.includes(note)),
     // `figures`: the object's figure notes too (issue 16), from the same list.
-    ...(options.figures ? { figureNotes: mentioning(notes, FIGURE_TITLE) } : {}),
+    ...(options.figures ? { figureNotes: figureNotesAmong(notes) } : {}),
   };
 }
 
@@ -127,7 +122,7 @@ async function writeCriticalNoteIn(client: AlyxRestClient, context: CriticalCont
   // Ours exists now, so the old notes can go (another reviewer overwriting at the same moment may
   // have deleted them first: gone is what we want); at the same time, if asked, look for a rival written meanwhile.
   const [after] = await Promise.all([options.settleRivals ? findNotes(client, context.uuid, signal) : [], deleteNotes(client, existing, signal)]);
-  const [winner = created] = [created, ...criticalNotes(after, kind).filter((candidate) => !knownIds.has(candidate.id))].sort(byAge);
+  const [winner = created] = [created, ...titled(after, kind.title).filter((candidate) => !knownIds.has(candidate.id))].sort(byAge);
   if (winner.id !== created.id) {
     // Two reviewers wrote at once: the earlier note stands, ours is withdrawn, and we say so.
     await deleteNotes(client, [created], signal);

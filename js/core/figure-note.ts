@@ -8,7 +8,7 @@ import type { AlyxNote } from './alyx-types.ts';
 import type { AlyxRestClient } from './rest-client.ts';
 import { AlyxQcError, InputError } from './errors.ts';
 import { parseNoteJson } from './note-text.ts';
-import { byDateTime, findNotes, noteBody } from './notes-api.ts';
+import { byDateTime, findNotes, mentioning, noteBody } from './notes-api.ts';
 import { pythonJsonDumps } from './python-json.ts';
 import { hasCode } from './retry-policy.ts';
 import { assertSignOffKey, assertUuid4 } from './validation.ts';
@@ -63,6 +63,11 @@ function sameVerdict(a: FigureVerdict, b: FigureVerdict): boolean {
 /** Every figure note on the object (all pages). */
 export function findFigureNotes(client: AlyxRestClient, objectId: string, signal?: AbortSignal): Promise<AlyxNote[]> {
   return findNotes(client, objectId, signal, FIGURE_TITLE);
+}
+
+/** The figure notes among `notes` (the object's, listed once for all it shows), as {@link findFigureNotes} finds them. */
+export function figureNotesAmong(notes: readonly AlyxNote[]): AlyxNote[] {
+  return mentioning(notes, FIGURE_TITLE);
 }
 
 /** The figure notes of one verdict, newest first, one per image (a twin of the same bytes is left out). */

@@ -6,6 +6,7 @@ import type { AlyxNote } from './alyx-types.ts';
 import { asNote } from './answer-shapes.ts';
 import type { AlyxRestClient } from './rest-client.ts';
 import { AlyxNotFoundError, type AlyxHttpError } from './errors.ts';
+import { noteTitle } from './note-text.ts';
 import { hasCode, sleep } from './retry-policy.ts';
 
 /**
@@ -17,6 +18,11 @@ export async function findNotes(client: AlyxRestClient, objectId: string, signal
   // The title is fixed text or holds a validated sign-off key: no user text enters the filter.
   const notes = await client.list<unknown>('notes', { django: `${title ? `text__icontains,${title},` : ''}object_id,${objectId}`, signal });
   return notes.map((note) => asNote(note, `GET ${client.baseUrl}/notes`));
+}
+
+/** The notes whose JSON title is exactly `title`: a workflow's own, not notes that only quote it. */
+export function titled(notes: readonly AlyxNote[], title: string): AlyxNote[] {
+  return notes.filter((note) => noteTitle(note.text) === title);
 }
 
 /** The notes whose text contains `title`, case-insensitively: Alyx's `text__icontains`, done here on a list of the object's notes. */

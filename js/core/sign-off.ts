@@ -6,9 +6,9 @@ import type { AlyxNote, AlyxSession, SignOffEntry } from './alyx-types.ts';
 import type { AlyxRestClient } from './rest-client.ts';
 import { asNote, asSession, isRecord } from './answer-shapes.ts';
 import { AlyxServerError, AlyxThrottledError, ConflictError } from './errors.ts';
-import { FIGURE_TITLE, type FigureOptions, type FigureTarget, type VerdictFigure } from './figure-note.ts';
-import { localIsoDate, mergeSignOffNoteText, noteTitle, parseNoteJson, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
-import { byAge, createNoteOnce, deleteNotes, findNotes, mentioning, noteBody } from './notes-api.ts';
+import { figureNotesAmong, type FigureOptions, type FigureTarget, type VerdictFigure } from './figure-note.ts';
+import { localIsoDate, mergeSignOffNoteText, parseNoteJson, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
+import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody, titled } from './notes-api.ts';
 import { pythonJsonDumps } from './python-json.ts';
 import { choiceFor, type ReasonChoice } from './reasons.ts';
 import { getSignOffKind } from './sign-off-kinds.ts';
@@ -95,7 +95,7 @@ async function readSession(client: AlyxRestClient, eid: string, signal?: AbortSi
 /** The key's sign-off notes: Alyx narrows by `text__icontains`, the exact JSON title decides. */
 async function signOffNotes(client: AlyxRestClient, eid: string, key: string, signal?: AbortSignal): Promise<AlyxNote[]> {
   const title = signOffTitle(key);
-  return (await findNotes(client, eid, signal, title)).filter((note) => noteTitle(note.text) === title);
+  return titled(await findNotes(client, eid, signal, title), title);
 }
 
 function sameEntry(a: unknown, b: SignOffEntry): boolean {
@@ -125,8 +125,7 @@ export async function loadSignOffContext(client: AlyxRestClient, options: { eid:
   const title = signOffTitle(key);
   // `figures`: the session's figure notes too (issue 16), from one list of all its notes rather than a second look-up.
   const [session, notes] = await Promise.all([readSession(client, eid, options.signal), findNotes(client, eid, options.signal, options.figures ? undefined : title)]);
-  const existingNotes = notes.filter((note) => noteTitle(note.text) === title);
-  return { eid, kind: kind.id, signOffKey: key, user: client.user, existingNotes, checklistEntry: checklistEntryOf(session, key), session, ...(options.figures ? { figureNotes: mentioning(notes, FIGURE_TITLE) } : {}) };
+  return { eid, kind: kind.id, signOffKey: key, user: client.user, existingNotes: titled(notes, title), checklistEntry: checklistEntryOf(session, key), session, ...(options.figures ? { figureNotes: figureNotesAmong(notes) } : {}) };
 }
 
 /** Signs off: see {@link SignOffOptions}. Validates everything before the first request. */
