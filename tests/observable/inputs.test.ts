@@ -66,17 +66,31 @@ test('bad options throw a TypeError at once, naming the option', async () => {
   }
 });
 
-/** A critical-note input for `uuid`, logged in as test_user, appended to the page as `window.critical`. */
-async function showCriticalInput(uuid: string): Promise<void> {
-  await page.evaluate(`(async () => {
+/**
+ * Shows an input in the page as `window.critical` (the previous one removed): `input` is an
+ * expression over `client`, logged in as test_user; `setup` runs first and may define `blob`, whose
+ * SHA-256 is returned; `after` runs once the input is on the page.
+ */
+async function showInput(input: string, { setup = '', after = '' } = {}): Promise<string | undefined> {
+  return (await page.evaluate(`(async () => {
     window.critical?.remove();
+    ${setup}
     const client = await alyxqc.AlyxClient.login(${JSON.stringify(alyx.baseUrl)}, { username: 'test_user', password: ${JSON.stringify(PASSWORD)} });
-    const input = alyxqc.criticalNoteInput({ alyx: client, uuid: ${JSON.stringify(uuid)} });
-    window.values = [];
-    input.addEventListener('input', () => window.values.push(input.value));
+    const input = ${input};
     document.body.append(input);
     window.critical = input;
-  })()`);
+    ${after}
+    if (typeof blob === 'undefined') return undefined;
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  })()`)) as string | undefined;
+}
+
+/** A critical-note input for `uuid`, its `input` events' values collected in `window.values`. */
+async function showCriticalInput(uuid: string): Promise<void> {
+  await showInput(`alyxqc.criticalNoteInput({ alyx: client, uuid: ${JSON.stringify(uuid)} })`, {
+    after: `window.values = []; input.addEventListener('input', () => window.values.push(input.value));`,
+  });
 }
 
 test('criticalNoteInput: value follows the clicks, submitting writes the note, a second one replaces it after confirmation', async () => {
@@ -107,20 +121,13 @@ test('criticalNoteInput: value follows the clicks, submitting writes the note, a
 
 test('signOffInput with the image of an SVG plot: its thumbnail, and Sign off writes it as the figure note, byte for byte; bytes that are no image are the input\u2019s error', async () => {
   const eid = await alyx.newSession();
-  const sha256 = (await page.evaluate(`(async () => {
-    window.critical?.remove();
-    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-    svg.setAttribute('width', '160');
-    svg.setAttribute('height', '90');
-    svg.innerHTML = '<rect width="160" height="90" fill="teal"/><circle cx="80" cy="45" r="30" fill="gold"/>';
-    const blob = await alyxqc.figureFromSvg(svg);
-    const client = await alyxqc.AlyxClient.login(${JSON.stringify(alyx.baseUrl)}, { username: 'test_user', password: ${JSON.stringify(PASSWORD)} });
-    const input = alyxqc.signOffInput({ alyx: client, eid: ${JSON.stringify(eid)}, kind: 'task', key: '_ephysChoiceWorld_00', image: blob });
-    document.body.append(input);
-    window.critical = input;
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
-    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-  })()`)) as string;
+  const sha256 = await showInput(`alyxqc.signOffInput({ alyx: client, eid: ${JSON.stringify(eid)}, kind: 'task', key: '_ephysChoiceWorld_00', image: blob })`, {
+    setup: `const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      svg.setAttribute('width', '160');
+      svg.setAttribute('height', '90');
+      svg.innerHTML = '<rect width="160" height="90" fill="teal"/><circle cx="80" cy="45" r="30" fill="gold"/>';
+      const blob = await alyxqc.figureFromSvg(svg);`,
+  });
   await page.getByRole('checkbox', { name: 'Attach this figure to the note' }).waitFor({ timeout: 15_000 });
   assert.equal(await page.getByRole('checkbox', { name: 'Attach this figure to the note' }).isChecked(), true);
   await page.getByRole('checkbox', { name: 'wheel data corrupt' }).check();
@@ -134,13 +141,7 @@ test('signOffInput with the image of an SVG plot: its thumbnail, and Sign off wr
   assert.equal(createHash('sha256').update(image).digest('hex'), sha256);
 
   const other = await alyx.newSession();
-  await page.evaluate(`(async () => {
-    window.critical?.remove();
-    const client = await alyxqc.AlyxClient.login(${JSON.stringify(alyx.baseUrl)}, { username: 'test_user', password: ${JSON.stringify(PASSWORD)} });
-    const input = alyxqc.signOffInput({ alyx: client, eid: ${JSON.stringify(other)}, kind: 'task', key: '_ephysChoiceWorld_00', image: new TextEncoder().encode('not a plot') });
-    document.body.append(input);
-    window.critical = input;
-  })()`);
+  await showInput(`alyxqc.signOffInput({ alyx: client, eid: ${JSON.stringify(other)}, kind: 'task', key: '_ephysChoiceWorld_00', image: new TextEncoder().encode('not a plot') })`);
   const alert = page.getByRole('alert');
   await alert.waitFor({ timeout: 10_000 });
   assert.match(await alert.innerText(), /not a PNG or JPEG|PNG or JPEG/);
@@ -149,18 +150,11 @@ test('signOffInput with the image of an SVG plot: its thumbnail, and Sign off wr
 
 test('criticalNoteInput with the image of a canvas: the critical note, then its figure note naming the note\u2019s id, byte for byte', async () => {
   const pid = await alyx.newInsertion();
-  const sha256 = (await page.evaluate(`(async () => {
-    window.critical?.remove();
-    const canvas = Object.assign(document.createElement('canvas'), { width: 64, height: 48 });
-    canvas.getContext('2d').fillRect(8, 8, 40, 30);
-    const blob = await alyxqc.figureFromCanvas(canvas);
-    const client = await alyxqc.AlyxClient.login(${JSON.stringify(alyx.baseUrl)}, { username: 'test_user', password: ${JSON.stringify(PASSWORD)} });
-    const input = alyxqc.criticalNoteInput({ alyx: client, uuid: ${JSON.stringify(pid)}, image: blob });
-    document.body.append(input);
-    window.critical = input;
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
-    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-  })()`)) as string;
+  const sha256 = await showInput(`alyxqc.criticalNoteInput({ alyx: client, uuid: ${JSON.stringify(pid)}, image: blob })`, {
+    setup: `const canvas = Object.assign(document.createElement('canvas'), { width: 64, height: 48 });
+      canvas.getContext('2d').fillRect(8, 8, 40, 30);
+      const blob = await alyxqc.figureFromCanvas(canvas);`,
+  });
   await page.getByRole('checkbox', { name: 'Attach this figure to the note' }).waitFor({ timeout: 15_000 });
   await page.getByRole('checkbox', { name: 'Drift' }).check();
   await page.getByRole('button', { name: 'Mark as critical' }).click();
