@@ -62,10 +62,23 @@ test('in the runtime: viewof statuses is the queue, statuses follows it as the r
     main.variable(true).define('alyx', [], () => alyxqc.AlyxClient.login(${JSON.stringify(alyx.baseUrl)}, { username: 'test_user', password: ${JSON.stringify(PASSWORD)} }));
     main.variable({ fulfilled(view) { document.body.append(view); window.view = view; } }).define('viewof statuses', ['alyx'], (alyx) =>
       alyxqc.reviewQueueInput({ alyx, eids: ${JSON.stringify(eids)}, kind: 'task', key: '${KEY}', plot: (eid) => 'data:image/svg+xml,' + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="80" height="20"><text y="15">' + eid.slice(0, 8) + '</text></svg>') }));
-    // Generators.input, as Observable's standard library defines it.
+    // Generators.input as Observable's standard library defines it (through Generators.observe):
+    // its listener stays registered and keeps the latest value, so an input event that comes while
+    // the runtime has not asked for the next value yet is not lost.
     main.variable({ fulfilled(value) { window.seen.push(value); } }).define('statuses', ['viewof statuses'], function* (view) {
-      yield view.value;
-      for (;;) yield new Promise((resolve) => view.addEventListener('input', () => resolve(view.value), { once: true }));
+      let changed = true;
+      let pending = null;
+      view.addEventListener('input', () => {
+        if (pending) pending(view.value);
+        else changed = true;
+        pending = null;
+      });
+      for (;;) {
+        if (changed) {
+          changed = false;
+          yield view.value;
+        } else yield new Promise((resolve) => (pending = resolve));
+      }
     });
   })()`);
   const queue = page.locator('alyx-qc-review-queue');
