@@ -1,6 +1,6 @@
 /** Looking up note kinds and turning a reviewer's choice (numbers or texts) into reasons. */
 import { InputError } from './errors.ts';
-import { loadedKind, loadedKindNames, OTHER, type NoteKind } from './note-kind.ts';
+import { loadedKind, loadedKindNames, OTHER, type NoteKind, type SignOffKind } from './note-kind.ts';
 import { clip } from './validation.ts';
 
 /** What a reviewer chose: reasons from the kind's list, and the free text for "Other". */
@@ -17,6 +17,19 @@ export interface ReasonChoice {
 export function getNoteKind(name: string): NoteKind {
   const kind = loadedKind(String(name));
   if (!kind) throw new InputError(`Unknown note kind "${clip(String(name))}". Use one of: ${loadedKindNames().join(', ')}.`);
+  return kind;
+}
+
+/**
+ * A sign-off kind by id or short name, among the kinds loaded (the sign-off widget's page loads
+ * only the one its Python widget sends); critical kinds are refused.
+ */
+export function getSignOffKind(name: string): SignOffKind {
+  const kind = getNoteKind(name);
+  if (kind.family !== 'signoff') {
+    const names = loadedKindNames().filter((loaded) => loadedKind(loaded)?.family === 'signoff' && !loaded.startsWith('signoff-'));
+    throw new InputError(`"${clip(String(name))}" is not a sign-off kind. Use one of: ${names.join(', ')}.`);
+  }
   return kind;
 }
 

@@ -8,7 +8,7 @@ import type { AlyxNote, AlyxSession, SignOffEntry } from './alyx-types.ts';
 import type { AlyxRestClient } from './rest-client.ts';
 import { InputError } from './errors.ts';
 import { signOffTitle } from './note-text.ts';
-import { getSignOffKind } from './sign-off-kinds.ts';
+import { getSignOffKind } from './reasons.ts';
 import { assertSignOffKey, assertUuid4 } from './validation.ts';
 import type { SignOffKindId } from './note-kind.ts';
 import { signOff } from './sign-off.ts';

@@ -1,11 +1,9 @@
 /**
- * The sign-off kinds of `ibllib.qc.critical_reasons`, their short names, and the look-up a
- * sign-off names its kind with (registered in note-kind.ts when loaded). Reason strings are part
+ * The sign-off kinds of `ibllib.qc.critical_reasons` and their short names (registered in
+ * note-kind.ts when loaded; `getSignOffKind` in reasons.ts looks them up). Reason strings are part
  * of the stored format, typos and U+2019 apostrophes included: never "fix" them.
  */
-import { InputError } from './errors.ts';
 import { OTHER, registerKinds, type SignOffKind, type SignOffKindId } from './note-kind.ts';
-import { getNoteKind } from './reasons.ts';
 
 /** A sign-off kind from its short name (`raw-ephys`: id `signoff-raw-ephys`, label "Raw ephys sign-off"). */
 function signOff(name: string, exampleKey: string, reasons: readonly string[]): SignOffKind {
@@ -59,11 +57,3 @@ export const SIGN_OFF_KIND_ALIASES: Readonly<Record<string, SignOffKindId>> = Ob
 /** The sign-off kinds, keyed by id. */
 export const SIGN_OFF_KINDS = registerKinds(SIGN_OFF_KIND_LIST, SIGN_OFF_KIND_ALIASES);
 
-/** A sign-off kind by id or short name; critical kinds are refused. */
-export function getSignOffKind(name: string): SignOffKind {
-  const kind = getNoteKind(name);
-  if (kind.family !== 'signoff') {
-    throw new InputError(`"${name}" is not a sign-off kind. Use one of: ${Object.keys(SIGN_OFF_KIND_ALIASES).join(', ')}.`);
-  }
-  return kind;
-}

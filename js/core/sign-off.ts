@@ -10,8 +10,7 @@ import { figureNotesAmong, type FigureOptions, type FigureTarget, type VerdictFi
 import { localIsoDate, mergeSignOffNoteText, parseNoteJson, signOffDateKey, signOffNoteText, signOffTitle } from './note-text.ts';
 import { byAge, createNoteOnce, deleteNotes, findNotes, noteBody, titled } from './notes-api.ts';
 import { pythonJsonDumps } from './python-json.ts';
-import { choiceFor, type ReasonChoice } from './reasons.ts';
-import { getSignOffKind } from './sign-off-kinds.ts';
+import { choiceFor, getSignOffKind, type ReasonChoice } from './reasons.ts';
 import { hasCode, sleep } from './retry-policy.ts';
 import { assertContextFor, assertSignOffKey, assertUuid4, MAX_BODY_LENGTH } from './validation.ts';
 import type { PlannedRequest, SignOffContext, SignOffResult } from './workflow-types.ts';

@@ -1,7 +1,6 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { OTHER, type SignOffKind } from '../core/note-kind.ts';
-import type { ReasonChoice } from '../core/reasons.ts';
-import { getSignOffKind } from '../core/sign-off-kinds.ts';
+import { getSignOffKind, type ReasonChoice } from '../core/reasons.ts';
 import type { QueueSession, ReviewQueueData } from '../core/review-queue.ts';
 import { describeSummary, FINE, ReviewQueueState, statusRow, type QueueItem, type QueueItemStatus, type QueueStatusRow, type QueueWrite } from '../core/review-queue-state.ts';
 import type { SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';

@@ -4,7 +4,7 @@ import type { SignOffKind } from '../core/note-kind.ts';
 import { parseFigureNote } from '../core/figure-note.ts';
 import { localIsoDate, mergeSignOffNoteText, signOffDateKey, signOffNoteText, summariseNoteText } from '../core/note-text.ts';
 import { pythonJsonDumps } from '../core/python-json.ts';
-import { getSignOffKind } from '../core/sign-off-kinds.ts';
+import { getSignOffKind } from '../core/reasons.ts';
 import type { SignOffContext, SignOffResult, SignOffSubmission } from '../core/workflow-types.ts';
 import { signOffContextAfter } from './context-after.ts';
 import { defineElement } from './define.ts';

@@ -1,5 +1,5 @@
 import type { AlyxClient } from '../core/client.ts';
-import { getSignOffKind } from '../core/sign-off-kinds.ts';
+import { getSignOffKind } from '../core/reasons.ts';
 import { loadReviewQueue, queueEids, queueWriter } from '../core/review-queue.ts';
 import type { QueueStatusRow } from '../core/review-queue-state.ts';
 import { assertSignOffKey } from '../core/validation.ts';

@@ -1,7 +1,6 @@
 import type { AlyxClient } from '../core/client.ts';
 import { loadSignOffContext, signOff } from '../core/sign-off.ts';
-import type { ReasonChoice } from '../core/reasons.ts';
-import { getSignOffKind } from '../core/sign-off-kinds.ts';
+import { getSignOffKind, type ReasonChoice } from '../core/reasons.ts';
 import { assertSignOffKey, assertUuid4 } from '../core/validation.ts';
 import type { SignOffPanel } from '../elements/signoff-panel.ts';
 import '../elements/signoff-panel.ts';

@@ -3,8 +3,7 @@
  * loaded through the kernel relay, its writes the core's `signOff`, its plots made in the kernel.
  * Statuses go to Python as messages (`q.statuses`); `q.submit(eid, ...)` comes back as one.
  */
-import { reasonsFromNumbers, type ReasonChoice } from '../core/reasons.ts';
-import { getSignOffKind } from '../core/sign-off-kinds.ts';
+import { getSignOffKind, reasonsFromNumbers, type ReasonChoice } from '../core/reasons.ts';
 import { formatBytes, heldFigure } from '../core/figure-note.ts';
 import { loadReviewQueue } from '../core/review-queue.ts';
 import { signOff } from '../core/sign-off.ts';
