@@ -1,8 +1,9 @@
 /**
  * Three builds, picked with `--mode`:
- * - `widget-signoff`, `widget-critical`: the anywidget front end of each Python widget class, each
- *   ONE self-contained ES module (Lit included, no imports left, nothing from a CDN) holding only
- *   its own panel and workflow, written into the Python package, which ships them in the wheel.
+ * - `widget-signoff`, `widget-critical`, `widget-queue`: the anywidget front end of each Python
+ *   widget class, each ONE self-contained ES module (Lit included, no imports left, nothing from a
+ *   CDN) holding only its own panel and workflow, written into the Python package, which ships
+ *   them in the wheel with `kinds.json` (the sign-off kinds, which Python sends to the page).
  * - `lib` (default): the npm package's entry points in `dist/` for bundlers and Node: the core
  *   (no DOM), the elements and the command line. Dependencies (`lit`, `cross-fetch`) stay
  *   imports, so an app bundles one copy of each.
@@ -14,6 +15,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
 import { minifyTemplates } from './scripts/minify-templates.ts';
+import { signOffKindsJson } from './scripts/sign-off-kinds-json.ts';
 
 /**
  * Browsers have fetch: the core's Node fallback must not pull cross-fetch's ponyfill (10 KB) or
@@ -30,6 +32,8 @@ const WIDGET_ENTRIES: Partial<Record<(typeof WIDGETS)[number], string>> = { queu
 function widgetBuild(name: (typeof WIDGETS)[number]): UserConfig {
   return {
     resolve: { alias: browserFetch },
+    // `kinds.json` beside the bundles, for Python (each widget build writes the same file).
+    plugins: [signOffKindsJson()],
     build: {
       outDir: 'python/alyx_qc/static',
       // Two builds share the folder (one entry each, see below): neither may empty it.
@@ -96,4 +100,7 @@ function buildFor(mode: string): UserConfig {
   return libBuild();
 }
 
-export default defineConfig(({ mode }) => ({ ...buildFor(mode), plugins: [minifyTemplates()] }));
+export default defineConfig(({ mode }) => {
+  const config = buildFor(mode);
+  return { ...config, plugins: [minifyTemplates(), ...(config.plugins ?? [])] };
+});

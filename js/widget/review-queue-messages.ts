@@ -4,6 +4,7 @@
  * a trait (the saved notebook would grow with the queue): statuses and plots travel as messages.
  */
 import type { AnyModel } from '@anywidget/types';
+import type { SignOffKind } from '../core/note-kind.ts';
 import type { QueueStatusRow } from '../core/review-queue-state.ts';
 
 /** The synced traits the queue reads (fixed for the widget's life, but `status`/`error`). */
@@ -12,6 +13,8 @@ export interface QueueWidgetState {
   eids: string[];
   sign_off_key: string | null;
   kind: string | null;
+  /** The kind's definition, from Python's `kinds.json` (see `registerSentKind` in widget-state.ts). */
+  note_kind: SignOffKind | null;
   base_url: string;
   user: string;
   /** Whether Python has a `plot` callable. */

@@ -14,12 +14,14 @@ import { isPlotMessage, isQueueSubmit, type QueueModel, type QueueSubmitMessage 
 import { KernelPlots } from './review-queue-plots.ts';
 import { randomViewId, relayedClient } from './view-client.ts';
 import './widget-frame.ts';
+import { registerSentKind } from './widget-state.ts';
 
 /** Renders a view of the queue into `el`; returns its cleanup. */
 export function renderQueueView(model: QueueModel, el: HTMLElement): () => void {
   const viewId = randomViewId();
   const signOffKey = model.get('sign_off_key') ?? '';
   const kind = model.get('kind') ?? '';
+  registerSentKind(model.get('note_kind'), kind);
   const { relay, client } = relayedClient(model, viewId, model.get('base_url'), model.get('user'));
   const plots = new KernelPlots((message) => model.send(message));
 

@@ -1,6 +1,4 @@
 /** The module anywidget loads for `alyx_qc.ReviewQueue` (built into `python/alyx_qc/static/queue.js`). */
-// The sign-off kinds, for the panel's reasons and the workflow's look-up.
-import '../core/sign-off-kinds.ts';
 import type { AnyWidget } from '@anywidget/types';
 import type { QueueWidgetState } from './review-queue-messages.ts';
 import { renderQueueView } from './review-queue-view.ts';

@@ -7,6 +7,7 @@
  */
 import type { AnyModel } from '@anywidget/types';
 import type { AlyxNote, SignOffEntry } from '../core/alyx-types.ts';
+import { registerKinds, type SignOffKind } from '../core/note-kind.ts';
 import type { ReasonChoice } from '../core/reasons.ts';
 import type { CriticalResult, SignOffResult } from '../core/workflow-types.ts';
 
@@ -41,6 +42,8 @@ export interface WidgetState {
   target: string;
   sign_off_key: string | null;
   kind: string | null;
+  /** Sign-off: the kind's definition, from Python's `kinds.json` (see {@link registerSentKind}). */
+  note_kind: SignOffKind | null;
   /** Critical: the model given explicitly, or `null` to infer session or insertion. */
   content_type: string | null;
   gui_only: boolean;
@@ -90,8 +93,19 @@ function thumbnailUrl(view: DataView | null | undefined): string {
   return `data:image/png;base64,${btoa(binary)}`;
 }
 
+/**
+ * Makes the sign-off kind Python sent (`note_kind`, read from the `kinds.json` the widget build
+ * writes) known to the core's look-up, also under the name the widget was given (`kind="task"`):
+ * the page's bundle carries no table of every kind's reasons.
+ */
+export function registerSentKind(kind: SignOffKind | null | undefined, name: string | null | undefined): void {
+  if (kind) registerKinds([kind], name ? { [name]: kind.id } : {});
+}
+
+/** The widget's fixed traits in the core's terms; the kind they name is made known (see {@link registerSentKind}). */
 export function readConfig(model: WidgetModel): WidgetConfig {
   const figure = model.get('figure');
+  registerSentKind(model.get('note_kind'), model.get('kind'));
   return {
     mode: model.get('mode'),
     target: model.get('target'),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from ._kinds import sign_off_kind, sign_off_kind_names
+
 _UUID_ANY = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 _UUID_V4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", re.IGNORECASE)
 # Always with fullmatch: `$` would also match before a trailing newline.
@@ -22,12 +24,8 @@ MAX_SIGN_OFF_KEY_LENGTH = 64
 #: Longest model name given as ``content_type`` (Alyx's are short: ``probeinsertion`` is 14).
 MAX_MODEL_NAME_LENGTH = 64
 
-#: The sign-off kinds by their short names (the core also takes its ``signoff-*`` ids).
-SIGN_OFF_KINDS = ("task", "passive", "video", "raw-ephys", "spike-sorting", "alignment")
-
-#: How many reasons each kind offers, "Other" included (js/core/note-kinds.ts): ``nums`` are
-#: 0-based indices into them, as in ibllib.
-_SIGN_OFF_REASON_COUNTS = {"task": 5, "passive": 6, "video": 7, "raw-ephys": 4, "spike-sorting": 3, "alignment": 1}
+#: How many reasons each critical kind offers, "Other" included (js/core/critical-kinds.ts; ``gui``
+#: the alignment GUI's subset): ``nums`` are 0-based indices into them, as in ibllib.
 CRITICAL_REASON_COUNTS = {"session": 5, "insertion": 7, "gui": 5}
 
 
@@ -67,10 +65,12 @@ def check_sign_off_key(value: object) -> str:
 
 
 def check_sign_off_kind(value: object) -> str:
+    """A sign-off kind's short name or ``signoff-*`` id, as given (the widget sends the page its kind)."""
     text = value if isinstance(value, str) else repr(value)
-    short = text[len("signoff-"):] if text.startswith("signoff-") else text
-    if short.replace("_", "-") not in SIGN_OFF_KINDS:
-        raise ValueError(f'[alyx-qc] Unknown sign-off kind "{_clip(text)}". Use one of: {", ".join(SIGN_OFF_KINDS)}.')
+    try:
+        sign_off_kind(text)
+    except KeyError:
+        raise ValueError(f'[alyx-qc] Unknown sign-off kind "{_clip(text)}". Use one of: {", ".join(sign_off_kind_names())}.') from None
     return text
 
 
@@ -96,8 +96,8 @@ def check_flag(value: object, name: str) -> bool:
 
 
 def sign_off_reason_count(kind: str) -> int:
-    short = kind[len("signoff-"):] if kind.startswith("signoff-") else kind
-    return _SIGN_OFF_REASON_COUNTS[short.replace("_", "-")]
+    """How many reasons the kind offers, "Other" included: ``nums`` are 0-based indices into them."""
+    return len(sign_off_kind(kind)["reasons"])
 
 
 def check_nums(value: object, counts: "tuple[int, ...]", what: str) -> str:

@@ -16,6 +16,7 @@ import traitlets as t
 
 from ._credentials import Credentials, resolve_credentials
 from ._figure import load_figure
+from ._kinds import sign_off_kind
 from ._relay import Relay
 from ._scope import RelayScope
 from ._validation import (
@@ -33,7 +34,7 @@ __all__ = ["CriticalNote", "SignOff"]
 
 _STATIC = Path(__file__).parent / "static"
 _CREDENTIAL_ARGS = ("alyx", "base_url", "token", "username")
-_FIXED = ("mode", "target", "sign_off_key", "kind", "content_type", "gui_only", "base_url", "user", "figure", "figure_thumbnail")
+_FIXED = ("mode", "target", "sign_off_key", "kind", "note_kind", "content_type", "gui_only", "base_url", "user", "figure", "figure_thumbnail")
 #: How long a view has to take up ``submit()`` (say it started) before the widget reports that
 #: none did. A kernel busy running cells reads the view's answer only between cells.
 SUBMIT_ACK_SECONDS = 120.0
@@ -93,6 +94,13 @@ class _QcWidget(anywidget.AnyWidget):
     ``alignment`` (sign-off only). Fixed.
 
     - Type: str or None
+    """
+
+    note_kind = t.Dict(default_value=None, allow_none=True).tag(sync=True)
+    """The sign-off kind as the page's core reads it: its id, label and reasons (sign-off only;
+    from ``static/kinds.json``, so the page's bundle carries no table of every kind). Fixed.
+
+    - Type: dict or None
     """
 
     content_type = t.Unicode(None, allow_none=True).tag(sync=True)
@@ -208,6 +216,7 @@ class _QcWidget(anywidget.AnyWidget):
             user=credentials.username,
             figure=None if held is None else {"content_type": held.content_type, "size": held.size, "sha256": held.sha256},
             figure_thumbnail=b"" if held is None else held.thumbnail or b"",
+            note_kind=sign_off_kind(traits["kind"]) if traits.get("kind") else None,
             **traits,
         )
         self.__created = True

@@ -18,6 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 STATIC = REPO / "python" / "alyx_qc" / "static"
 # One per widget class: SignOff loads signoff.js, CriticalNote critical.js, ReviewQueue queue.js.
 BUNDLES = ("signoff.js", "critical.js", "queue.js")
+# What the widget build writes, and the wheel must ship: the bundles, and the sign-off kinds Python sends to the page.
+BUILT = (*BUNDLES, "kinds.json")
 # What a notebook downloads for every widget: over this, look for what grew before raising it.
 BUNDLE_BUDGET_BYTES = 150_000
 
@@ -28,7 +30,7 @@ def copy_project(target: Path, with_bundle: bool) -> Path:
     shutil.copytree(REPO / "python" / "alyx_qc", target / "python" / "alyx_qc", ignore=shutil.ignore_patterns("__pycache__", "static"))
     if with_bundle:
         (target / "python" / "alyx_qc" / "static").mkdir()
-        for name in BUNDLES:
+        for name in BUILT:
             shutil.copy(STATIC / name, target / "python" / "alyx_qc" / "static" / name)
     return target
 
@@ -50,7 +52,7 @@ def test_the_wheel_ships_the_bundle(tmp_path):
     [wheel] = (tmp_path / "dist").glob("alyx_qc-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        for name in BUNDLES:
+        for name in BUILT:
             assert archive.read(f"alyx_qc/static/{name}") == (STATIC / name).read_bytes()
     assert not any("tests" in name or name.endswith(".ts") for name in names), names
 

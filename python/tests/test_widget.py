@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 
 import pytest
 import traitlets
@@ -78,14 +79,27 @@ def test_traits_start_empty_and_loading(signoff):
 def test_synced_state_is_the_documented_contract(signoff):
     ours = {name for name in signoff.keys if not name.startswith("_") and name not in {"layout", "tabbable", "tooltip"}}
     assert ours == {
-        "mode", "target", "sign_off_key", "kind", "content_type", "gui_only", "base_url", "user",
+        "mode", "target", "sign_off_key", "kind", "note_kind", "content_type", "gui_only", "base_url", "user",
         "selected", "other", "status", "error", "last_written", "existing_notes", "figure", "figure_thumbnail",
     }
 
 
+def test_a_sign_off_widget_sends_its_page_its_kind_from_the_build(signoff):
+    # The page's bundle has no kinds table: the kind comes from the kinds.json the widget build
+    # writes from js/core/sign-off-kinds.ts, whole (the panel lists its reasons, "Other" last).
+    kinds = json.loads((Path(_widget.__file__).parent / "static" / "kinds.json").read_text(encoding="utf-8"))
+    assert signoff.note_kind == kinds["kinds"]["signoff-task"]
+    assert signoff.note_kind["reasons"][-1] == "Other" and signoff.note_kind["reasons"][0] == "raw trial data does not exist"
+    assert kinds["aliases"]["raw_ephys"] == kinds["aliases"]["raw-ephys"] == "signoff-raw-ephys"
+
+
+def test_a_critical_note_widget_sends_no_sign_off_kind(alyx, token):
+    assert CriticalNote(INSERTION, base_url=alyx.base_url, token=token, username="test_user").note_kind is None
+
+
 def test_every_public_trait_has_a_docstring():
     source = (_widget.__file__ and open(_widget.__file__).read()) or ""
-    for name in ("mode", "target", "sign_off_key", "kind", "content_type", "gui_only", "base_url", "user",
+    for name in ("mode", "target", "sign_off_key", "kind", "note_kind", "content_type", "gui_only", "base_url", "user",
                  "selected", "other", "status", "error", "last_written", "existing_notes", "figure", "figure_thumbnail"):
         assert f'    {name} = t.' in source
         after = source.split(f'    {name} = t.', 1)[1].split("\n", 2)[1]
