@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
 import { minifyTemplates } from './scripts/minify-templates.ts';
 import { signOffKindsJson } from './scripts/sign-off-kinds-json.ts';
+import { terserPass } from './scripts/terser-pass.ts';
 
 /**
  * Browsers have fetch: the core's Node fallback must not pull cross-fetch's ponyfill (10 KB) or
@@ -32,8 +33,9 @@ const WIDGET_ENTRIES: Partial<Record<(typeof WIDGETS)[number], string>> = { queu
 function widgetBuild(name: (typeof WIDGETS)[number]): UserConfig {
   return {
     resolve: { alias: browserFetch },
-    // `kinds.json` beside the bundles, for Python (each widget build writes the same file).
-    plugins: [signOffKindsJson()],
+    // `kinds.json` beside the bundles, for Python (each widget build writes the same file); and
+    // Terser after Rolldown's minifier, for the size budgets.
+    plugins: [signOffKindsJson(), terserPass()],
     build: {
       outDir: 'python/alyx_qc/static',
       // Two builds share the folder (one entry each, see below): neither may empty it.
@@ -44,7 +46,11 @@ function widgetBuild(name: (typeof WIDGETS)[number]): UserConfig {
       // One file: a widget's ESM is loaded by URL and must not import sibling chunks (so one entry
       // per build: Rolldown inlines everything only for a single input). Vite leaves
       // whitespace in ES library output; the output minifier takes it out too.
-      rolldownOptions: { output: { codeSplitting: false, minify: true } },
+      rolldownOptions: {
+        output: { codeSplitting: false, minify: true },
+        // Terser takes most of the build's few seconds, as expected: no timing report for it.
+        checks: { pluginTimings: false },
+      },
     },
   };
 }
