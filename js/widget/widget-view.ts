@@ -23,25 +23,22 @@ function sameChoice(a: ReasonChoice, b: ReasonChoice): boolean {
 /** Renders a view of `workflow`'s widget into `el`; returns its cleanup. */
 export function renderView<C extends WidgetContext, S, R extends WidgetResult>(model: WidgetModel, el: HTMLElement, workflow: WidgetWorkflow<C, S, R>): () => void {
   const config = readConfig(model);
+  const frame = el.appendChild(document.createElement('alyx-qc-widget-frame'));
   // No state from a kernel: an output shown again without its widget (marimo shows a reopened
   // notebook's stale outputs until its cells run). Say so rather than show an empty box.
   if (!config.target || !config.baseUrl) {
-    const frame = document.createElement('alyx-qc-widget-frame');
     frame.phase = { phase: 'not-connected' };
-    el.append(frame);
     return () => frame.remove();
   }
   const viewId = randomViewId();
   const { relay, client } = relayedClient(model, viewId, config.baseUrl, config.user);
 
-  const frame = document.createElement('alyx-qc-widget-frame');
   frame.label = workflow.label(config);
   const panel = workflow.createPanel(config);
   panel.value = readChoice(model);
   // Figures already in Alyx (issue 16): their images come through the kernel, which holds the token.
   if ('loadFigure' in panel) panel.loadFigure = (note: { id: string }, signal: AbortSignal) => relay.image(note.id, signal);
   frame.append(panel);
-  el.append(frame);
 
   let context: C | undefined;
   let loading: Promise<void> | undefined;
@@ -50,8 +47,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
       frame.phase = { phase: 'loading' };
       writeOutcome(model, { status: 'loading' });
       try {
-        context = await workflow.load(client, config);
-        panel.context = context;
+        panel.context = context = await workflow.load(client, config);
         frame.phase = { phase: 'ready' };
         writeOutcome(model, { status: 'idle', existingNotes: context.existingNotes });
       } catch (error) {
@@ -65,8 +61,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
   /** After another view of the widget wrote, what the panel shows (existing notes, checklist entry) is read again. */
   const refresh = async (): Promise<void> => {
     try {
-      context = await workflow.load(client, config);
-      panel.context = context;
+      panel.context = context = await workflow.load(client, config);
     } catch (error) {
       // The write itself succeeded; a stale list is not worth failing it for.
       console.warn('[alyx-qc] re-reading the notes after the write failed:', error);
@@ -106,7 +101,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
     writes = next.catch(() => undefined);
     return next;
   };
-  panel.submit = (submission, signal, onWritten) => write(submission, signal, onWritten);
+  panel.submit = write;
 
   /** Python's choice as reasons: `nums` are turned into reasons here, so the panel can show them. */
   const choiceFrom = ({ reasons, nums, other = null }: SubmitMessage['choice']): ReasonChoice => {
