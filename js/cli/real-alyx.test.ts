@@ -71,7 +71,7 @@ describe("Alyx 3.6.1's answers (issue 12)", () => {
   test('a stale token: the server\'s full stop is not doubled', async () => {
     const run = await runCli(['critical', await alyx.newSession(), '--reasons', '1'], { env: { ALYX_URL: alyx.baseUrl, ALYX_LOGIN: USER.username, ALYX_TOKEN: 'd'.repeat(40) } });
     assert.equal(run.code, 2, run.stderr);
-    assert.match(run.stderr, /Invalid token\. The token expired/);
+    assert.match(run.stderr, /Invalid token\. Log in again, or pass a fresh token\./);
     assert.doesNotMatch(run.stderr, /\.\./);
   });
 });

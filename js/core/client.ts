@@ -30,7 +30,7 @@ export function normaliseBaseUrl(baseUrl: unknown): string {
     url = new URL(baseUrl.trim());
   } catch {
     // Never quoted whole: it may hold `user:password@`.
-    return refuse(`"${clip(baseUrl.replace(/\/\/[^/]*@/, '//…@'))}" is not a URL.`, 'Pass the Alyx base URL like "https://alyx.internationalbrainlab.org".');
+    return refuse(`"${clip(baseUrl.replace(/\/\/[^/]*@/, '//…@'))}" is not a URL.`);
   }
   const base = `${url.origin}${url.pathname}`;
   if (!/^https?:$/.test(url.protocol)) refuse(`The Alyx base URL must start with http:// or https://, not ${url.protocol}//.`);

@@ -110,11 +110,12 @@ async function writeCriticalNoteIn(client: AlyxRestClient, context: CriticalCont
   if (existing.length > 0 && (!options.overwrite || existing.some(unseen))) {
     return { status: 'needs-confirmation', existingNotes: existing, text };
   }
-  const note = { contentType: context.contentType, objectId: context.uuid, text };
+  const object = { contentType: context.contentType, objectId: context.uuid };
+  const note = { ...object, text };
   if (options.dryRun) {
     const deletes = existing.map((old): PlannedRequest => ({ method: 'DELETE', path: `/notes/${encodeURIComponent(old.id)}` }));
     // '' stands for the id Alyx gives the new note.
-    const figure = options.image ? [options.image.plan(client, { contentType: context.contentType, objectId: context.uuid, verdict: { criticalNoteId: '' } })] : [];
+    const figure = options.image ? [options.image.plan(client, { ...object, verdict: { criticalNoteId: '' } })] : [];
     return { status: 'dry-run', text, requests: [{ method: 'POST', path: '/notes', body: noteBody(client, note) }, ...deletes, ...figure] };
   }
   const knownIds = new Set(existing.map((old) => old.id));
@@ -129,11 +130,12 @@ async function writeCriticalNoteIn(client: AlyxRestClient, context: CriticalCont
     return { status: 'superseded', note: winner, text: winner.text };
   }
   const { image } = options;
-  if (!image) return { status: 'written', note: created, text, deletedNoteIds: [...knownIds] };
+  const written = { status: 'written', note: created, text, deletedNoteIds: [...knownIds] } as const;
+  if (!image) return written;
   // The figure names our note, so it comes after it; the verdict stands whatever happens to it.
-  const target = { contentType: context.contentType, objectId: context.uuid, verdict: { criticalNoteId: created.id } };
+  const target = { ...object, verdict: { criticalNoteId: created.id } };
   try {
-    return { status: 'written', note: created, text, deletedNoteIds: [...knownIds], figure: await image.attach(client, target, signal) };
+    return { ...written, figure: await image.attach(client, target, signal) };
   } catch (error) {
     throw image.notAttached(created, target, error);
   }

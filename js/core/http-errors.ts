@@ -52,7 +52,8 @@ export function errorForResponse(method: string, url: string, response: AlyxResp
   if (status === 401 || status === 403) {
     // Alyx answers 403 both to a missing or stale token and to a logged-in user who may not write.
     if (/permission to perform/.test(detail)) return new AlyxAuthError(info, 'Logged in, but not allowed: ask an Alyx administrator for write permission.', 'forbidden');
-    return new AlyxAuthError(info, detail === 'Invalid token.' ? 'The token expired or was revoked: log in again, or pass a fresh token.' : undefined);
+    // "Invalid token." (expired or revoked) needs no advice of its own: the server's detail says it.
+    return new AlyxAuthError(info);
   }
   if (status === 404) return new AlyxNotFoundError(info);
   // Alyx 3.6.1 answers 500 to a note on an object it does not have: permanent, so not retried.

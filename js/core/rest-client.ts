@@ -41,8 +41,9 @@ export class AlyxRestClient {
   readonly baseUrl: string;
   /** The Alyx user the requests are made as: the author of every note this client writes. */
   readonly user: string;
+  /** How long one request may take before it is given up (and, if idempotent, sent again). */
+  readonly timeoutMs: number;
   readonly #transport: Transport;
-  readonly #timeoutMs: number;
   readonly #retry: RetryPolicy;
   /** Round trips sent, for tests and benchmarks. */
   requestCount = 0;
@@ -62,13 +63,8 @@ export class AlyxRestClient {
     this.baseUrl = String(baseUrl).replace(/\/+$/, '');
     this.user = user;
     this.#transport = options.transport;
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-  }
-
-  /** How long one request may take before it is given up (and, if idempotent, sent again). */
-  get timeoutMs(): number {
-    return this.#timeoutMs;
   }
 
   /** One REST call, with retries; returns the parsed JSON body (`null` for 204). */
@@ -118,9 +114,8 @@ export class AlyxRestClient {
 
   /** One request with its retries; `authorized: false` for the login itself (no token, no re-login). */
   protected async send(method: HttpMethod, path: string, options: RequestOptions, authorized: boolean): Promise<unknown> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) params.set(key, String(value));
-    const search = params.toString();
+    // URLSearchParams writes each value as a string (250 as "250").
+    const search = new URLSearchParams(Object.entries(options.query ?? {}).filter(([, value]) => value !== undefined) as [string, string][]).toString();
     const url = `${this.baseUrl}${path}${search ? `?${search}` : ''}`;
     const { signal } = options;
     const idempotent = options.idempotent ?? method !== 'POST';
@@ -145,13 +140,13 @@ export class AlyxRestClient {
       if (throttled > 0) await pause(throttled * (1 + Math.random() / 10));
       let response: AlyxResponse | undefined;
       let error: unknown;
-      const timeout = AbortSignal.timeout(this.#timeoutMs);
+      const timeout = AbortSignal.timeout(this.timeoutMs);
       this.requestCount++;
       try {
         response = await this.#transport({ method, url, headers, ...(body === undefined ? {} : { body }), signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
       } catch (thrown) {
         if (signal?.aborted) error = new AlyxAbortError(method, url);
-        else if (timeout.aborted) error = new AlyxTimeoutError(method, url, this.#timeoutMs);
+        else if (timeout.aborted) error = new AlyxTimeoutError(method, url, this.timeoutMs);
         else if (thrown instanceof AlyxHttpError) error = thrown;
         else error = new AlyxNetworkError(method, url, this.scrub(thrown instanceof Error ? thrown.message : String(thrown)));
       }

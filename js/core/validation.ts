@@ -36,14 +36,13 @@ export function assertUuid4(value: unknown, what = 'UUID'): string {
  * and evaluates bracketed values: only `_` followed by letters, digits and underscores may pass.
  */
 export function assertSignOffKey(value: unknown): string {
-  if (typeof value !== 'string' || value === '') {
-    throw new InputError('The sign-off key is empty. Pass the key from the session\'s sign_off_checklist, e.g. "_ephysChoiceWorld_00".');
-  }
+  const key = typeof value === 'string' ? value : '';
   // No `m` flag, so `$` is the end of the text, never the place before a trailing newline.
-  if (!SIGN_OFF_KEY.test(value)) {
-    throw new InputError(`"${clip(value)}" is not a sign-off key: it must start with "_" and hold only letters, digits and underscores, ${MAX_SIGN_OFF_KEY_LENGTH} characters at most, e.g. "_ephysChoiceWorld_00".`);
+  if (!SIGN_OFF_KEY.test(key)) {
+    // One fix for an empty key and a malformed one: where to find the key, and its form.
+    throw new InputError(`${key ? `"${clip(key)}" is not a sign-off key` : 'The sign-off key is empty'}: pass the key from the session's sign_off_checklist, "_" then letters, digits and underscores, ${MAX_SIGN_OFF_KEY_LENGTH} characters at most, e.g. "_ephysChoiceWorld_00".`);
   }
-  return value;
+  return key;
 }
 
 /** Refuses note text too long to be a reason; nothing is written. */
