@@ -7,12 +7,6 @@ import { errorMessage } from './submission.ts';
 /** Loads the image: a URL to show, or bytes as a Blob (made an object URL here). */
 export type FullImageLoader = (signal: AbortSignal) => Promise<string | Blob>;
 
-type FullState =
-  | { readonly status: 'closed' }
-  | { readonly status: 'loading' }
-  | { readonly status: 'shown' }
-  | { readonly status: 'failed'; readonly message: string };
-
 /**
  * A figure as a thumbnail (issue 16): a button that opens the image full size in a modal dialog
  * (click, Enter or Space; Escape or Close shuts it, and focus returns to the thumbnail). Without
@@ -33,7 +27,7 @@ export class FigureThumbnail extends QcElement {
     attachable: { type: Boolean },
     value: { type: Boolean },
     disabled: { type: Boolean },
-    full: { state: true },
+    failure: { state: true },
   };
 
   static override styles = [
@@ -94,7 +88,8 @@ export class FigureThumbnail extends QcElement {
   declare value: boolean;
   /** The checkbox cannot be changed (a write is under way). */
   declare disabled: boolean;
-  declare protected full: FullState;
+  /** Why the full-size view has no image (the last time it was opened); `''` while it loads or shows. */
+  declare protected failure: string;
 
   /** The image `loadFull` loaded (a figure already in Alyx, read once): the thumbnail and the full-size view. */
   #loaded: Promise<void> | null = null;
@@ -109,11 +104,10 @@ export class FigureThumbnail extends QcElement {
     this.attachable = false;
     this.value = true;
     this.disabled = false;
-    this.full = { status: 'closed' };
+    this.failure = '';
   }
 
   protected override render(): unknown {
-    const { full } = this;
     const url = this.src || this.#loadedUrl;
     return html`<figure class=${this.root}>
       <button class="thumb" aria-haspopup="dialog" title="Open full size" @click=${this.#open}>
@@ -124,9 +118,11 @@ export class FigureThumbnail extends QcElement {
         ? html`<label @input=${stop}><input type="checkbox" .checked=${this.value} ?disabled=${this.disabled} @change=${this.#onToggle} /><span>Attach this figure to the note</span></label>`
         : nothing}
       <dialog aria-label=${this.label} @close=${this.#onClose}>
-        ${full.status === 'loading' ? html`<p role="status"><span class="spinner"></span>Loading the figure…</p>` : nothing}
-        ${full.status === 'failed' ? html`<p class="notice error" role="alert">${full.message}</p>` : nothing}
-        ${full.status === 'shown' ? html`<img src=${url} alt=${this.label} />` : nothing}
+        ${url
+          ? html`<img src=${url} alt=${this.label} />`
+          : this.failure
+            ? html`<p class="notice error" role="alert">${this.failure}</p>`
+            : html`<p role="status"><span class="spinner"></span>Loading the figure…</p>`}
         <div class="actions"><button autofocus @click=${this.#close}>Close</button></div>
       </dialog>
     </figure>`;
@@ -167,17 +163,15 @@ export class FigureThumbnail extends QcElement {
   async #open(): Promise<void> {
     const dialog = this.#dialog();
     if (!dialog.open) dialog.showModal();
-    if (this.src || !this.loadFull) {
-      this.full = this.src ? { status: 'shown' } : { status: 'failed', message: 'This figure has no image to show.' };
-      return;
-    }
-    // Loaded already: the promise is settled, and the image shows at once.
-    this.full = { status: 'loading' };
+    // With `src`, or loaded already, the image shows at once; else "Loading" until it is.
+    this.failure = '';
     try {
-      await this.#load();
-      if (dialog.open) this.full = { status: 'shown' };
+      if (!this.src) {
+        if (!this.loadFull) throw new Error('this figure has no image');
+        await this.#load();
+      }
     } catch (error) {
-      if (dialog.open) this.full = { status: 'failed', message: `The figure could not be loaded: ${errorMessage(error)}` };
+      this.failure = `The figure could not be loaded: ${errorMessage(error)}`;
     }
   }
 
@@ -187,7 +181,6 @@ export class FigureThumbnail extends QcElement {
 
   /** Closed by Close or Escape: focus the thumbnail again (a load under way goes on: it is the thumbnail too). */
   #onClose(): void {
-    this.full = { status: 'closed' };
     this.renderRoot.querySelector<HTMLButtonElement>('button.thumb')?.focus();
   }
 
