@@ -5,6 +5,7 @@
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { defineElement } from '../elements/define.ts';
+import { emit } from '../elements/events.ts';
 import { QcElement } from '../elements/qc-element.ts';
 
 /** What the frame shows around its panel. */
@@ -68,7 +69,7 @@ export class WidgetFrame extends QcElement {
   }
 
   #retry(): void {
-    this.dispatchEvent(new Event('alyx-qc-retry', { bubbles: true, composed: true }));
+    emit(this, 'alyx-qc-retry');
   }
 }
 
