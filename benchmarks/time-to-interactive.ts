@@ -73,10 +73,13 @@ function answer(url) {
   return { status: 404, body: JSON.stringify({ detail: 'Not found.' }) };
 }
 
+/** The sign-off kinds the widget build wrote beside the bundle (Python sends one as note_kind). */
+let KINDS;
+
 /** anywidget's model interface, with the kernel's relay answers preloaded. */
 function createModel() {
   const state = {
-    mode: 'signoff', target: EID, sign_off_key: KEY, kind: 'video', content_type: null,
+    mode: 'signoff', target: EID, sign_off_key: KEY, kind: 'video', note_kind: KINDS.kinds['signoff-video'], content_type: null,
     gui_only: false, base_url: 'http://127.0.0.1:9', user: 'reviewer2', selected: [], other: null, status: 'loading', error: '',
     last_written: null, existing_notes: [],
   };
@@ -144,6 +147,8 @@ async function renderOnce(widget) {
 }
 
 window.runBenchmark = async (warmup, runs) => {
+  // Part of the widget's state, as Python sends it: not timed.
+  KINDS = await (await fetch('/kinds.json')).json();
   const t0 = performance.now();
   const widget = (await import('/signoff.js')).default;
   const importMs = performance.now() - t0;
@@ -178,6 +183,8 @@ function serve(dir: string): Promise<{ url: string; close(): Promise<void> }> {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
     } else if (req.url === '/signoff.js') {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(readFileSync(path.join(dir, 'signoff.js')));
+    } else if (req.url === '/kinds.json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(readFileSync(path.join(dir, 'kinds.json')));
     } else {
       res.writeHead(404).end();
     }
