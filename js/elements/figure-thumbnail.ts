@@ -42,12 +42,12 @@ export class FigureThumbnail extends QcElement {
         margin: 0;
         justify-items: start;
       }
-      button.thumb {
+      .thumb {
         padding: 2px;
         line-height: 0;
         cursor: zoom-in;
       }
-      button.thumb img {
+      .thumb img {
         max-width: 160px;
         max-height: 120px;
       }
@@ -61,9 +61,9 @@ export class FigureThumbnail extends QcElement {
       figcaption {
         font-size: 0.9em;
       }
+      /* Wider than the panels' dialogs; as tall as the browser lets a modal dialog be. */
       dialog {
         max-width: min(96vw, 1400px);
-        max-height: 96vh;
       }
       dialog img {
         max-width: 100%;
