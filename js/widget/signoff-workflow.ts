@@ -34,7 +34,8 @@ export const signOffWorkflow: WidgetWorkflow<SignOffContext, SignOffSubmission, 
   fromKernel: (message, choice) => ({ choice, withNote: message.with_note ?? true, attachFigure: message.attach_figure ?? true }),
   report(result) {
     if (result.status !== 'written') return { written: false, message: 'Nothing was written (dry run).' };
+    // The panel's header shows the new checklist entry; this says what happened to the note.
     const note = result.note ? `note ${result.note.id} ${result.noteAction === 'merged' ? 'updated' : 'saved'}` : 'no note';
-    return { written: true, message: `Signed off from Python: ${note}; checklist entry ${result.checklistEntry.date} by ${result.checklistEntry.user}.` };
+    return { written: true, message: `Signed off from Python: ${note}.` };
   },
 };
