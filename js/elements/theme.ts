@@ -160,6 +160,11 @@ export const panelStyles = css`
     margin-top: 2px;
     font: inherit;
   }
+  /* Notices above and below a panel (the widget frame). */
+  .stack {
+    display: grid;
+    gap: 6px;
+  }
   .actions {
     display: flex;
     flex-wrap: wrap;

@@ -3,7 +3,7 @@
  * Retry), and the outcome of a write asked for from Python (`widget.submit(...)`), which no panel
  * shows by itself. Errors show in the cell, not only in the console.
  */
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { defineElement } from '../elements/define.ts';
 import { emit } from '../elements/events.ts';
 import { QcElement } from '../elements/qc-element.ts';
@@ -25,8 +25,6 @@ export class WidgetFrame extends QcElement {
     label: { type: String },
   };
 
-  static override styles = [...QcElement.styles, css`.frame { display: grid; gap: 6px; }`];
-
   /** Loading, failed to load, not connected, or ready (then the slotted panel shows). */
   declare phase: FramePhase;
   /** The last write asked for from Python, if any. */
@@ -44,8 +42,8 @@ export class WidgetFrame extends QcElement {
 
   override render(): TemplateResult {
     const { phase } = this;
-    // The panel's own card has the look; the frame only stacks messages around it.
-    return html`<div class="${this.root} frame">
+    // The panel's own card has the look; the frame only stacks messages around it (`.stack`).
+    return html`<div class="${this.root} stack">
       ${phase.phase === 'loading' ? html`<p class="muted" role="status">Loading ${this.label} from Alyx…</p>` : nothing}
       ${phase.phase === 'not-connected' ? html`<p class="notice" role="status">Not connected: run the cell to show this alyx-qc widget.</p>` : nothing}
       ${phase.phase === 'load-failed'
