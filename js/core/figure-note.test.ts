@@ -14,8 +14,8 @@ import type { AlyxNote } from './alyx-types.ts';
 import { AlyxClient } from './client.ts';
 import { writeCriticalNote } from './critical-note.ts';
 import { AlyxValidationError, InputError } from './errors.ts';
-import { attachFigure, FIGURE_TITLE, figureAttachment, FigureNotAttachedError, figureNoteText, figuresOf, findFigureNotes, parseFigureNote, type FigureTarget } from './figure-note.ts';
-import { noteFigure, noteImageFormData, type NoteImage } from './note-image.ts';
+import { attachFigure, FIGURE_TITLE, figureAttachment, FigureNotAttachedError, figureNoteText, figuresOf, findFigureNotes, heldFigure, parseFigureNote, type FigureTarget } from './figure-note.ts';
+import { noteFigure, noteImage, noteImageFormData, type NoteImage } from './note-image.ts';
 import { SAMPLE_JPEG, samplePng } from './note-image-samples.ts';
 import { findNotes } from './notes-api.ts';
 import { signOffDateKey, signOffTitle } from './note-text.ts';
@@ -123,6 +123,36 @@ describe('attachFigure', () => {
     const forged: NoteImage = { contentType: 'image/png', size: 9, sha256: SHA, bytes: new TextEncoder().encode('not a png') };
     await assert.rejects(attachFigure(client, signOffTarget(eid), figureAttachment(forged, (fields) => noteImageFormData(fields, forged))), (error: Error) => error instanceof AlyxValidationError && /Upload a valid image/.test(error.message));
     assert.deepEqual(await alyx.notesOf(eid), []);
+  });
+
+  test('a figure the kernel holds: its note is asked for as JSON, the four fields and no file, and written once', async () => {
+    const eid = await alyx.newSession();
+    const bytes = samplePng(24, 16, 6);
+    const held = await noteImage(bytes);
+    // Stands for the kernel relay (python/alyx_qc/_relay.py): a figure note's JSON POST goes on
+    // to Alyx as multipart with the bytes the kernel holds; everything else as it is.
+    const posted: unknown[] = [];
+    const kernel: Transport = async (request) => {
+      if (request.method !== 'POST' || !request.url.endsWith('/notes')) return fetchTransport()(request);
+      assert.equal(typeof request.body, 'string', 'the page sends no FormData');
+      const fields = JSON.parse(request.body as string) as Record<string, string>;
+      posted.push(fields);
+      // fetch writes the multipart content type, with its boundary.
+      const { 'content-type': _json, ...headers } = request.headers;
+      return fetchTransport()({ ...request, headers, body: noteImageFormData(fields, held) });
+    };
+    const page = await alyx.login(USER.username, { transport: kernel });
+    const figure = heldFigure({ contentType: held.contentType, size: held.size, sha256: held.sha256 });
+    const note = await attachFigure(page, signOffTarget(eid), figure);
+    const text = figureNoteText(signOffTarget(eid).verdict, held.sha256);
+    assert.deepEqual(posted, [{ user: USER.username, content_type: 'session', object_id: eid, text }]);
+    assert.equal(note.text, text);
+    assert.deepEqual(await imageBytes(note), bytes);
+    // Retry: found by the look-up, not posted again.
+    const before = page.requestCount;
+    assert.equal((await attachFigure(page, signOffTarget(eid), figure)).id, note.id);
+    assert.equal(page.requestCount - before, 1, 'one look-up, no POST');
+    assert.equal(posted.length, 1);
   });
 
   test('the dry-run request names the image, its type and size', async () => {

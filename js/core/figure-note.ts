@@ -154,13 +154,16 @@ export function formatBytes(size: number): string {
 }
 
 /**
- * The attachment of `image`, whose note's multipart body `form` builds from the note's fields
- * (`noteFigure` adds the file; `heldFigure` names it for the kernel, which adds it).
+ * What a figure note's `POST /notes` sends, made from the note's fields: `noteFigure`'s the
+ * multipart body with the file; `heldFigure`'s the fields alone, as JSON (the kernel adds the file).
  */
-export function figureAttachment(image: FigureImage, form: (fields: Readonly<Record<string, string>>) => FormData): FigureAttachment {
+export type FigureNoteBody = (fields: Readonly<Record<string, string>>) => FormData | Readonly<Record<string, string>>;
+
+/** The attachment of `image`, whose note's request body `body` makes from the note's fields. */
+export function figureAttachment(image: FigureImage, body: FigureNoteBody): FigureAttachment {
   const description = `a ${image.contentType === 'image/png' ? 'PNG' : 'JPEG'} image of ${formatBytes(image.size)} (SHA-256 ${image.sha256.slice(0, 12)}…)`;
   return {
-    ...criticalFigure(verdictFigure(image, form)),
+    ...criticalFigure(verdictFigure(image, body)),
     description,
     plan(client, { contentType, objectId, verdict }) {
       // A critical note's id '' (or NEW_NOTE_ID) is the note not created yet.
@@ -178,7 +181,7 @@ export function criticalFigure(figure: VerdictFigure): CriticalFigure {
 }
 
 /** The figure that writes the note of `image` (no planning, no critical note's error). */
-function verdictFigure(image: FigureImage, form: (fields: Readonly<Record<string, string>>) => FormData): VerdictFigure {
+function verdictFigure(image: FigureImage, body: FigureNoteBody): VerdictFigure {
   const fieldsFor = (client: AlyxRestClient, target: FigureTarget): Record<string, string> => noteBody(client, { contentType: target.contentType, objectId: target.objectId, text: figureNoteText(target.verdict, image.sha256) });
   return {
     contentType: image.contentType,
@@ -196,7 +199,8 @@ function verdictFigure(image: FigureImage, form: (fields: Readonly<Record<string
       const existing = await ours();
       if (existing) return existing;
       try {
-        return await client.request<AlyxNote>('POST', '/notes', { body: form(fields), signal, idempotent: false });
+        // A POST, so the client never re-sends it itself (idempotent defaults to false).
+        return await client.request<AlyxNote>('POST', '/notes', { body: body(fields), signal });
       } catch (error) {
         const landed = hasCode(error, 'network', 'timeout', 'server') ? await ours() : undefined;
         if (landed) return landed;
@@ -208,20 +212,18 @@ function verdictFigure(image: FigureImage, form: (fields: Readonly<Record<string
 
 /**
  * A figure whose bytes the Jupyter kernel holds (the widget): the page knows only its type, size
- * and SHA-256 (from Python). Its note's body holds the fields, `width=orig` and `figure_sha256`,
- * no file: only the kernel transport carries it, as a figure request that the kernel completes
- * with the bytes it holds for that digest. A critical note takes it through {@link criticalFigure}.
+ * and SHA-256 (from Python). Its note is asked for as any note is, `POST /notes` with the four
+ * fields as JSON and no file: the kernel's relay recognises a figure note by its title, checks
+ * that its text names a verdict of the widget and the figure the kernel holds (by that SHA-256),
+ * and posts it to Alyx as multipart with those bytes and `width=orig` (docs/figures.md). A
+ * critical note takes it through {@link criticalFigure}.
  */
 export function heldFigure(info: { readonly contentType: string; readonly size: number; readonly sha256: string }): VerdictFigure {
   const { contentType, size, sha256 } = info;
   if ((contentType !== 'image/png' && contentType !== 'image/jpeg') || !SHA256.test(sha256) || !Number.isSafeInteger(size)) {
     throw new InputError('The figure the kernel holds is described wrongly (type, size, SHA-256): re-run the cell that creates the widget.');
   }
-  return verdictFigure({ contentType, size, sha256 }, (fields) => {
-    const form = new FormData();
-    for (const [name, value] of Object.entries({ ...fields, width: 'orig', figure_sha256: sha256 })) form.append(name, value);
-    return form;
-  });
+  return verdictFigure({ contentType, size, sha256 }, (fields) => fields);
 }
 
 /** Writes the figure note of a verdict once: {@link VerdictFigure.attach}. */

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AlyxClient } from '../core/client.ts';
 import { AlyxAbortError, AlyxNetworkError } from '../core/errors.ts';
+import { figureNoteText, heldFigure } from '../core/figure-note.ts';
 import { KernelRelay, RelayError } from './kernel-transport.ts';
 import type { AlyxRequestMessage, FrontendMessage } from './relay-messages.ts';
 
@@ -104,6 +105,25 @@ describe('the core client over the relay', () => {
       relay.receive({ type: 'alyx-relay-error', id: request.id, code: 'network', message: 'ConnectionError' }),
     );
     await assert.rejects(client.request('GET', '/notes'), (error: unknown) => error instanceof AlyxNetworkError && /the kernel could not reach Alyx: ConnectionError/.test(error.message));
+  });
+
+  it('asks for a held figure\'s note as an ordinary request: POST /notes, the four fields as JSON, no file', async () => {
+    const eid = 'd9e994e1-c4aa-4d58-a958-c247286598f6';
+    const sha256 = 'a'.repeat(64);
+    const verdict = { signOffKey: '_ephysChoiceWorld_00', entry: '2024-01-15_test_user' };
+    const text = figureNoteText(verdict, sha256);
+    const seen: AlyxRequestMessage[] = [];
+    const client = await clientOver((request, relay) => {
+      seen.push(request);
+      // The look-up finds no figure yet; the kernel answers the POST with the note it wrote.
+      const body = request.method === 'GET' ? '[]' : JSON.stringify({ id: 'n1', user: 'test_user', object_id: eid, text, image: 'http://alyx.test/uploaded/f.png' });
+      relay.receive({ ...OK, id: request.id, status: request.method === 'GET' ? 200 : 201, body });
+    });
+    const note = await heldFigure({ contentType: 'image/png', size: 812, sha256 }).attach(client, { contentType: 'session', objectId: eid, verdict });
+    assert.equal(note.id, 'n1');
+    assert.deepEqual(seen.map(({ type, method }) => [type, method]), [['alyx-request', 'GET'], ['alyx-request', 'POST']]);
+    assert.equal(seen[1]?.url, 'http://alyx.test/notes');
+    assert.deepEqual(JSON.parse(seen[1]?.body ?? ''), { user: 'test_user', content_type: 'session', object_id: eid, text });
   });
 
   it('turns an abort by the caller into AlyxAbortError', async () => {

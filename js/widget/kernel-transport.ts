@@ -109,13 +109,6 @@ export class KernelRelay {
     const { method, url, body, signal } = request;
     if (this.#closed) return Promise.reject(abortError('The widget was closed; its requests are no longer relayed.'));
     if (signal?.aborted) return Promise.reject(abortError(`${method} ${url} was aborted before it was sent.`));
-    // A figure note (issue 16): the page names the verdict by the note's fields; the kernel adds
-    // the figure it holds. The page never holds a figure's bytes, so a file is never relayed.
-    if (body instanceof FormData) {
-      const fields = Object.fromEntries(['user', 'content_type', 'object_id', 'text'].map((name) => [name, body.get(name)]));
-      if (body.has('image') || !body.has('figure_sha256')) return Promise.reject(new Error(`${method} ${url} with a file is not relayed: figures are attached by the kernel.`));
-      build = (id) => ({ type: 'alyx-figure-request', id, body: JSON.stringify(fields) });
-    }
     const id = `${this.#idPrefix}-${++this.#nextId}`;
     return new Promise<AlyxResponse>((resolve, reject) => {
       const settle = (outcome: AlyxResponse | Error): void => {
@@ -138,6 +131,8 @@ export class KernelRelay {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending.set(id, { request, settle });
       try {
+        // Only JSON is relayed: the page never holds a figure's bytes. A figure note goes as JSON
+        // too (`heldFigure`), and the kernel adds the image it holds (docs/figures.md).
         this.#channel.send(build ? build(id) : { type: 'alyx-request', id, method, url, ...(typeof body === 'string' ? { body } : {}) });
       } catch (error) {
         settle(error instanceof Error ? error : new Error(String(error)));

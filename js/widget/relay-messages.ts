@@ -17,7 +17,11 @@ export interface AlyxRequestMessage {
   readonly method: HttpMethod;
   /** Absolute URL under the widget's `base_url`; the kernel refuses any other. */
   readonly url: string;
-  /** JSON text, for POST/PATCH. */
+  /**
+   * JSON text, for POST/PATCH. A figure note's `POST /notes` (issue 16) is its four fields, no
+   * file: the kernel checks that the text names a verdict of this widget and the figure it holds
+   * (by its SHA-256), and posts it to Alyx as multipart with those bytes.
+   */
   readonly body?: string;
 }
 
@@ -45,17 +49,6 @@ export interface SubmitStartedMessage {
   readonly id: string;
 }
 
-/**
- * Front end → kernel: write the figure note of a verdict (issue 16). `body` is the note's fields
- * as JSON (`user`, `content_type`, `object_id`, `text`: the text names the verdict and the
- * figure's SHA-256); the kernel checks them, adds the figure it holds and answers as for a request.
- */
-export interface AlyxFigureRequestMessage {
-  readonly type: 'alyx-figure-request';
-  readonly id: string;
-  readonly body: string;
-}
-
 /** Front end → kernel: the image of a figure note of this widget's objects (issue 16). */
 export interface AlyxImageRequestMessage {
   readonly type: 'alyx-image-request';
@@ -63,7 +56,7 @@ export interface AlyxImageRequestMessage {
   readonly note_id: string;
 }
 
-export type FrontendMessage = AlyxRequestMessage | AlyxAbortMessage | ViewsMessage | SubmitStartedMessage | AlyxFigureRequestMessage | AlyxImageRequestMessage;
+export type FrontendMessage = AlyxRequestMessage | AlyxAbortMessage | ViewsMessage | SubmitStartedMessage | AlyxImageRequestMessage;
 
 /** Kernel → front end: Alyx's answer, whatever its status. */
 export interface AlyxResponseMessage {

@@ -32,8 +32,6 @@ __all__ = [
     "figure_note_text",
     "load_figure",
     "multipart_note",
-    "perform_figure_message",
-    "perform_figure_request",
     "perform_image_request",
 ]
 
@@ -230,7 +228,8 @@ def figure_note_text(verdict: Dict[str, str], sha256: str) -> str:
 
 
 def check_figure_post(body: object, scope: RelayScope, username: str, figure: Optional[Figure], fetch: Fetch) -> Dict[str, str]:
-    """The page's one figure request: the note fields of a figure note naming a verdict of this
+    """The page's ``POST /notes`` of a figure note (titled ``FIGURE_TITLE``; the relay sends it
+    here instead of ``check_post_note``): the note fields of a figure note naming a verdict of this
     widget, for the figure the kernel holds. Returns the fields to send beside the image.
 
     The page sends no bytes: the text must be exactly the figure note of the held figure (its
@@ -321,7 +320,7 @@ def check_image_answer(status: int, data: bytes) -> str:
     return content_type
 
 
-# -- performing them (called by the relay for its two figure messages) --------------------------
+# -- the image read (called by the relay for the page's alyx-image-request) ---------------------
 
 MAX_ID = 200
 
@@ -365,36 +364,6 @@ def _failure(relay: Any, request_id: str, what: str, error: Exception) -> Dict[s
     return _relay_error(relay, request_id, "internal", f"{what} failed in the kernel ({type(error).__name__}: {str(error)[:200]}); please report this.")
 
 
-def perform_figure_request(relay: Any, message: Dict[str, Any], watch: Any = None) -> Dict[str, Any]:
-    """``{"type": "alyx-figure-request", "id", "body"}``: the page names the verdict (the note's
-    fields as JSON text); the kernel checks them, builds the multipart ``POST /notes`` with the
-    figure it holds (``relay.figure``) and answers with Alyx's answer, as for any request."""
-    request_id = str(message.get("id", ""))[:MAX_ID]
-    what = "POST /notes with the figure"
-    try:
-        try:
-            body = json.loads(message.get("body") or "")
-        except (TypeError, ValueError, RecursionError):
-            raise RelayRefused("the figure request's body is not JSON.") from None
-        figure = getattr(relay, "figure", None)
-        figures = getattr(relay, "figures", None)
-        if figures is not None:  # the review queue: the plot it rendered for the session named
-            figure = figures.get(body.get("object_id")) if isinstance(body, dict) else None
-        fields = check_figure_post(body, relay.scope, relay.credentials.username, figure, _kernel_fetch(relay, watch))
-        data, content_type = multipart_note(fields, figure)  # type: ignore[arg-type]
-        answer = relay.send_from_kernel("POST", "/notes", data=data, content_type=content_type, watch=watch)
-    except Exception as error:  # noqa: BLE001 - the page gets an answer, whatever happened
-        return _failure(relay, request_id, what, error)
-    token = relay.credentials.token()
-    return {
-        "type": "alyx-response",
-        "id": request_id,
-        "status": answer.status,
-        "headers": {name: answer.headers[name] for name in ("content-type", "retry-after") if name in answer.headers},
-        "body": answer.text.replace(token, "[token]") if token else answer.text,
-    }
-
-
 def perform_image_request(relay: Any, message: Dict[str, Any], watch: Any = None) -> Tuple[Dict[str, Any], list]:
     """``{"type": "alyx-image-request", "id", "note_id"}``: the image of a figure note of this
     widget's objects, read in the kernel with the token. Answers ``{"type": "alyx-image", "id",
@@ -421,12 +390,3 @@ def perform_image_request(relay: Any, message: Dict[str, Any], watch: Any = None
     except Exception as error:  # noqa: BLE001
         return _failure(relay, request_id, what, error), []
     return {"type": "alyx-image", "id": request_id, "content_type": content_type}, [data]
-
-
-def perform_figure_message(relay: Any, message: Dict[str, Any], watch: Any = None) -> Dict[str, Any]:
-    """Either figure message, answered; an image's bytes go under ``"buffers"``, which the widget
-    takes out of the message and sends as its binary buffers."""
-    if message.get("type") == "alyx-image-request":
-        answer, buffers = perform_image_request(relay, message, watch)
-        return {**answer, "buffers": buffers} if buffers else answer
-    return perform_figure_request(relay, message, watch)

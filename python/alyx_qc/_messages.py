@@ -24,7 +24,9 @@ RelayErrorCode = Literal["refused", "network", "timeout", "internal"]
 
 
 class AlyxRequestMessage(TypedDict):
-    """Perform this request; the kernel checks it and adds the credentials."""
+    """Perform this request; the kernel checks it and adds the credentials. A ``POST /notes`` of a
+    figure note (issue 16) is its four fields as JSON, no file: the kernel checks them against the
+    figure it holds and posts that as multipart (``Relay._figure_note``)."""
 
     type: Literal["alyx-request"]
     id: str
@@ -55,16 +57,6 @@ class SubmitStartedMessage(TypedDict):
     id: str
 
 
-class AlyxFigureRequestMessage(TypedDict):
-    """Write the figure note of a verdict (issue 16): ``body`` is the note's fields as JSON
-    (``user``, ``content_type``, ``object_id``, ``text``); the kernel adds the figure it holds and
-    answers with an ``alyx-response``."""
-
-    type: Literal["alyx-figure-request"]
-    id: str
-    body: str
-
-
 class AlyxImageRequestMessage(TypedDict):
     """Read the image of a figure note of this widget's objects (issue 16)."""
 
@@ -73,7 +65,7 @@ class AlyxImageRequestMessage(TypedDict):
     note_id: str
 
 
-FrontendMessage = Union[AlyxRequestMessage, AlyxAbortMessage, ViewsMessage, SubmitStartedMessage, AlyxFigureRequestMessage, AlyxImageRequestMessage]
+FrontendMessage = Union[AlyxRequestMessage, AlyxAbortMessage, ViewsMessage, SubmitStartedMessage, AlyxImageRequestMessage]
 
 
 # Kernel -> front end

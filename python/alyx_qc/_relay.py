@@ -29,9 +29,9 @@ import requests
 
 from . import _http
 from ._credentials import Credentials, InvalidToken, check_token_owner, owner_known, owner_query
-from ._figure import Figure, perform_figure_message
+from ._figure import Figure, check_figure_post, multipart_note, perform_image_request
 from ._messages import AlyxRelayErrorMessage, AlyxResponseMessage, RelayErrorCode
-from ._scope import RelayRefused, RelayScope
+from ._scope import FIGURE_TITLE, RelayRefused, RelayScope, note_title
 from ._write_checks import KnownRecords, ReadFailed, check_delete_note, check_patch_note, check_patch_session, check_post_note
 
 __all__ = ["Relay", "RelayRefused", "RelayScope"]
@@ -202,20 +202,25 @@ class Relay:
         shown = f"{str(method)[:20]} {str(url)[:300]}"
         if not isinstance(message.get("id"), str) or len(message["id"]) > _MAX_ID:
             return self._error(request_id, "refused", f"{shown} refused: the request needs an id, a string of at most {_MAX_ID} characters.")
-        if message.get("type") in ("alyx-figure-request", "alyx-image-request"):
-            # Issue 16: the figure note built in the kernel from `self.figure`, and figure images read with the token.
-            return perform_figure_message(self, message, watch)  # type: ignore[return-value]
+        if message.get("type") == "alyx-image-request":
+            # Issue 16: a figure note's image, read with the token; the widget sends its bytes as the binary buffer.
+            image, buffers = perform_image_request(self, message, watch)
+            return {**image, "buffers": buffers} if buffers else image  # type: ignore[return-value]
         deadline = time.monotonic() + self._timeout
         try:
             route = self._route(method, url, body)
             self._ensure_owner(deadline, watch)
             fetch = _http_fetch(self, deadline, watch)
-            instead = self._check_write(route, fetch)
-            if instead is not None:
-                return {"type": "alyx-response", "id": request_id, "status": instead, "headers": {"content-type": "application/json"}, "body": '{"detail": "Not found."}'}
-            # The text as checked: Alyx (DRF) parses it with the same json module, so it reads what was checked.
-            data = body.encode("utf-8") if route.body is not None else None
-            answer = self._send(route.method, route.url, data, deadline, watch)
+            content_type = None
+            if _is_figure_note(route):
+                data, content_type = self._figure_note(route.body, fetch)
+            else:
+                instead = self._check_write(route, fetch)
+                if instead is not None:
+                    return {"type": "alyx-response", "id": request_id, "status": instead, "headers": {"content-type": "application/json"}, "body": '{"detail": "Not found."}'}
+                # The text as checked: Alyx (DRF) parses it with the same json module, so it reads what was checked.
+                data = body.encode("utf-8") if route.body is not None else None
+            answer = self._send(route.method, route.url, data, deadline, watch, content_type)
             self._learn(route, answer)
             self._check_answer(route, answer)
         except RelayRefused as refusal:
@@ -242,13 +247,26 @@ class Relay:
             "body": self._scrub(answer.text),
         }
 
+    def _figure_note(self, body: dict, fetch: _http_fetch) -> Tuple[bytes, str]:
+        """The multipart body of the figure note the page asked for (issue 16, docs/figures.md).
+
+        The page sends the note's four fields only, as JSON: it never holds the figure's bytes.
+        The fields must be exactly the figure note of a verdict of this widget for the figure the
+        kernel holds (``check_figure_post``); the image is those bytes, with ``width=orig``.
+        """
+        figure = self.figure
+        if self.figures is not None:  # the review queue: the plot it rendered for the session named
+            object_id = body.get("object_id")
+            figure = self.figures.get(object_id) if isinstance(object_id, str) else None
+        fields = check_figure_post(body, self.scope, self.credentials.username, figure, fetch)
+        return multipart_note(fields, figure)  # type: ignore[arg-type]
+
     def send_from_kernel(self, method: str, path: str, *, data: Optional[bytes] = None, content_type: Optional[str] = None, watch: Optional[_http.Watch] = None) -> _http.Answer:
         """A request the kernel itself makes on this Alyx, with the token, the deadline, no redirects.
 
-        Not a page request: nothing here is checked against the contract (the relay's own reads
-        before a write go the same way). For the figure notes' multipart ``POST /notes`` (issue
-        16), which the figure module builds in the kernel from the figure it holds: the page only
-        names the verdict; it never sends bytes.
+        Not a page request: nothing here is checked against the contract. For the figure images
+        (issue 16), which the figure module reads in the kernel with the token: the page receives
+        the bytes, never the token.
         """
         return self._send(method, f"{self.credentials.base_url}{path}", data, time.monotonic() + self._timeout, watch or _http.Watch(), content_type)
 
@@ -389,6 +407,11 @@ class _http_fetch:  # noqa: N801 - a small callable, named for what it does
     def __call__(self, path: str) -> Tuple[int, Any]:
         answer = self._relay._send("GET", f"{self._relay.credentials.base_url}{path}", None, self._deadline, self._watch)
         return answer.status, _json_or_none(answer.text)
+
+
+def _is_figure_note(route: _Route) -> bool:
+    """``POST /notes`` of a note titled ``FIGURE_TITLE``: the kernel adds the image it holds."""
+    return route.endpoint == "notes" and route.method == "POST" and note_title(route.body.get("text")) == FIGURE_TITLE
 
 
 def _message_id(message: object) -> str:

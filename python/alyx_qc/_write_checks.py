@@ -119,7 +119,8 @@ def check_post_note(body: object, scope: RelayScope, username: str) -> None:
     note = _note_body(body, "POST /notes", scope, username)
     title = note_title(note["text"])
     if title == FIGURE_TITLE:
-        raise RelayRefused("figure notes are written by the kernel from the figure it holds, never sent by the page.")
+        # The relay checks a figure note with check_figure_post (_figure.py), against the figure it holds.
+        raise RelayRefused("a figure note is written only with the figure the kernel holds, not as a note of text.")
     if title not in scope.titles:
         raise RelayRefused(f"this widget writes only notes titled {', '.join(sorted(scope.titles)) or '(none)'}, not {str(title)[:80]!r}.")
     parsed = _parsed(note["text"])

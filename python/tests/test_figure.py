@@ -238,12 +238,17 @@ def test_an_answer_that_is_not_an_image_is_named():
         check_image_answer(403, b'{"detail": "x"}')
 
 
+def _figure_post(relay, request_id, body):
+    """The page's request for a figure note: ``POST /notes`` with the four fields as JSON, no file."""
+    return relay.perform({"type": "alyx-request", "id": request_id, "method": "POST", "url": f"{relay.credentials.base_url}/notes", "body": body})
+
+
 def test_the_relay_writes_the_held_figure_and_reads_it_back(alyx):
     """The page names the verdict; the kernel posts the bytes it holds and reads the image back."""
     import json
 
     from alyx_qc._credentials import Credentials
-    from alyx_qc._figure import perform_figure_request, perform_image_request
+    from alyx_qc._figure import perform_image_request
     from alyx_qc._relay import Relay
 
     eid = alyx.new_session()
@@ -251,7 +256,7 @@ def test_the_relay_writes_the_held_figure_and_reads_it_back(alyx):
     relay.figure = load_figure(_png(900, 30))
     text = figure_note_text({"sign_off_key": KEY, "entry": "2024-01-15_test_user"}, relay.figure.sha256)
     body = json.dumps({"user": "test_user", "content_type": "session", "object_id": eid, "text": text})
-    answer = perform_figure_request(relay, {"type": "alyx-figure-request", "id": "f-1", "body": body})
+    answer = _figure_post(relay, "f-1", body)
     assert (answer["type"], answer["status"]) == ("alyx-response", 201), answer
     note = json.loads(answer["body"])
     assert note["text"] == text and note["image"]
@@ -262,7 +267,7 @@ def test_the_relay_writes_the_held_figure_and_reads_it_back(alyx):
     other = alyx.new_session()
     refused, none = perform_image_request(relay, {"type": "alyx-image-request", "id": "i-2", "note_id": "not-a-uuid"})
     assert (refused["code"], none) == ("refused", [])
-    forged = perform_figure_request(relay, {"type": "alyx-figure-request", "id": "f-2", "body": body.replace(eid, other)})
+    forged = _figure_post(relay, "f-2", body.replace(eid, other))
     assert forged["code"] == "refused" and "not an object of this widget" in forged["message"]
     assert alyx.token() not in json.dumps([answer, image, refused, forged])
 
@@ -320,7 +325,7 @@ def test_the_widget_answers_the_pages_figure_messages(alyx):
     widget.send = send
     text = figure_note_text({"sign_off_key": KEY, "entry": "2024-01-15_test_user"}, widget.figure["sha256"])
     body = json.dumps({"user": "test_user", "content_type": "session", "object_id": eid, "text": text})
-    widget._handle_message(widget, {"type": "alyx-figure-request", "id": "v1-1", "body": body}, [])
+    widget._handle_message(widget, {"type": "alyx-request", "id": "v1-1", "method": "POST", "url": f"{alyx.base_url}/notes", "body": body}, [])
     assert arrived.wait(10)
     answer, _ = sent.pop()
     assert (answer["id"], answer["status"]) == ("v1-1", 201), answer
@@ -337,7 +342,7 @@ def test_the_relay_reads_only_figure_images_of_its_objects(alyx):
     import json
 
     from alyx_qc._credentials import Credentials
-    from alyx_qc._figure import perform_figure_request, perform_image_request
+    from alyx_qc._figure import perform_image_request
     from alyx_qc._relay import Relay
 
     eid, other = alyx.new_session(), alyx.new_session()
@@ -349,7 +354,7 @@ def test_the_relay_reads_only_figure_images_of_its_objects(alyx):
     theirs = Relay(credentials, scope=RelayScope(objects={other}, sign_off_keys={KEY}, figures=True))
     theirs.figure = relay.figure
     text = figure_note_text({"sign_off_key": KEY, "entry": "2024-01-15_test_user"}, relay.figure.sha256)
-    written = perform_figure_request(theirs, {"id": "f", "body": json.dumps({"user": "test_user", "content_type": "session", "object_id": other, "text": text})})
+    written = _figure_post(theirs, "f", json.dumps({"user": "test_user", "content_type": "session", "object_id": other, "text": text}))
     assert written["status"] == 201, written
     for note_id, why in ((plain["id"], "only the image of a figure note"), (json.loads(written["body"])["id"], "only the image of a figure note")):
         answer, buffers = perform_image_request(relay, {"id": "i", "note_id": note_id})
@@ -357,5 +362,5 @@ def test_the_relay_reads_only_figure_images_of_its_objects(alyx):
         assert why in answer["message"]
     closed = Relay(credentials, scope=RelayScope(objects={eid}, sign_off_keys={KEY}))
     closed.figure = relay.figure
-    answer = perform_figure_request(closed, {"id": "f2", "body": json.dumps({"user": "test_user", "content_type": "session", "object_id": eid, "text": text})})
+    answer = _figure_post(closed, "f2", json.dumps({"user": "test_user", "content_type": "session", "object_id": eid, "text": text}))
     assert answer["code"] == "refused" and "attaches no figure" in answer["message"]

@@ -247,7 +247,7 @@ def test_a_sessions_sign_off_attaches_the_plot_the_kernel_rendered_for_it(alyx, 
         text = figure_note_text({"sign_off_key": KEY, "entry": "2024-01-15_test_user"}, sha256)
         body = json.dumps({"user": "test_user", "content_type": "session", "object_id": eid, "text": text})
         count = len(sent.messages)
-        receive(queue, {"type": "alyx-figure-request", "id": request_id, "body": body})
+        receive(queue, {"type": "alyx-request", "id": request_id, "method": "POST", "url": f"{alyx.base_url}/notes", "body": body})
         return sent.wait_for(count + 1)[count]
 
     for eid, sha256, request_id in ((b, digest, "v1-1"), (b, hashlib.sha256(plots[b]).hexdigest(), "v1-2"), (c, hashlib.sha256(plots[c]).hexdigest(), "v1-3")):

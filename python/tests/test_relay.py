@@ -296,7 +296,7 @@ def write_attacks(eid, sign_off, critical, quoting, other_eid):
         ("POST", "/notes", {**good, "text": "not json at all"}, "this widget writes only notes titled"),
         ("POST", "/notes", {**good, "text": sign_off_text(key="_other")}, "this widget writes only notes titled"),
         ("POST", "/notes", {**good, "text": critical_text()}, "this widget writes only notes titled"),
-        ("POST", "/notes", {**good, "text": json.dumps({"title": "=== QC FIGURE ===", "sha256": "0" * 64})}, "figure notes are written by the kernel"),
+        ("POST", "/notes", {**good, "text": json.dumps({"title": "=== QC FIGURE ===", "sha256": "0" * 64})}, "this widget attaches no figure"),
         ("POST", "/notes", {**good, "text": sign_off_text(user="admin")}, "holds only entries <date>_test_user"),
         ("POST", "/notes", {**good, "content_type": "subject"}, "sign-off notes go on a session"),
         ("POST", "/notes", {**good, "content_type": "actions.Session; drop"}, "not an Alyx model name"),
