@@ -62,14 +62,16 @@ export const criticalWorkflow: WidgetWorkflow<CriticalContext, CriticalSubmissio
         return { written: true, message: `Critical note ${result.note.id} written from Python${replaced}.` };
       }
       case 'superseded':
-        return { written: true, message: `Another reviewer's critical note (${result.note.id}) landed first and stands; ours was withdrawn.` };
+        // Marked critical all the same; the panel lists the note that stands.
+        return { written: true, message: 'Another reviewer\u2019s critical note landed first and stands; yours was withdrawn.' };
       case 'needs-confirmation':
         return {
           written: false,
           message: `Nothing was written: ${target} already has ${result.existingNotes.length} critical note(s). Call submit(..., overwrite=True) to replace them, or confirm in the widget.`,
         };
       default:
-        return { written: false, message: 'Nothing was written (dry run).' };
+        // Python's submit() never asks for one: the panel's words, for completeness.
+        return { written: false, message: 'Dry run, nothing written.' };
     }
   },
   after: criticalContextAfter,

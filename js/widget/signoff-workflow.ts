@@ -33,7 +33,8 @@ export const signOffWorkflow: WidgetWorkflow<SignOffContext, SignOffSubmission, 
   // From Python, the figure given with figure= is attached unless attach_figure=False.
   fromKernel: (message, choice) => ({ choice, withNote: message.with_note ?? true, attachFigure: message.attach_figure ?? true }),
   report(result) {
-    if (result.status !== 'written') return { written: false, message: 'Nothing was written (dry run).' };
+    // Python's submit() never asks for a dry run: the panel's words, for completeness.
+    if (result.status !== 'written') return { written: false, message: 'Dry run, nothing written.' };
     // The panel's header shows the new checklist entry; this says what happened to the note.
     const note = result.note ? `note ${result.note.id} ${result.noteAction === 'merged' ? 'updated' : 'saved'}` : 'no note';
     return { written: true, message: `Signed off from Python: ${note}.` };
