@@ -74,9 +74,9 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
     const date = localIsoDate(now);
     const dateKey = signOffDateKey(context.user, now);
     const { signOffKey: key, existingNotes: notes, checklistEntry: entry } = context;
-    const sameDay =
-      (entry?.date === date && entry.user === context.user) ||
-      notes.some((note) => summariseNoteText(note.text).entries.some((e) => e.key === dateKey));
+    // The entries of this key's sign-off note(s), e.g. `2024-03-05_carol`.
+    const entries = new Set(notes.flatMap((note) => summariseNoteText(note.text).entries.map((e) => e.key)));
+    const sameDay = (entry?.date === date && entry.user === context.user) || entries.has(dateKey);
     const busy = this.state.status === 'pending';
     // Written: the status line shows the verdict once; the notes, the same-day notice and the
     // preview return with "Change the verdict".
@@ -93,7 +93,7 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
       ${this.figure
         ? html`<alyx-qc-figure-thumbnail .src=${this.figure.src} .caption=${this.figure.caption} label="The figure you judged" attachable .value=${this.attachFigure} ?disabled=${busy || written} @input=${this.#onAttach}></alyx-qc-figure-thumbnail>`
         : nothing}
-      ${written ? nothing : html`${renderNotes('sign-off note', notes)} ${this.#renderFigures(context)}`}
+      ${written ? nothing : html`${renderNotes('sign-off note', notes)} ${this.#renderFigures(context, entries)}`}
       ${sameDay && !written ? html`<p class="notice">You already signed off today; this replaces today\u2019s entry.</p>` : nothing}
       ${this.#blocked()
         ? html`<p class="notice error">
@@ -112,9 +112,8 @@ export class SignOffPanel extends QcPanel<SignOffContext, SignOffKind, SignOffSu
   }
 
   /** The figures of the entries of this key's sign-off note, newest first, each opened full size on click. */
-  #renderFigures(context: SignOffContext): unknown {
+  #renderFigures(context: SignOffContext, entries: ReadonlySet<string>): unknown {
     const { loadFigure: load } = this;
-    const entries = new Set(context.existingNotes.flatMap((note) => summariseNoteText(note.text).entries.map((entry) => entry.key)));
     const figures = (context.figureNotes ?? []).flatMap((note) => {
       const verdict = parseFigureNote(note.text)?.verdict;
       return verdict && 'entry' in verdict && verdict.signOffKey === context.signOffKey && entries.has(verdict.entry) && note.image ? [{ note, entry: verdict.entry }] : [];
