@@ -63,14 +63,15 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
   protected override render(): unknown {
     const { context } = this;
     const root = `${this.root} panel`;
-    if (!context) return html`<div class=${root}><p class="muted">${this.waiting}</p></div>`;
-    let kind: K;
+    let notice: TemplateResult;
     try {
-      kind = this.kindOf(context.kind);
+      if (context) return html`<section class=${root} aria-labelledby="title">${this.renderPanel(context, this.kindOf(context.kind))}</section>`;
+      notice = html`<p class="muted">${this.waiting}</p>`;
     } catch (error) {
-      return html`<div class=${root}><p class="notice error" role="alert">[alyx-qc] ${errorMessage(error)}</p></div>`;
+      // A context of an unknown kind (or one the panel cannot show) says why in the card, not only in the console.
+      notice = html`<p class="notice error" role="alert">[alyx-qc] ${errorMessage(error)}</p>`;
     }
-    return html`<section class=${root} aria-labelledby="title">${this.renderPanel(context, kind)}</section>`;
+    return html`<div class=${root}>${notice}</div>`;
   }
 
   /** Called after `submit` resolved (whatever the result's status). */
