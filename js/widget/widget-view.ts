@@ -37,7 +37,7 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
   const panel = workflow.createPanel(config);
   panel.value = readChoice(model);
   // Figures already in Alyx (issue 16): their images come through the kernel, which holds the token.
-  if ('loadFigure' in panel) panel.loadFigure = (note: { id: string }, signal: AbortSignal) => relay.image(note.id, signal);
+  panel.loadFigure = (note, signal) => relay.image(note.id, signal);
   frame.append(panel);
 
   let context: C | undefined;

@@ -3,6 +3,7 @@
  * they write, and how a write asked for from Python is put and reported. Each widget's entry
  * module passes its own, so each bundle holds only its own panel and workflow.
  */
+import type { AlyxNote } from '../core/alyx-types.ts';
 import type { AlyxRestClient } from '../core/rest-client.ts';
 import type { ReasonChoice } from '../core/reasons.ts';
 import type { CriticalContext, CriticalResult, SignOffContext, SignOffResult } from '../core/workflow-types.ts';
@@ -12,11 +13,12 @@ import type { WidgetConfig } from './widget-state.ts';
 export type WidgetContext = SignOffContext | CriticalContext;
 export type WidgetResult = SignOffResult | CriticalResult;
 
-/** The panel element's contract, as the glue uses it (the Observable value contract plus `submit`). */
+/** The panel element's contract, as the glue uses it (the Observable value contract plus `submit` and the figures' loader). */
 export interface WorkflowPanel<C extends WidgetContext, S, R extends WidgetResult> extends HTMLElement {
   context: C | null;
   submit: ((submission: S, signal: AbortSignal, onWritten?: (result: R) => void) => Promise<R>) | undefined;
   value: ReasonChoice;
+  loadFigure: ((note: AlyxNote, signal: AbortSignal) => Promise<Blob>) | null;
 }
 
 /** How a write asked for from Python ended, in words for Python. */
