@@ -58,8 +58,9 @@ export const criticalWorkflow: WidgetWorkflow<CriticalContext, CriticalSubmissio
   report(result, { target }) {
     switch (result.status) {
       case 'written': {
-        const replaced = result.deletedNoteIds.length ? `, replacing ${result.deletedNoteIds.length} older note(s)` : '';
-        return { written: true, message: `Critical note ${result.note.id} written from Python${replaced}.` };
+        // Worded as the panel's own status line, from Python.
+        const deleted = result.deletedNoteIds.length ? `, ${result.deletedNoteIds.length} older note(s) deleted` : '';
+        return { written: true, message: `Marked as critical from Python: note ${result.note.id} written${deleted}.` };
       }
       case 'superseded':
         // Marked critical all the same; the panel lists the note that stands.
