@@ -57,7 +57,7 @@ describe("Alyx 3.6.1's answers (issue 12)", () => {
     const eid = await alyx.newSession();
     const run = await runCli(['critical', eid, '--reasons', '1'], { env: { ...env, ALYX_LOGIN: PUBLIC_USER.username, ALYX_PASSWORD: passwordOf(PUBLIC_USER.username) } });
     assert.equal(run.code, 2, run.stderr);
-    assert.match(run.stderr, /You do not have permission to perform this action\. Logged in, but not allowed: ask an Alyx administrator for write permission\./);
+    assert.match(run.stderr, /You do not have permission to perform this action\. Ask an Alyx administrator for write permission\./);
     assert.doesNotMatch(run.stderr, /ALYX_TOKEN|log in again/);
   });
 

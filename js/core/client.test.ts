@@ -129,7 +129,7 @@ describe('the answers of Alyx 3.6.1 (issue 12)', () => {
     const error = await viewer.request('POST', '/notes', { body: noteFor(await alyx.newSession()) }).catch((caught: unknown) => caught);
     assert.ok(error instanceof AlyxAuthError, String(error));
     assert.equal(error.code, 'forbidden');
-    assert.match(error.message, /You do not have permission to perform this action\. Logged in, but not allowed: ask an Alyx administrator for write permission\./);
+    assert.match(error.message, /You do not have permission to perform this action\. Ask an Alyx administrator for write permission\./);
     assert.doesNotMatch(error.message, /log in again|fresh token/);
   });
 

@@ -3,7 +3,7 @@
  * the login, and re-authentication once on "Invalid token.". The token lives in a private field
  * and is never put into a URL, an error or a serialised form of the client.
  */
-import { AlyxAuthError, AlyxHttpError, AlyxNotFoundError, AlyxQcError, InputError } from './errors.ts';
+import { AlyxAuthError, AlyxBadResponseError, AlyxHttpError, AlyxNotFoundError, InputError } from './errors.ts';
 import { AlyxRestClient, type AlyxClientOptions } from './rest-client.ts';
 import { fetchTransport } from './transport.ts';
 import { clip } from './validation.ts';
@@ -21,21 +21,24 @@ export type AlyxCredentials =
 
 /** Validates and normalises an Alyx base URL (http or https, no trailing slash, no credentials). */
 export function normaliseBaseUrl(baseUrl: unknown): string {
-  const refuse = (problem: string, fix = 'Pass it like "https://alyx.internationalbrainlab.org".'): never => {
-    throw new InputError(`${problem} ${fix}`);
-  };
-  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') return refuse('The Alyx base URL is missing.');
-  let url: URL;
+  const text = typeof baseUrl === 'string' ? baseUrl.trim() : '';
+  let url: URL | undefined;
   try {
-    url = new URL(baseUrl.trim());
+    url = new URL(text);
   } catch {
-    // Never quoted whole: it may hold `user:password@`.
-    return refuse(`"${clip(baseUrl.replace(/\/\/[^/]*@/, '//…@'))}" is not a URL.`);
+    // Said below: missing, or not a URL.
   }
+  const problem = !text
+    ? 'The Alyx base URL is missing.'
+    : !url
+      // Never quoted whole: it may hold `user:password@`.
+      ? `"${clip(text.replace(/\/\/[^/]*@/, '//…@'))}" is not a URL.`
+      : /^https?:$/.test(url.protocol) ? '' : `The Alyx base URL must start with http:// or https://, not ${url.protocol}//.`;
+  // (`!url` implies a problem: it is there for the type checker.)
+  if (problem || !url) throw new InputError(`${problem} Pass it like "https://alyx.internationalbrainlab.org".`);
   const base = `${url.origin}${url.pathname}`;
-  if (!/^https?:$/.test(url.protocol)) refuse(`The Alyx base URL must start with http:// or https://, not ${url.protocol}//.`);
   if (url.username || url.password || url.search || url.hash) {
-    refuse('The Alyx base URL must not hold a username, password, query or fragment:', `use "${base}" and pass credentials separately.`);
+    throw new InputError(`The Alyx base URL must not hold a username, password, query or fragment: use "${base}" and pass credentials separately.`);
   }
   return base.replace(/\/+$/, '');
 }
@@ -75,13 +78,14 @@ export class AlyxClient extends AlyxRestClient {
       body = await this.send('POST', '/auth-token', { body: { username: this.user, password: this.#password }, signal, idempotent: true }, false);
     } catch (error) {
       // Alyx answers a wrong password with 400, and a base URL that is no Alyx with 404.
-      if (error instanceof AlyxHttpError && error.status === 400) throw new AlyxAuthError(error, 'The username or password is wrong: check them and log in again.');
-      if (error instanceof AlyxHttpError && error.status === 404) throw new AlyxNotFoundError(error, 'The base URL looks wrong: no Alyx login there.');
+      if (!(error instanceof AlyxHttpError)) throw error;
+      if (error.status === 400) throw new AlyxAuthError(error, 'The username or password is wrong: check them and log in again.');
+      if (error.status === 404) throw new AlyxNotFoundError(error, 'The base URL looks wrong: no Alyx login there.');
       throw error;
     }
     const token = (body as { token?: unknown } | null)?.token;
     if (typeof token !== 'string' || token === '') {
-      throw new AlyxQcError('bad-response', `POST ${this.baseUrl}/auth-token answered without a token: check the base URL.`);
+      throw new AlyxBadResponseError({ method: 'POST', url: `${this.baseUrl}/auth-token`, status: 200, detail: 'expected a token' });
     }
     this.#token = token;
   }

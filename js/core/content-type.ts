@@ -32,6 +32,6 @@ export async function resolveNoteTarget(
   if (sessions.length === 1 && insertions.length === 0) return { uuid: id, contentType: 'session' };
   if (insertions.length === 1 && sessions.length === 0) return { uuid: id, contentType: 'probeinsertion' };
   throw new ConflictError(
-    `${id} matches ${sessions.length} session(s) and ${insertions.length} insertion(s), not one: check the UUID, or pass the content type explicitly.`,
+    `${id} matches ${sessions.length} session(s) and ${insertions.length} insertion(s), not one: check the UUID, or pass the content type.`,
   );
 }

@@ -26,8 +26,8 @@ export function parseJsonBody(response: AlyxResponse): unknown {
  * (`0x10`, `1e3`, ` 5`) is ignored, which `Number()` would have read as a number.
  */
 export function retryAfterSeconds(response: AlyxResponse): number | undefined {
-  const value = response.headers['retry-after'];
-  if (value === undefined) return undefined;
+  // No header reads as '', which is neither form.
+  const value = response.headers['retry-after'] ?? '';
   const seconds = /^\d+$/.test(value) ? Number(value) : /^[A-Z][a-z]{2}, .* GMT$/.test(value) ? (Date.parse(value) - Date.now()) / 1000 : NaN;
   return Number.isNaN(seconds) ? undefined : Math.max(0, seconds);
 }
@@ -43,15 +43,15 @@ export function errorForResponse(method: string, url: string, response: AlyxResp
     ? clip(response.body.replace(/\s+/g, ' ').trim(), 120) // a body that is not JSON, quoted on one line
     : clip(typeof serverDetail === 'string' ? serverDetail : Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; '), 300);
   const info: HttpErrorInfo = { method, url, status, detail };
-  if (status >= 200 && status < 300) return new AlyxBadResponseError({ ...info, detail: `expected JSON, got ${detail}` });
-  // Never followed (`redirect: 'manual'`): the credentials and the token would go to wherever it points.
-  // A browser's fetch shows a redirect only as status 0, without the address.
-  if (status === 0 || (status >= 300 && status < 400)) {
-    return new AlyxBadResponseError({ ...info, detail: `redirected to ${response.headers['location'] ?? 'a hidden address'}, not followed` });
+  if (status < 400) {
+    // A 2xx here is one whose body is not JSON. Otherwise a redirect, never followed (`redirect: 'manual'`): the
+    // credentials and the token would go to wherever it points. A browser's fetch shows one only as status 0, without the address.
+    return new AlyxBadResponseError({ ...info, detail: status >= 200 && status < 300 ? `expected JSON, got ${detail}` : `redirected to ${response.headers['location'] ?? 'a hidden address'}, not followed` });
   }
   if (status === 401 || status === 403) {
     // Alyx answers 403 both to a missing or stale token and to a logged-in user who may not write.
-    if (/permission to perform/.test(detail)) return new AlyxAuthError(info, 'Logged in, but not allowed: ask an Alyx administrator for write permission.', 'forbidden');
+    // The detail ("You do not have permission to perform this action.") says what was wrong; the advice, what to do.
+    if (/permission to perform/.test(detail)) return new AlyxAuthError(info, 'Ask an Alyx administrator for write permission.', 'forbidden');
     // "Invalid token." (expired or revoked) needs no advice of its own: the server's detail says it.
     return new AlyxAuthError(info);
   }

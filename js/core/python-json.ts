@@ -70,7 +70,7 @@ export function pythonJsonLoads(text: string): PyJson {
   let pos = 0;
   // One message for every rejection: note text that is not JSON is read as free text, never shown.
   const fail = (): never => {
-    throw new SyntaxError(`Not JSON as Python reads it, at character ${pos}`);
+    throw new SyntaxError(`Not JSON at character ${pos}`);
   };
   const next = (): RegExpExecArray => {
     TOKEN.lastIndex = pos;

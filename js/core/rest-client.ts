@@ -108,8 +108,8 @@ export class AlyxRestClient {
   }
 
   /** Whether to send the request again after `refusal`, having logged in afresh (`AlyxClient`: once, on "Invalid token."). */
-  protected reauthenticate(_refusal: AlyxHttpError, _signal?: AbortSignal): Promise<boolean> {
-    return Promise.resolve(false);
+  protected async reauthenticate(_refusal: AlyxHttpError, _signal?: AbortSignal): Promise<boolean> {
+    return false;
   }
 
   /** One request with its retries; `authorized: false` for the login itself (no token, no re-login). */

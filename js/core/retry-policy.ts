@@ -30,7 +30,7 @@ export function hasCode(error: unknown, ...codes: ErrorCode[]): boolean {
 /** Exponential backoff with "full jitter" (so parallel clients do not retry in lockstep). */
 export function backoffDelay(policy: RetryPolicy, attempt: number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  return (ceiling * (1 + Math.random())) / 2;
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */

@@ -18,10 +18,8 @@ export const MAX_NOTE_TEXT_LENGTH = 65_536;
 
 /** Returns the UUID lower-cased; throws unless it is a version-4 UUID, as Alyx ids are. */
 export function assertUuid4(value: unknown, what = 'UUID'): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new InputError(`The ${what} is missing. Pass the session's eid or the insertion's pid.`);
-  }
-  const trimmed = value.trim();
+  const trimmed = typeof value === 'string' ? value.trim() : '';
+  if (!trimmed) throw new InputError(`The ${what} is missing. Pass the session's eid or the insertion's pid.`);
   if (!UUID_ANY_VERSION.test(trimmed)) {
     throw new InputError(`"${clip(trimmed)}" is not a UUID. Pass the ${what} as 36 characters from Alyx.`);
   }

@@ -34,7 +34,7 @@ describe('content type inference', () => {
   test('a UUID that is neither is a clear error', async () => {
     await assert.rejects(resolveNoteTarget(client, '0b2fd9a3-1c5e-4f4e-9a56-1f2d3c4b5a69'), (error: Error) => {
       assert.ok(error instanceof ConflictError);
-      assert.match(error.message, /matches 0 session\(s\) and 0 insertion\(s\).*pass the content type explicitly/);
+      assert.match(error.message, /matches 0 session\(s\) and 0 insertion\(s\).*pass the content type\./);
       return true;
     });
   });
