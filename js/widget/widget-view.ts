@@ -141,14 +141,11 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
       relay.receive(message, buffers);
     }
   };
-  // The panel's value is the choice, whichever inner control the event came from.
-  const onInput = (): void => writeChoice(model, panel.value);
   const onChoiceChanged = (): void => {
     const choice = readChoice(model);
     // Our own input comes back as a change too: leave the panel alone while the reviewer types.
     if (!sameChoice(choice, panel.value)) panel.value = choice;
   };
-  const onRetry = (): void => void load();
   // Another view of this widget wrote: show what Alyx holds now.
   const onWritten = (): void => {
     if (!writing && context) void refresh();
@@ -165,8 +162,9 @@ export function renderView<C extends WidgetContext, S, R extends WidgetResult>(m
   model.on('change:selected', onChoiceChanged);
   model.on('change:other', onChoiceChanged);
   model.on('change:last_written', onWritten);
-  panel.addEventListener('input', onInput);
-  frame.addEventListener('alyx-qc-retry', onRetry);
+  // The panel's value is the choice, whichever inner control the event came from.
+  panel.addEventListener('input', () => writeChoice(model, panel.value));
+  frame.addEventListener('alyx-qc-retry', () => void load());
   announce(1);
   void load();
 
