@@ -59,6 +59,8 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
   /** The status line after `submit` resolved with a result other than a dry run, and what to show under it. */
   protected abstract describe(result: R): [unknown, unknown];
   protected abstract onSubmit(): void;
+  /** Called after `submit` resolved (whatever the result's status). */
+  protected abstract completed(result: R): void;
 
   protected override render(): unknown {
     const { context } = this;
@@ -74,8 +76,6 @@ export abstract class QcPanel<C extends { readonly kind: string }, K, S, R exten
     return html`<div class=${root}>${notice}</div>`;
   }
 
-  /** Called after `submit` resolved (whatever the result's status). */
-  protected completed(_result: R): void {}
 
   /** Whether a click on the submit button may start a submission now. */
   protected canSubmit(): boolean {
