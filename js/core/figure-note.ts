@@ -182,7 +182,6 @@ export function criticalFigure(figure: VerdictFigure): CriticalFigure {
 
 /** The figure that writes the note of `image` (no planning, no critical note's error). */
 function verdictFigure(image: FigureImage, body: FigureNoteBody): VerdictFigure {
-  const fieldsFor = (client: AlyxRestClient, target: FigureTarget): Record<string, string> => noteBody(client, { contentType: target.contentType, objectId: target.objectId, text: figureNoteText(target.verdict, image.sha256) });
   return {
     contentType: image.contentType,
     size: image.size,
@@ -194,13 +193,13 @@ function verdictFigure(image: FigureImage, body: FigureNoteBody): VerdictFigure 
      * this same look-up).
      */
     async attach(client, target, signal) {
-      const fields = fieldsFor(client, target);
-      const ours = async (): Promise<AlyxNote | undefined> => (await findFigureNotes(client, target.objectId, signal)).find((note) => note.text === fields['text'] && note.user === client.user && !!note.image);
+      const text = figureNoteText(target.verdict, image.sha256);
+      const ours = async (): Promise<AlyxNote | undefined> => (await findFigureNotes(client, target.objectId, signal)).find((note) => note.text === text && note.user === client.user && !!note.image);
       const existing = await ours();
       if (existing) return existing;
       try {
         // A POST, so the client never re-sends it itself (idempotent defaults to false).
-        return await client.request<AlyxNote>('POST', '/notes', { body: body(fields), signal });
+        return await client.request<AlyxNote>('POST', '/notes', { body: body(noteBody(client, { ...target, text })), signal });
       } catch (error) {
         const landed = hasCode(error, 'network', 'timeout', 'server') ? await ours() : undefined;
         if (landed) return landed;

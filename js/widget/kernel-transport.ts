@@ -91,8 +91,8 @@ export class KernelRelay {
     const { method, url } = pending.request;
     if (message.type === 'alyx-image') {
       const [data] = buffers;
-      const blob = new Blob(data ? [new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength)] : [], { type: message.content_type });
-      pending.settle(Object.assign({ status: 200, headers: {}, body: '' }, { image: blob }));
+      const answer: AlyxResponse & { image: Blob } = { status: 200, headers: {}, body: '', image: new Blob(data ? [new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength)] : [], { type: message.content_type }) };
+      pending.settle(answer);
     } else if (message.type === 'alyx-response') pending.settle({ status: message.status, headers: message.headers ?? {}, body: message.body ?? '' });
     // The kernel got no answer from Alyx: a network error, which the client may retry.
     else if (message.code === 'network' || message.code === 'timeout') pending.settle(new Error(`the kernel could not reach Alyx: ${message.message}`));
@@ -105,10 +105,10 @@ export class KernelRelay {
     for (const { request, settle } of [...this.#pending.values()]) settle(abortError(`${request.method} ${request.url} was cancelled: ${reason}.`));
   }
 
-  #send(request: AlyxRequest, build?: (id: string) => FrontendMessage): Promise<AlyxResponse> {
+  async #send(request: AlyxRequest, build?: (id: string) => FrontendMessage): Promise<AlyxResponse> {
     const { method, url, body, signal } = request;
-    if (this.#closed) return Promise.reject(abortError('The widget was closed; its requests are no longer relayed.'));
-    if (signal?.aborted) return Promise.reject(abortError(`${method} ${url} was aborted before it was sent.`));
+    if (this.#closed) throw abortError('The widget was closed; its requests are no longer relayed.');
+    if (signal?.aborted) throw abortError(`${method} ${url} was aborted before it was sent.`);
     const id = `${this.#idPrefix}-${++this.#nextId}`;
     return new Promise<AlyxResponse>((resolve, reject) => {
       const settle = (outcome: AlyxResponse | Error): void => {
