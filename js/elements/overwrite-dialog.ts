@@ -2,6 +2,7 @@ import { html, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { AlyxNote } from '../core/alyx-types.ts';
 import { criticalStyles } from './critical-styles.ts';
 import { defineElement } from './define.ts';
+import { emit } from './events.ts';
 import { renderNotes, renderNoteText } from './note-view.ts';
 import { QcElement } from './qc-element.ts';
 
@@ -86,7 +87,7 @@ export class OverwriteDialog extends QcElement {
     // `open` goes false first, so the `close` event that follows is not taken for Escape.
     this.open = false;
     this.#dialog().close();
-    this.dispatchEvent(new Event(`alyx-qc-${outcome}`, { bubbles: true }));
+    emit(this, `alyx-qc-${outcome}`);
   }
 
   /** Escape (or the browser closing the dialog) while it was meant to be open: a cancel. */
