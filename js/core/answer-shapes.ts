@@ -14,7 +14,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** `value` as `check` says, or the error naming the request, what was expected and what came. */
 function expect<T>(value: unknown, check: boolean, request: string, expected: string): T {
   if (check) return value as T;
-  const [method = '', url = ''] = request.split(' ');
+  const [method, url] = request.split(' ');
   throw new AlyxBadResponseError({ method, url, status: 200, detail: `expected ${expected}, got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : `a${isRecord(value) ? 'nother' : ''} ${typeof value}`}` });
 }
 

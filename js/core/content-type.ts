@@ -21,7 +21,7 @@ export async function resolveNoteTarget(
   const id = assertUuid4(uuid);
   if (options.contentType !== undefined) {
     if (!MODEL_NAME.test(options.contentType)) {
-      throw new InputError(`"${clip(String(options.contentType))}" is not an Alyx model name. Use a lower-case model such as "session".`);
+      throw new InputError(`"${clip(String(options.contentType))}" is not an Alyx model name: use a lower-case one such as "session".`);
     }
     return { uuid: id, contentType: options.contentType };
   }

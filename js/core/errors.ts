@@ -100,7 +100,7 @@ export class AlyxThrottledError extends AlyxHttpError {
 
 export class AlyxServerError extends AlyxHttpError {
   constructor(info: HttpErrorInfo) {
-    super('server', info, 'Try again later, or tell the Alyx administrator.');
+    super('server', info, 'Try again later, or tell an Alyx administrator.');
     this.name = 'AlyxServerError';
   }
 }

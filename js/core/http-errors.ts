@@ -59,7 +59,7 @@ export function errorForResponse(method: string, url: string, response: AlyxResp
   // Alyx 3.6.1 answers 500 to a note on an object it does not have: permanent, so not retried.
   if (status === 500 && / matching query does not exist/.test(detail)) {
     const { object_id: id, content_type: model } = (sent ?? {}) as Record<string, unknown>;
-    return new AlyxNotFoundError(info, `Alyx has no ${String(model)} ${String(id)}: check the UUID, the content type and the base URL.`);
+    return new AlyxNotFoundError(info, `Alyx has no ${model} ${id}: check the UUID, the content type and the base URL.`);
   }
   if (status === 429) return new AlyxThrottledError(info, retryAfterSeconds(response));
   if (status >= 500) return new AlyxServerError(info);

@@ -17,13 +17,13 @@ export function signOffDateKey(username: string, now: Date = new Date()): string
 
 /** The local calendar date as `YYYY-MM-DD`. */
 export function localIsoDate(now: Date): string {
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  // The instant moved by the local offset there: its UTC calendar date is the local one.
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 }
 
 /** ibllib stores "no free text" as an empty list, not `""` or `null`. */
 function reasonEntries(choice: ReasonChoice): [string, PyJson][] {
-  const other = choice.other === null || choice.other === '' ? [] : choice.other;
+  const other = choice.other || [];
   return [
     ['reasons_selected', [...choice.reasons]],
     ['reason_for_other', other],

@@ -81,9 +81,9 @@ function entryOf(session: AlyxSession, key: string): unknown {
 
 /** `json` with `sign_off_checklist[key] = entry`, every other key kept. */
 export function withChecklistEntry(session: AlyxSession, signOffKey: string, entry: SignOffEntry): JsonObject {
-  const checklist = checklistOf(session) ?? {};
-  const json = isObject(session.json) ? session.json : {};
-  return { ...json, sign_off_checklist: { ...checklist, [signOffKey]: entry } };
+  const checklist = checklistOf(session);
+  // checklistOf has refused a `json` that is not an object, none, or null (which spreads as nothing).
+  return { ...(session.json as JsonObject | null | undefined), sign_off_checklist: { ...checklist, [signOffKey]: entry } };
 }
 
 /** The session record, as it is now. */
@@ -155,7 +155,7 @@ export async function signOff(client: AlyxRestClient, options: SignOffOptions): 
   const json = withChecklistEntry(session, key, entry);
   // One check before any write: a note written without its checklist would split the sign-off.
   if (JSON.stringify({ json }).length > MAX_BODY_LENGTH) {
-    throw new ConflictError(`Session ${eid}'s json is over ${MAX_BODY_LENGTH} characters: nothing was written. Ask the Alyx administrator to trim it.`);
+    throw new ConflictError(`Session ${eid}'s json is over ${MAX_BODY_LENGTH} characters: nothing was written. Ask an Alyx administrator to trim it.`);
   }
   const [existing] = existingNotes;
   const text = choice && (existing ? mergeSignOffNoteText(existing.text, dateKey, choice, existing.id) : signOffNoteText(key, dateKey, choice));
@@ -190,7 +190,7 @@ export async function signOff(client: AlyxRestClient, options: SignOffOptions): 
   };
   const writeNote = async (): Promise<AlyxNote | null> => {
     let written: AlyxNote | null = null;
-    if (choice !== null && text !== null) {
+    if (choice && text !== null) {
       try {
         // A merge is sent once, like the checklist: the same merged text re-sent later would drop an entry added meanwhile.
         written = existing ? await patchNote(client, eid, existing.id, text, signal) : await createNoteOnce(client, { contentType: 'session', objectId: eid, text }, { signal });

@@ -17,11 +17,11 @@ export const MAX_BODY_LENGTH = 1 << 20;
 export const MAX_NOTE_TEXT_LENGTH = 65_536;
 
 /** Returns the UUID lower-cased; throws unless it is a version-4 UUID, as Alyx ids are. */
-export function assertUuid4(value: unknown, what = 'UUID'): string {
+export function assertUuid4(value: unknown, what = 'session eid or insertion pid'): string {
   const trimmed = typeof value === 'string' ? value.trim() : '';
-  if (!trimmed) throw new InputError(`The ${what} is missing. Pass the session's eid or the insertion's pid.`);
   if (!UUID_ANY_VERSION.test(trimmed)) {
-    throw new InputError(`"${clip(trimmed)}" is not a UUID. Pass the ${what} as 36 characters from Alyx.`);
+    // One fix for a missing UUID and a malformed one.
+    throw new InputError(`${trimmed ? `"${clip(trimmed)}" is not a UUID` : `The ${what} is missing`}. Pass the ${what} as 36 characters from Alyx.`);
   }
   if (!V4.test(trimmed)) {
     throw new InputError(`"${trimmed}" is a version-${trimmed.charAt(14)} UUID, but Alyx ids are version 4: copy the ${what} from Alyx.`);

@@ -53,7 +53,7 @@ const task = (extra: Record<string, unknown>): Promise<unknown> => signOff(clien
 
 const ROWS: readonly Row[] = [
   { surface: 'API', input: 'eid "not-a-uuid"', run: () => task({ eid: 'not-a-uuid', reasons: [] }), problem: /"not-a-uuid" is not a UUID/, fix: /Pass the session eid as 36 characters/ },
-  { surface: 'API', input: 'uuid missing (empty string)', run: () => writeCriticalNote(client, { uuid: '', reasons: [] }), problem: /UUID is missing/, fix: /Pass the session's eid or the insertion's pid/ },
+  { surface: 'API', input: 'uuid missing (empty string)', run: () => writeCriticalNote(client, { uuid: '', reasons: [] }), problem: /session eid or insertion pid is missing/, fix: /Pass the session eid or insertion pid as 36 characters/ },
   { surface: 'API', input: 'version-1 UUID', run: () => writeCriticalNote(client, { uuid: 'a8098c1a-f86e-11da-bd1a-00112444be1e', reasons: [] }), problem: /version-1 UUID/, fix: /Alyx ids are version 4.*copy/ },
   { surface: 'API', input: 'UUID with a trailing character', run: () => writeCriticalNote(client, { uuid: `${v4}x`, reasons: [] }), problem: /is not a UUID/, fix: /36 characters/ },
   { surface: 'API', input: 'UUID with a django filter injected (`,pk,…`)', run: () => writeCriticalNote(client, { uuid: `${v4},text__icontains,x`, reasons: [] }), problem: /is not a UUID/, fix: /36 characters/ },
@@ -77,7 +77,7 @@ const ROWS: readonly Row[] = [
   { surface: 'API', input: '1 MB of Other text on a critical overwrite', run: () => writeCriticalNote(client, { uuid: pid, reasons: ['Other'], other: '\u00e9'.repeat(1_000_000), overwrite: true }), problem: /over the limit/, fix: /Shorten the "Other" text/ },
   { surface: 'API', input: 'alignment GUI path with "Other"', run: () => writeCriticalNoteFromGui(client, { pid, reasons: ['Other'] }), problem: /"Other" is not a reason|"Other" cannot be chosen there|text is empty/, fix: /Choose from|use writeCriticalNote|Explain/ },
   { surface: 'API', input: 'alignment GUI path with a non-GUI reason', run: () => writeCriticalNoteFromGui(client, { pid, reasons: ['Histological images missing'] }), problem: /"Histological images missing" is not a reason/, fix: /Choose from: "Noise and artifact"/ },
-  { surface: 'API', input: 'content type not a model name ("session; drop")', run: () => writeCriticalNote(client, { uuid: v4, contentType: 'session; drop', reasons: ['Other'], other: 'x' }), problem: /"session; drop" is not an Alyx model name/, fix: /Use a lower-case model such as "session"/ },
+  { surface: 'API', input: 'content type not a model name ("session; drop")', run: () => writeCriticalNote(client, { uuid: v4, contentType: 'session; drop', reasons: ['Other'], other: 'x' }), problem: /"session; drop" is not an Alyx model name/, fix: /use a lower-case one such as "session"/ },
   { surface: 'API', input: 'UUID that is neither a session nor an insertion', run: () => writeCriticalNote(client, { uuid: v4, reasons: ['Other'], other: 'x' }), problem: /matches 0 session\(s\) and 0 insertion\(s\)/, fix: /pass the content type\./ },
   { surface: 'API', input: 'base URL "ftp://alyx.example.org"', run: () => AlyxClient.login('ftp://alyx.example.org', { username: 'a', password: 'b' }), problem: /must start with http:\/\/ or https:\/\/, not ftp:/, fix: /Pass it like "https:\/\/alyx/ },
   { surface: 'API', input: 'base URL "javascript:alert(1)"', run: () => AlyxClient.login('javascript:alert(1)', { username: 'a', password: 'b' }), problem: /must start with http:\/\/ or https:\/\//, fix: /Pass it like/ },
@@ -86,11 +86,11 @@ const ROWS: readonly Row[] = [
   { surface: 'API', input: 'session whose json is a list', run: () => signOff(client, { eid: listJsonEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /"json" is not an object \(a list\)/, fix: /Fix it in Alyx's admin, then sign off again/ },
   { surface: 'API', input: 'session whose sign_off_checklist is a string', run: () => signOff(client, { eid: stringChecklistEid, signOffKey: '_camera_left', kind: 'video', withNote: false }), problem: /"sign_off_checklist" is not an object/, fix: /Fix it in Alyx's admin, then sign off again/ },
   // A sign-off of a session whose json is over the body limit: refused before the note is written (13.11).
-  { surface: 'API', input: 'session whose json is over 1 MiB', run: () => signOff(client, { eid: bigJsonEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /json is over 1048576 characters/, fix: /nothing was written\. Ask the Alyx administrator to trim it/ },
+  { surface: 'API', input: 'session whose json is over 1 MiB', run: () => signOff(client, { eid: bigJsonEid, signOffKey: '_ephysChoiceWorld_00', kind: 'task', reasons: [] }), problem: /json is over 1048576 characters/, fix: /nothing was written\. Ask an Alyx administrator to trim it/ },
   // The same key checks as Python's (13.15): JavaScript's `$` would not match before a newline, but checked all the same.
   { surface: 'API', input: 'sign-off key with a trailing newline', run: () => task({ signOffKey: '_ephysChoiceWorld_00\n', reasons: [] }), problem: /"_ephysChoiceWorld_00\\u000a" is not a sign-off key/, fix: /"_" then letters, digits and underscores/ },
   { surface: 'API', input: 'sign-off key of 65 characters', run: () => task({ signOffKey: `_${'a'.repeat(64)}`, reasons: [] }), problem: /is not a sign-off key/, fix: /64 characters at most/ },
-  { surface: 'API', input: 'content type of 65 characters', run: () => writeCriticalNote(client, { uuid: v4, contentType: 'a'.repeat(65), reasons: ['Other'], other: 'x' }), problem: /is not an Alyx model name/, fix: /Use a lower-case model/ },
+  { surface: 'API', input: 'content type of 65 characters', run: () => writeCriticalNote(client, { uuid: v4, contentType: 'a'.repeat(65), reasons: ['Other'], other: 'x' }), problem: /is not an Alyx model name/, fix: /use a lower-case one/ },
   {
     surface: 'API', input: 'server answering an HTML page instead of JSON',
     run: async () => {
