@@ -21,6 +21,8 @@ import { findNotes } from './notes-api.ts';
 import { signOffDateKey, signOffTitle } from './note-text.ts';
 import { signOff } from './sign-off.ts';
 import { fetchTransport, type Transport } from './transport.ts';
+// The workflows' own modules, not the core's index: load the note kinds as the index does.
+import './note-kinds.ts';
 
 const KEY = '_ephysChoiceWorld_00';
 const SHA = 'a'.repeat(64);

@@ -15,6 +15,8 @@ import { AlyxClient } from './client.ts';
 import { loadCriticalContext, writeCriticalNote } from './critical-note.ts';
 import { loadSignOffContext, signOff } from './sign-off.ts';
 import { fetchTransport, type Transport } from './transport.ts';
+// The workflows' own modules, not the core's index: load the note kinds as the index does.
+import './note-kinds.ts';
 
 const TODAY = new Date(2024, 0, 15, 12);
 const IBLLIB = { criticalKnownType: 2, criticalMain: 4, signOffWithNote: 5, signOffChecklistOnly: 2 };

@@ -10,6 +10,8 @@ import { findPendingSessions, loadReviewQueue, pendingFilters, queueWriter } fro
 import { describeSummary, FINE, ReviewQueueState } from './review-queue-state.ts';
 import { signOff } from './sign-off.ts';
 import { MAX_SIGN_OFF_KEY_LENGTH } from './validation.ts';
+// The workflows' own modules, not the core's index: load the note kinds as the index does.
+import './note-kinds.ts';
 
 const KEY = '_ephysChoiceWorld_00';
 let alyx: AlyxFixture;
