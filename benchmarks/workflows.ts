@@ -8,6 +8,8 @@ import { writeCriticalNote } from '../js/core/critical-note.ts';
 import { signOff } from '../js/core/sign-off.ts';
 import type { IbllibWorkflow } from './ibllib.ts';
 import { mapLimit } from './stats.ts';
+// The workflows' own modules, not the core's index: load the note kinds as the index does.
+import '../js/core/note-kinds.ts';
 
 export const SIGN_OFF_KEY = '_ephysChoiceWorld_00';
 export const OTHER = 'benchmark: other reason';

@@ -17,6 +17,8 @@ import { writeCriticalNote, writeCriticalNoteFromGui } from '../../js/core/criti
 import { signOff } from '../../js/core/sign-off.ts';
 import { AlyxFixture, PASSWORD, USER } from '../support/alyx-fixture.ts';
 import { runCli } from './run-cli.ts';
+// The workflows' own modules, not the core's index: load the note kinds as the index does.
+import '../../js/core/note-kinds.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const EID = '2ffd3ed5-477e-4153-9af7-7fdad3c6946b';

@@ -14,6 +14,8 @@ import { writeCriticalNote } from '../../js/core/critical-note.ts';
 import { signOff } from '../../js/core/sign-off.ts';
 import { AlyxFixture, PASSWORD, USER } from '../support/alyx-fixture.ts';
 import { runCli } from './run-cli.ts';
+// The workflows' own modules, not the core's index: load the note kinds as the index does.
+import '../../js/core/note-kinds.ts';
 
 let alyx: AlyxFixture;
 let proxy: FaultProxy;
