@@ -246,7 +246,7 @@ class _QcWidget(anywidget.AnyWidget):
         kind = content.get("type")
         if kind == "alyx-request":
             self.__relay.start(content, self.send)  # type: ignore[arg-type]
-        elif kind in ("alyx-figure-request", "alyx-image-request"):
+        elif kind == "alyx-image-request":
             # Issue 16: an image's bytes go as the message's binary buffer.
             self.__relay.start(content, lambda answer: self.send(answer, answer.pop("buffers", None)))
         elif kind == "alyx-abort":
