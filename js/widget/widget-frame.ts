@@ -61,9 +61,7 @@ export class WidgetFrame extends QcElement {
     const state = this.kernelSubmit;
     if (!state) return nothing;
     if (state.status === 'pending') return html`<p class="muted" role="status">Submitting from Python…</p>`;
-    return html`<div class="notice ${state.status === 'written' ? 'ok' : 'error'}" role=${state.status === 'failed' ? 'alert' : 'status'}>
-      <p>${state.message}</p>
-    </div>`;
+    return html`<p class="notice ${state.status === 'written' ? 'ok' : 'error'}" role=${state.status === 'failed' ? 'alert' : 'status'}>${state.message}</p>`;
   }
 
   #retry(): void {
