@@ -48,7 +48,7 @@ export class AlyxClient extends AlyxRestClient {
   #password: string | null;
 
   private constructor(baseUrl: string, credentials: AlyxCredentials, options: AlyxClientOptions) {
-    const { username, token = null, password = null, transportAuthenticates = false } = (credentials ?? {}) as Partial<Record<'username' | 'token' | 'password', string> & { transportAuthenticates: boolean }>;
+    const { username, token = null, password = null, transportAuthenticates } = (credentials ?? {}) as Partial<Record<'username' | 'token' | 'password', string> & { transportAuthenticates: boolean }>;
     super(normaliseBaseUrl(baseUrl), username as string, { ...options, transport: options.transport ?? fetchTransport() });
     this.#token = token;
     this.#password = password;

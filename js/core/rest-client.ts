@@ -143,7 +143,8 @@ export class AlyxRestClient {
       const timeout = AbortSignal.timeout(this.timeoutMs);
       this.requestCount++;
       try {
-        response = await this.#transport({ method, url, headers, ...(body === undefined ? {} : { body }), signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        // `body` is undefined for a GET or a DELETE, which fetch and the relay read as none.
+        response = await this.#transport({ method, url, headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
       } catch (thrown) {
         if (signal?.aborted) error = new AlyxAbortError(method, url);
         else if (timeout.aborted) error = new AlyxTimeoutError(method, url, this.timeoutMs);
@@ -152,7 +153,8 @@ export class AlyxRestClient {
       }
       if (response) {
         const { status } = response;
-        const parsed = status === 204 || response.body === '' ? null : parseJsonBody(response);
+        // A 204 has no body, so it is null too.
+        const parsed = response.body === '' ? null : parseJsonBody(response);
         if (status >= 200 && status < 300 && parsed !== undefined) return parsed;
         // A DELETE retried after its response was lost finds the note already gone: that is success.
         if (method === 'DELETE' && status === 404 && failures > 0) return null;

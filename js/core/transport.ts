@@ -47,8 +47,9 @@ export function fetchTransport(fetchImpl?: FetchFunction): Transport {
   return async ({ url, ...init }) => {
     const response = await doFetch(url, { ...init, redirect: 'manual' });
     const headers: Record<string, string> = {};
+    // Fetch's Headers (and cross-fetch's) give their names in lower case.
     response.headers.forEach((value, key) => {
-      headers[key.toLowerCase()] = value;
+      headers[key] = value;
     });
     return { status: response.status, headers, body: await response.text() };
   };
