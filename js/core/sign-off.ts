@@ -61,13 +61,12 @@ interface SignOffFields {
 export type SignOffWritten = Extract<SignOffResult, { status: 'written' }>;
 
 type JsonObject = Record<string, unknown>;
-const isObject = isRecord;
 
 /** `json.sign_off_checklist`, `undefined` when there is none; refuses a shape a sign-off would clobber. */
 function checklistOf(session: AlyxSession): JsonObject | undefined {
   const objectOrNone = (field: string, value: unknown): JsonObject | undefined => {
     if (value === null || value === undefined) return undefined;
-    if (isObject(value)) return value;
+    if (isRecord(value)) return value;
     throw new ConflictError(`Session ${session.id}'s "${field}" is not an object (${Array.isArray(value) ? 'a list' : `a ${typeof value}`}). Fix it in Alyx's admin, then sign off again.`);
   };
   return objectOrNone('sign_off_checklist', objectOrNone('json', session.json)?.['sign_off_checklist']);
@@ -98,13 +97,13 @@ async function signOffNotes(client: AlyxRestClient, eid: string, key: string, si
 }
 
 function sameEntry(a: unknown, b: SignOffEntry): boolean {
-  return isObject(a) && a['date'] === b.date && a['user'] === b.user;
+  return isRecord(a) && a['date'] === b.date && a['user'] === b.user;
 }
 
 /** `json.sign_off_checklist[key]` now: `null` when not signed off, `undefined` when the key is absent. */
 function checklistEntryOf(session: AlyxSession, key: string): SignOffEntry | null | undefined {
   const entry = entryOf(session, key);
-  return entry === undefined ? undefined : isObject(entry) ? (entry as unknown as SignOffEntry) : null;
+  return entry === undefined ? undefined : isRecord(entry) ? (entry as unknown as SignOffEntry) : null;
 }
 
 /**
@@ -327,7 +326,7 @@ async function writeChecklist(client: AlyxRestClient, eid: string, key: string, 
     const current = entryOf(fresh, key);
     // Ours is there; or another reviewer signed off this same key meanwhile, and the last sign-off
     // stands, as in ibllib. Only the value from before our write means ours was undone.
-    if (sameEntry(current, entry) || (isObject(current) && JSON.stringify(current) !== before)) return;
+    if (sameEntry(current, entry) || (isRecord(current) && JSON.stringify(current) !== before)) return;
     if (sent && attempt >= 5) throw keptChanging(`Session ${eid}'s sign-off checklist`);
     next = withChecklistEntry(fresh, key, entry);
   }
