@@ -6,6 +6,9 @@
 import { emulateMedia } from '@web/test-runner-commands';
 import type { LitElement } from 'lit';
 import type { AlyxNote } from '../core/alyx-types.ts';
+// The tests import the elements' own modules, not the package's index: load the note kinds as
+// the index does (a widget's page gets its sign-off kind from Python instead).
+import '../core/note-kinds.ts';
 
 type Test = (this: unknown) => void | Promise<void>;
 interface MochaGlobals {
