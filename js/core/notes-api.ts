@@ -50,7 +50,8 @@ function dateKey(date: string): string {
 
 /** Earlier `date_time` first (see dateKey). */
 export function byDateTime(a: string, b: string): number {
-  const [x, y] = [dateKey(a), dateKey(b)];
+  const x = dateKey(a);
+  const y = dateKey(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

@@ -68,8 +68,8 @@ export class AlyxRestClient {
   }
 
   /** One REST call, with retries; returns the parsed JSON body (`null` for 204). */
-  async request<T = unknown>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
-    return (await this.send(method, path, options, true)) as T;
+  request<T = unknown>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
+    return this.send(method, path, options, true) as Promise<T>;
   }
 
   /**
