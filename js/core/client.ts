@@ -111,7 +111,8 @@ export class AlyxClient extends AlyxRestClient {
     for (const secret of [this.#token, this.#password]) {
       if (!secret) continue;
       for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), base64(secret), base64(`${this.user}:${secret}`)]) {
-        text = text.replace(new RegExp(form.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), 'gi'), '[token]');
+        // Every character but letters, digits and `_` escaped: outside `u` mode any may be (`\%` is `%`).
+        text = text.replace(new RegExp(form.replace(/\W/g, '\\$&'), 'gi'), '[token]');
       }
     }
     return text;

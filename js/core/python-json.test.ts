@@ -48,7 +48,7 @@ test('300 random values: our dumps equals Python json.dumps(json.loads(our dumps
 });
 
 test('loads rejects what Python rejects', () => {
-  for (const bad of ['', '{', '{"a" 1}', '[1,]', '"\x01"', '"\\x"', '{"a": 1} x', "{'a': 1}"]) {
+  for (const bad of ['', '{', '{"a" 1}', '[1,]', '"\x01"', '"\\x"', '"\\u12"', '{"\\q": 1}', '"\\\t"', '{"a": 1} x', "{'a': 1}"]) {
     assert.throws(() => pythonJsonLoads(bad), SyntaxError, JSON.stringify(bad));
   }
 });

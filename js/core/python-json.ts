@@ -54,17 +54,18 @@ export function pythonJsonDumps(value: PyJson): string {
 }
 
 /**
- * One token after Python's whitespace: a string (only the escapes JSON allows, no raw control
- * characters), a number (its fraction and exponent captured: without them it is an int), a JSON
+ * One token after Python's whitespace: a string (no raw control characters; JSON.parse refuses
+ * with a SyntaxError an escape JSON does not allow, as Python does), a number (its fraction and exponent captured: without them it is an int), a JSON
  * keyword, Python's NaN and infinities, or punctuation.
  */
-const TOKEN = /[ \t\n\r]*(?:("(?:[^"\\\0-\x1f]|\\(?:["\\/bfnrt]|u[\da-fA-F]{4}))*")|(-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?)|(null|true|false)|(NaN|-?Infinity)|([[\]{}:,]))/y;
+const TOKEN = /[ \t\n\r]*(?:("(?:[^"\\\0-\x1f]|\\.)*")|(-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?)|(null|true|false)|(NaN|-?Infinity)|([[\]{}:,]))/y;
 
 /**
  * Parse like Python's `json.loads`: objects become `Map`s (a repeated key keeps its first position
  * and takes the last value, as `dict` does), integers `bigint`, floats `number`; `NaN`,
  * `Infinity` and `-Infinity` are accepted; raw control characters inside strings are rejected.
- * Text that Python's `json.loads` would reject throws a `SyntaxError` naming where.
+ * Text that Python's `json.loads` would reject throws a `SyntaxError` naming where (for a bad
+ * escape, JSON.parse's: where in the string).
  */
 export function pythonJsonLoads(text: string): PyJson {
   let pos = 0;
@@ -80,7 +81,7 @@ export function pythonJsonLoads(text: string): PyJson {
   };
   const parseValue = (token = next()): PyJson => {
     const [, string, number, fraction, exponent, keyword, special, punctuation] = token;
-    // A string token is valid JSON, and JSON.parse decodes its escapes as Python does.
+    // JSON.parse decodes a string's escapes as Python does, and throws on the ones it does not allow.
     if (string) return JSON.parse(string) as string;
     if (number) return fraction || exponent ? Number(number) : BigInt(number);
     if (keyword) return JSON.parse(keyword) as null | boolean;
