@@ -44,7 +44,7 @@ export async function deleteNotes(client: AlyxRestClient, notes: readonly AlyxNo
  * zero fraction (`…:40Z`), and `Z` sorts after `.`, so the fraction is put back.
  */
 function dateKey(date: string): string {
-  const [time = '', fraction = ''] = date.replace(/(Z|[+-]\d\d:\d\d)$/i, '').split('.');
+  const [time, fraction = ''] = date.replace(/(Z|[+-]\d\d:\d\d)$/i, '').split('.');
   return `${time}.${fraction.padEnd(6, '0')}`;
 }
 
