@@ -45,8 +45,6 @@ export interface SignOffKind extends NoteKindBase {
   readonly id: SignOffKindId;
   readonly family: 'signoff';
   readonly contentType: 'session';
-  /** A sign-off key this kind usually goes with, e.g. `_ephysChoiceWorld_00`. */
-  readonly exampleKey: string;
 }
 
 export type NoteKind = CriticalKind | SignOffKind;

@@ -6,7 +6,7 @@
 import { OTHER, registerKinds, type SignOffKind, type SignOffKindId } from './note-kind.ts';
 
 /** A sign-off kind from its short name (`raw-ephys`: id `signoff-raw-ephys`, label "Raw ephys sign-off"). */
-function signOff(name: string, exampleKey: string, reasons: readonly string[]): SignOffKind {
+function signOff(name: string, reasons: readonly string[]): SignOffKind {
   return {
     id: `signoff-${name}` as SignOffKindId,
     family: 'signoff',
@@ -14,25 +14,24 @@ function signOff(name: string, exampleKey: string, reasons: readonly string[]): 
     contentType: 'session',
     reasons: [...reasons, OTHER],
     promptHeader: 'Select from this list the reason(s) that describe issues with this session:',
-    exampleKey,
   };
 }
 
 const SIGN_OFF_KIND_LIST = [
-  signOff('task', '_ephysChoiceWorld_00', [
+  signOff('task', [
     'raw trial data does not exist',
     'wheel data corrupt',
     'task data could not be synced',
     'stimulus timings unreliable',
   ]),
-  signOff('passive', '_passiveChoiceWorld_00', [
+  signOff('passive', [
     'Raw passive data doesn\u2019t exist (no. of spacers = 0)',
     'Incorrect number or spacers (i.e passive cutoff midway)',
     'RFmap file doesn\u2019t exist',
     'Gabor patches couldn\u2019t be extracted',
     'Trial playback couldn\u2019t be extracted',
   ]),
-  signOff('video', '_camera_left', [
+  signOff('video', [
     'The video timestamps are not the same length as the video file (either empty or slightly longer/shorter)',
     'The rotary encoder trace doesn\u2019t not appear synced with the video',
     'The QC fails because the GPIO file is missing or empty',
@@ -40,9 +39,9 @@ const SIGN_OFF_KIND_LIST = [
     'The resolution is not what is defined in the experiment description file',
     'The DLC QC fails because something is obscuring the pupil',
   ]),
-  signOff('raw-ephys', '_neuropixel_raw_probe00', ['Data has striping', 'Horizontal band', 'Discontunuity']),
-  signOff('spike-sorting', '_neuropixel_spike_sorting_probe00', ['Spikesorting could not be run', 'Poor quality spikesorting']),
-  signOff('alignment', '_neuropixel_alignment_probe00', []),
+  signOff('raw-ephys', ['Data has striping', 'Horizontal band', 'Discontunuity']),
+  signOff('spike-sorting', ['Spikesorting could not be run', 'Poor quality spikesorting']),
+  signOff('alignment', []),
 ];
 
 /**

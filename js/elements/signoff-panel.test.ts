@@ -81,7 +81,7 @@ describe('<alyx-qc-signoff>', () => {
 
   for (const kind of Object.keys(NOTE_KINDS).filter((id) => id.startsWith('signoff-')) as SignOffKindId[]) {
     it(`renders a ${kind} sign-off with its reasons`, async () => {
-      const key = NOTE_KINDS[kind].family === 'signoff' ? (NOTE_KINDS[kind] as { exampleKey: string }).exampleKey : KEY;
+      const key = KEY;
       const el = await mount({ context: context({ kind, signOffKey: key }) });
       const text = visibleText(el);
       expect(text.startsWith(`${NOTE_KINDS[kind].label} ${key} Not signed off yet. Session ${EID}`), text);
