@@ -100,6 +100,18 @@ describe('the core client over the relay', () => {
     assert.match(error.message, /^\[alyx-qc\] The kernel did not send GET http:\/\/alyx.test\/subjects: .*not an endpoint alyx-qc uses/);
   });
 
+  it('quotes a refused batch URL short: a queue of 200 sessions asks in one 7.5 KB URL', async () => {
+    const ids = Array.from({ length: 200 }, (_, index) => `0x${index.toString(16).padStart(32, '0')}`).join(',');
+    const client = await clientOver((request, relay) =>
+      relay.receive({ type: 'alyx-relay-error', id: request.id, code: 'refused', message: 'GET http://alyx.test/sessions?… refused: not a filter alyx-qc sends' }),
+    );
+    const error = await client.request('GET', '/sessions', { query: { django: `pk__in,[${ids}]` } }).then(() => undefined, (caught: unknown) => caught);
+    assert.ok(error instanceof RelayError, String(error));
+    assert.ok(error.url.length > 7000, 'the error keeps the whole URL as a property');
+    assert.ok(error.message.length < 500, `message of ${error.message.length} characters`);
+    assert.match(error.message, /^\[alyx-qc\] The kernel did not send GET http:\/\/alyx\.test\/sessions\?django=.*…: GET .* refused: not a filter alyx-qc sends$/);
+  });
+
   it('reports the kernel not reaching Alyx as a network error', async () => {
     const client = await clientOver((request, relay) =>
       relay.receive({ type: 'alyx-relay-error', id: request.id, code: 'network', message: 'ConnectionError' }),

@@ -5,6 +5,7 @@
  */
 import { AlyxHttpError, type ErrorCode } from '../core/errors.ts';
 import type { AlyxRequest, AlyxResponse, Transport } from '../core/transport.ts';
+import { clip } from '../core/validation.ts';
 import type { AlyxImageMessage, AlyxRelayErrorMessage, AlyxResponseMessage, FrontendMessage, RelayErrorCode } from './relay-messages.ts';
 
 /** Where the relay sends its messages: the widget model's `send`. */
@@ -34,7 +35,8 @@ export class RelayError extends AlyxHttpError {
     super(code, { method, url, status: 0, detail: reason }, '');
     this.name = 'RelayError';
     this.relayCode = relayCode;
-    this.message = `[alyx-qc] The kernel did not send ${method} ${url}: ${reason}`;
+    // A queue's batch URL is some 7.5 KB: quoted short, as the kernel quotes it in `reason`.
+    this.message = `[alyx-qc] The kernel did not send ${method} ${clip(url, 300)}: ${reason}`;
   }
 }
 
