@@ -38,7 +38,7 @@ function widgetBuild(name: (typeof WIDGETS)[number]): UserConfig {
     plugins: [signOffKindsJson(), terserPass()],
     build: {
       outDir: 'python/alyx_qc/static',
-      // Two builds share the folder (one entry each, see below): neither may empty it.
+      // The widget builds share the folder (one entry each, see below): none may empty it.
       emptyOutDir: false,
       target: 'es2022',
       minify: true,

@@ -261,14 +261,14 @@ class Relay:
         fields = check_figure_post(body, self.scope, self.credentials.username, figure, fetch)
         return multipart_note(fields, figure)  # type: ignore[arg-type]
 
-    def send_from_kernel(self, method: str, path: str, *, data: Optional[bytes] = None, content_type: Optional[str] = None, watch: Optional[_http.Watch] = None) -> _http.Answer:
-        """A request the kernel itself makes on this Alyx, with the token, the deadline, no redirects.
+    def send_from_kernel(self, method: str, path: str, *, watch: Optional[_http.Watch] = None) -> _http.Answer:
+        """A request without a body that the kernel itself makes on this Alyx, with the token, the deadline, no redirects.
 
         Not a page request: nothing here is checked against the contract. For the figure images
         (issue 16), which the figure module reads in the kernel with the token: the page receives
         the bytes, never the token.
         """
-        return self._send(method, f"{self.credentials.base_url}{path}", data, time.monotonic() + self._timeout, watch or _http.Watch(), content_type)
+        return self._send(method, f"{self.credentials.base_url}{path}", None, time.monotonic() + self._timeout, watch or _http.Watch())
 
     def start(self, message: object, reply: Callable[[dict], None]) -> None:
         """Performs the request on a worker of this widget, then ``reply(answer)`` unless it was aborted."""
